@@ -1,0 +1,212 @@
+"""Canonical printer: `ast.Spec` (with its attached comments) -> `.perf` text.
+
+`fmt` is a pure printer: the parser attached every comment to a node, so printing the AST in canonical order
+(header keys in the order of the official form, canonical Chinese keys, `>= 90%` spacing, money with
+thousands commas, text blocks re-indented and wrapped) loses nothing. `format_source` proves each result
+before it is used: the output must parse back to the same AST and format to itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+from typing import Iterable
+
+from . import ast, textblock
+from .diagnostics import Diagnostic, Severity
+from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING, TEXT_KEYS
+
+INDENT = "  "
+DEFAULT_WIDTH = 80
+"""Text blocks wrap at 80 columns: the 40 full-width characters of the official printed form."""
+
+_BARE = re.compile(r'[^\s{}"#]+')
+_KEYWORDS = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def name(text: str, after_keyword: bool = False) -> str:
+    """A name as written: bare when the scanner would read it back as the same name, else quoted."""
+    if _BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS):
+        return text
+    return quote(text)
+
+
+def word(text: str) -> str:
+    """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{`, spaces at
+    either end)."""
+    if (text and text == text.strip() and "#" not in text and not text.startswith('"')
+            and not text.endswith("{") and "\n" not in text):
+        return text
+    return quote(text)
+
+
+def number(value: Decimal) -> str:
+    text = format(value, "f")
+    return text
+
+
+def money(value: Decimal) -> str:
+    return format(value, ",f")
+
+
+def target(t: ast.Target) -> str:
+    if isinstance(t, ast.Qualitative):
+        return word(t.word) if t.word else '""'
+    text = f"{number(t.value)}{t.unit}"
+    return text if t.implicit else f"{t.comparator} {text}"
+
+
+class Printer:
+    def __init__(self, width: int = DEFAULT_WIDTH) -> None:
+        self.width = width
+        self.lines: list[str] = []
+
+    def comment_lines(self, comments: Iterable[ast.Comment], depth: int) -> None:
+        for c in comments:
+            if c.blank_before and self.lines and self.lines[-1] != "" and not self.lines[-1].endswith("{"):
+                self.lines.append("")
+            self.lines.append(f"{INDENT * depth}# {c.text}".rstrip())
+
+    def open_node(self, node: ast.Node, depth: int) -> None:
+        """Blank line and leading comments of a node."""
+        at_block_start = not self.lines or self.lines[-1].endswith("{")
+        if node.blank_before and not at_block_start and self.lines[-1] != "":
+            # the blank goes before the comments when the node and its comments form one group
+            self.lines.append("")
+        self.comment_lines(node.comments, depth)
+
+    def line(self, node: ast.Node, depth: int, text: str) -> None:
+        self.open_node(node, depth)
+        trailing = f"  # {node.trailing.text}".rstrip() if node.trailing else ""
+        self.lines.append(f"{INDENT * depth}{text}{trailing}")
+
+    def close(self, block: ast.Block, depth: int) -> None:
+        self.comment_lines(block.end_comments, depth + 1)
+        self.lines.append(f"{INDENT * depth}}}")
+
+    def text(self, key: str, node: ast.Text, depth: int) -> None:
+        self.open_node(node, depth)
+        pad = INDENT * (depth + 1)
+        trailing = f"  # {node.trailing.text}".rstrip() if node.trailing else ""
+        if not node.paragraphs:
+            self.lines.append(f'{INDENT * depth}{key} ""{trailing}')
+            return
+        self.lines.append(f'{INDENT * depth}{key} """')
+        for i, para in enumerate(node.paragraphs):
+            if i:
+                self.lines.append("")
+            self.lines.extend(pad + part for part in textblock.wrap(para, self.width))
+        self.lines.append(f'{INDENT * depth}"""{trailing}')
+
+    def value(self, key: str, node: ast.Node, depth: int) -> None:
+        if isinstance(node, ast.Text):
+            self.text(key, node, depth)
+            return
+        if isinstance(node, ast.Word):
+            shown = word(node.value)
+        elif isinstance(node, ast.Flag):
+            shown = FLAG_SPELLING[node.value]
+        elif isinstance(node, ast.Day):
+            shown = node.value.isoformat()
+        elif isinstance(node, ast.Amount):
+            shown = money(node.value) if key in _MONEY_KEYS else number(node.value)
+        else:
+            shown = str(getattr(node, "value"))
+        self.line(node, depth, f"{key} {shown}")
+
+    def spec(self, spec: ast.Spec) -> str:
+        for key in HEADER_KEYS:
+            node = getattr(spec, key.field, None)
+            if node is not None:
+                self.value(key.canonical, node, 0)
+        for project in spec.projects:
+            self.project(project)
+        if spec.end_comments:
+            self.comment_lines(spec.end_comments, 0)
+        return "\n".join(self.lines) + "\n" if self.lines else ""
+
+    def project(self, p: ast.Project) -> None:
+        self.line(p, 0, f"项目 {name(p.name, after_keyword=True)} {{")
+        for key in HEADER_KEYS:
+            node = getattr(p, key.field)
+            if node is not None:
+                self.value(key.canonical, node, 1)
+        if p.budget is not None:
+            self.line(p.budget, 1, "预算 {")
+            for key in BUDGET_KEYS:
+                node = getattr(p.budget, key.field)
+                if node is not None:
+                    self.value(key.canonical, node, 2)
+            self.close(p.budget, 1)
+        for key in TEXT_KEYS:
+            node = getattr(p, key.field)
+            if node is not None:
+                self.text(key.canonical, node, 1)
+        for level1 in p.sections:
+            self.line(level1, 1, f"{name(level1.name)} {{")
+            for level2 in level1.sections:
+                self.line(level2, 2, f"{name(level2.name)} {{")
+                for ind in level2.indicators:
+                    self.indicator(ind, 3)
+                self.close(level2, 2)
+            self.close(level1, 1)
+        self.close(p, 0)
+
+    def indicator(self, ind: ast.Indicator, depth: int) -> None:
+        attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
+        head = f"{name(ind.name)} {target(ind.target)}"
+        if not attrs and not ind.end_comments:
+            self.line(ind, depth, head)
+            return
+        self.line(ind, depth, head + " {")
+        for key, node in attrs:
+            self.value(key.canonical, node, depth + 1)
+        self.close(ind, depth)
+
+
+_MONEY_KEYS = {k.canonical for k in BUDGET_KEYS}
+
+
+def format_spec(spec: ast.Spec, width: int = DEFAULT_WIDTH) -> str:
+    """Print a spec in the canonical layout."""
+    return Printer(width).spec(spec)
+
+
+def comment_texts(spec: ast.Spec) -> Counter[str]:
+    """Every comment text in a spec (the formatter must keep this multiset)."""
+    found: Counter[str] = Counter()
+
+    def walk(value: object) -> None:
+        if isinstance(value, ast.Comment):
+            found[value.text] += 1
+        elif isinstance(value, ast.Model):
+            for field in type(value).model_fields:
+                walk(getattr(value, field))
+        elif isinstance(value, tuple):
+            for v in value:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+def format_source(text: str, path: str = "<input>",
+                  width: int = DEFAULT_WIDTH) -> tuple[str | None, list[Diagnostic]]:
+    """Format one file's text. Returns None (and the diagnostics) when the file has errors or the result
+    would not be equivalent, so callers never write something that loses content."""
+    from .parser import parse
+
+    spec, diags = parse(text, path)
+    if any(d.severity is Severity.error for d in diags):
+        return None, diags
+    out = format_spec(spec, width)
+    again, again_diags = parse(out, path)
+    if (any(d.severity is Severity.error for d in again_diags) or not ast.same(spec, again)
+            or comment_texts(spec) != comment_texts(again) or format_spec(again, width) != out):
+        raise AssertionError(f"formatting {path} would change its meaning; please report this as a bug")
+    return out, diags

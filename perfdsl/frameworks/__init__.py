@@ -1,0 +1,252 @@
+"""Indicator frameworks: which 一级 and 二级 indicator names a performance-target table may use.
+
+A framework is data (one TOML file per framework, the format is documented at the top of each builtin
+file); this module loads it into frozen pydantic models and answers the questions the checks ask: is this
+一级/二级 name allowed, what did the user probably mean, and which framework do these sections fit best.
+Users may point at their own framework file; builtins ship next to this module.
+
+Loading is the one place that raises (`FrameworkError`): a broken framework file is not source text with a
+span, so callers catch it and turn it into a diagnostic themselves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib.resources import files
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+DEFAULT_FRAMEWORK = "shanghai-2020"
+
+Status = Literal["confirmed", "common"]
+
+_SUFFIX = "指标"
+
+
+class FrameworkError(Exception):
+    """A framework file that cannot be read, parsed or validated."""
+
+    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
+        self.path = os.fspath(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
+def normalise(name: str) -> str:
+    """The form names are compared in: NFKC, no whitespace, no trailing 指标."""
+    # NFKC first so that full-width spaces and letters collapse before whitespace is removed.
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    # Keep a bare "指标" as is rather than reducing it to the empty string, which would match nothing useful.
+    if text.endswith(_SUFFIX) and len(text) > len(_SUFFIX):
+        text = text[: -len(_SUFFIX)]
+    return text
+
+
+def _closest(name: str, spellings: dict[str, str], n: int, cutoff: float) -> list[str]:
+    """Canonical names whose spellings are closest to `name`, best first, without repeats."""
+    hits = difflib.get_close_matches(normalise(name), list(spellings), n=len(spellings), cutoff=cutoff)
+    out: list[str] = []
+    for hit in hits:
+        canonical = spellings[hit]
+        if canonical not in out:
+            out.append(canonical)
+    return out[:n]
+
+
+def _check_unique(owner: str, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+    # Two entries sharing a normalised spelling would make matching depend on file order.
+    seen: dict[str, str] = {}
+    for name, spellings in entries:
+        for spelling in {normalise(s) for s in spellings}:
+            other = seen.setdefault(spelling, name)
+            if other != name:
+                raise ValueError(f"{owner}: {other!r} and {name!r} both answer to {spelling!r}")
+
+
+class _Frozen(BaseModel):
+    # extra="forbid" so that a misspelt key in a user's framework file is reported, not ignored.
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Level2Def(_Frozen):
+    name: str
+    aliases: tuple[str, ...] = ()
+    status: Status = "confirmed"
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Level1Def(_Frozen):
+    name: str
+    heading: str = ""
+    aliases: tuple[str, ...] = ()
+    status: Status = "confirmed"
+    complete: bool = True
+    level2: tuple[Level2Def, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_heading(cls, data: object) -> object:
+        # Most 一级 print under their own name, so files only spell out a heading when it differs.
+        if isinstance(data, dict) and not data.get("heading") and isinstance(data.get("name"), str):
+            return {**data, "heading": data["name"]}
+        return data
+
+    @model_validator(mode="after")
+    def _validate(self) -> Level1Def:
+        _check_unique(f"一级 {self.name!r}", ((l2.name, l2.spellings) for l2 in self.level2))
+        return self
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        # The printed heading is accepted too, so text-backend output reads back in.
+        return (self.name, self.heading, *self.aliases)
+
+    @property
+    def level2_names(self) -> list[str]:
+        return [l2.name for l2 in self.level2]
+
+    def match_level2(self, name: str) -> Level2Def | None:
+        key = normalise(name)
+        return next((l2 for l2 in self.level2 if key in {normalise(s) for s in l2.spellings}), None)
+
+    def suggest_level2(self, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
+        """Did-you-mean: canonical 二级 names close to `name`, best first."""
+        hit = self.match_level2(name)
+        if hit is not None:
+            return [hit.name]
+        spellings = {normalise(s): l2.name for l2 in self.level2 for s in l2.spellings}
+        return _closest(name, spellings, n, cutoff)
+
+
+class Framework(_Frozen):
+    name: str
+    title: str
+    source: str
+    required: tuple[str, ...] = ()
+    level1: tuple[Level1Def, ...]
+
+    @model_validator(mode="after")
+    def _validate(self) -> Framework:
+        if not self.level1:
+            raise ValueError("a framework needs at least one [[level1]]")
+        _check_unique(f"framework {self.name!r}", ((l1.name, l1.spellings) for l1 in self.level1))
+        return self
+
+    @property
+    def level1_names(self) -> list[str]:
+        return [l1.name for l1 in self.level1]
+
+    def match_level1(self, name: str) -> Level1Def | None:
+        key = normalise(name)
+        return next((l1 for l1 in self.level1 if key in {normalise(s) for s in l1.spellings}), None)
+
+    def suggest_level1(self, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
+        """Did-you-mean: canonical 一级 names close to `name`, best first."""
+        hit = self.match_level1(name)
+        if hit is not None:
+            return [hit.name]
+        spellings = {normalise(s): l1.name for l1 in self.level1 for s in l1.spellings}
+        return _closest(name, spellings, n, cutoff)
+
+    def suggest_level2(self, level1: Level1Def | str, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
+        """Did-you-mean for a 二级 under `level1` (a definition or any spelling of its name)."""
+        l1 = level1 if isinstance(level1, Level1Def) else self.match_level1(level1)
+        return [] if l1 is None else l1.suggest_level2(name, n, cutoff)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors():
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".")
+        parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
+    return "; ".join(parts)
+
+
+def _parse(data: bytes, where: str) -> Framework:
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise FrameworkError(where, f"not UTF-8 text ({e.reason})") from e
+    except tomllib.TOMLDecodeError as e:
+        raise FrameworkError(where, f"invalid TOML: {e}") from e
+    try:
+        return Framework.model_validate(raw)
+    except ValidationError as e:
+        raise FrameworkError(where, _describe(e)) from e
+
+
+def load_framework(path: str | os.PathLike[str]) -> Framework:
+    """Load a framework file; any problem with it raises FrameworkError naming the path."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise FrameworkError(path, f"cannot read: {e.strerror or e}") from e
+    return _parse(data, os.fspath(path))
+
+
+def builtin_names() -> list[str]:
+    """Names of the frameworks shipped with perfdsl, sorted."""
+    root = files(__name__)
+    return sorted(p.name[: -len(".toml")] for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+@lru_cache(maxsize=None)
+def builtin(name: str) -> Framework:
+    """A framework shipped with perfdsl, by name (e.g. "national-2021")."""
+    resource = files(__name__) / f"{name}.toml"
+    if not resource.is_file():
+        known = builtin_names()
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise FrameworkError(str(resource), f"no builtin framework {name!r} (known: {', '.join(known)}){hint}")
+    framework = _parse(resource.read_bytes(), str(resource))
+    if framework.name != name:
+        # Users refer to builtins by file name; a mismatch would make diagnostics name the wrong framework.
+        raise FrameworkError(str(resource), f"file declares name {framework.name!r}, expected {name!r}")
+    return framework
+
+
+def best_fit(level1_names: Sequence[str], candidates: Sequence[Framework]) -> Framework | None:
+    """The candidate that recognises the most of `level1_names`, or None when nothing fits or it is a tie.
+
+    Recognised names count first; among equals, the framework with fewer of its own 一级 left unused wins,
+    because national-2015 and national-2021 both know 产出/效益/满意度 and only the missing 成本指标 tells
+    them apart. A tie on both counts gives None so callers never suggest an arbitrary framework.
+    """
+    scored: list[tuple[tuple[int, int], Framework]] = []
+    for fw in candidates:
+        hits = [fw.match_level1(n) for n in level1_names]
+        used = {l1.name for l1 in hits if l1 is not None}
+        recognised = sum(l1 is not None for l1 in hits)
+        if recognised:
+            scored.append(((recognised, -(len(fw.level1) - len(used))), fw))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: s[0], reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
+
+
+__all__ = [
+    "DEFAULT_FRAMEWORK",
+    "Framework",
+    "FrameworkError",
+    "Level1Def",
+    "Level2Def",
+    "best_fit",
+    "builtin",
+    "builtin_names",
+    "load_framework",
+    "normalise",
+]

@@ -1,0 +1,99 @@
+"""Loader: paths on the command line -> source texts -> parsed specs.
+
+Reads bytes and decides the encoding (UTF-8, with or without BOM; anything else is refused with a diagnostic
+that names the encoding found and the `--encoding` option), expands folders into their `*.perf` files in a
+stable order, and parses each.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import ast
+from .diagnostics import Diagnostic, Severity, diag
+from .parser import parse
+
+SUFFIX = ".perf"
+
+
+@dataclass
+class Source:
+    path: str
+    """The path as shown in diagnostics (as given, or relative to the folder given)."""
+    text: str
+    spec: ast.Spec
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def find_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Expand folders recursively into `*.perf` files (sorted). Returns (files, paths that do not exist)."""
+    files: list[str] = []
+    missing: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, n) for n in names if n.endswith(SUFFIX))
+            files.extend(sorted(found))
+        elif os.path.isfile(p) or p == "-":
+            files.append(p)
+        else:
+            missing.append(p)
+    return files, missing
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a file's bytes; on failure say why, where, and how to fix it."""
+    span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
+    if encoding:
+        try:
+            return data.decode(encoding), []
+        except (UnicodeDecodeError, LookupError) as e:
+            return None, [diag("P000", Severity.error, span, "P000.encoding", encoding=encoding, reason=str(e))]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [diag("P000", Severity.error, span, "P000.utf16")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        where = ast.Span.model_construct(file=path, line=line, column=col, end_line=line, end_column=col + 1)
+        guess = _guess(data)
+        return None, [diag("P000", Severity.error, where, "P000.utf8", offset=e.start,
+                           byte=f"0x{data[e.start]:02X}", guess=guess or "?")]
+
+
+def _guess(data: bytes) -> str | None:
+    for name in ("gb18030", "big5"):
+        try:
+            data.decode(name)
+            return name
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def load_text(text: str, path: str) -> Source:
+    spec, diags = parse(text, path)
+    return Source(path, text, spec, diags)
+
+
+def load_file(path: str, encoding: str | None = None) -> Source:
+    """Read and parse one file; problems reading it become diagnostics, not exceptions."""
+    try:
+        data = Path(path).read_bytes() if path != "-" else os.fdopen(0, "rb", closefd=False).read()
+    except OSError as e:
+        span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=1)
+        empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
+        return Source(path, "", empty, [diag("P000", Severity.error, span, reason=e.strerror or str(e))])
+    text, problems = decode(data, path, encoding)
+    if text is None:
+        empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
+        # keep a readable version of the text so the diagnostic can show the offending line
+        return Source(path, data.decode("utf-8", "replace"), empty, problems)
+    return load_text(text, path)

@@ -1,0 +1,343 @@
+"""Parser: `.perf` text -> `ast.Spec` plus diagnostics. Never raises on bad input.
+
+Lark's LALR parser (grammar/perfdsl.lark) is driven by the line scanner and an inline transformer, so no
+parse tree is built: the rule callbacks hand raw items up, and the `project` and `start` callbacks build the
+typed nodes, deciding levels by nesting and reporting misplaced items in the user's words. Syntax errors are
+repaired in `on_error` (insert the missing token, else drop the offending one) so every error a file contains
+is reported in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from typing import Any, Iterable
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+from . import ast, values
+from .diagnostics import Diagnostic, Severity, diag, sort_key
+from .messages import AnyOf, Phrase
+from .resources import grammar_path
+from .scanner import ERROR_MARK, LineScanner, Scan
+from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, key_spellings, lookup_key
+
+
+
+class Raw:
+    """An item the grammar recognised whose meaning depends on where it stands."""
+
+    __slots__ = ("rule", "head", "value", "items", "close")
+
+    def __init__(self, rule: str, head: Token, value: Token | None = None, items: list[Any] | None = None,
+                 close: Token | None = None) -> None:
+        self.rule, self.head, self.value, self.items, self.close = rule, head, value, items or [], close
+
+
+def _split_block(children: list[Any]) -> tuple[list[Any], Token]:
+    """Children of a block rule after `{`: the items and the closing `}`."""
+    lbrace = next(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "LBRACE")
+    return children[lbrace + 1:-1], children[-1]
+
+
+class Builder(Transformer[Token, ast.Spec]):
+    """Inline transformer: one method per grammar rule."""
+
+    scan: Scan
+
+    def field(self, c: list[Token]) -> Raw:
+        return Raw("field", c[0], c[1])
+
+    def section(self, c: list[Any]) -> Raw:
+        items, close = _split_block(c)
+        return Raw("section", c[0], None, items, close)
+
+    def budget(self, c: list[Any]) -> Raw:
+        items, close = _split_block(c)
+        return Raw("budget", c[0], None, items, close)
+
+    def indicator(self, c: list[Any]) -> Raw:
+        if len(c) == 2:
+            return Raw("indicator", c[0], c[1])
+        items, close = _split_block(c)
+        return Raw("indicator", c[0], c[1], items, close)
+
+    def project(self, c: list[Any]) -> Raw:
+        items, close = _split_block(c)
+        return Raw("project", c[1], c[0], items, close)
+
+    def start(self, items: list[Any]) -> ast.Spec:
+        return build_spec(self.scan, items)
+
+
+# ---------------------------------------------------------------------------------------------- building
+
+
+def _span(scan: Scan, head: Token, close: Token | None = None) -> ast.Span:
+    end = close if close is not None else head
+    return scan.span(head.line, head.column, end.end_line, end.end_column)
+
+
+def _node_meta(scan: Scan, head: Token, close: Token | None = None, first_line: int | None = None) -> dict[str, Any]:
+    line = first_line or head.line
+    return {
+        "span": _span(scan, head, close),
+        "blank_before": line in scan.blank_before,
+        "comments": tuple(scan.leading.get(line, ())),
+        "trailing": scan.trailing.get(line),
+    }
+
+
+def _block_meta(scan: Scan, head: Token, close: Token | None) -> dict[str, Any]:
+    meta = _node_meta(scan, head, close)
+    end: list[ast.Comment] = []
+    if close is not None and close.type == "RBRACE":
+        end = list(scan.leading.get(close.line, ()))
+        if close.line in scan.trailing:
+            end.append(scan.trailing[close.line])
+    meta["end_comments"] = tuple(end)
+    return meta
+
+
+def _error(scan: Scan, code: str, tok: Token, key: str | None = None, severity: Severity = Severity.error,
+           **args: Any) -> None:
+    span = scan.span(tok.line, tok.column, tok.line, tok.end_column if tok.end_line == tok.line else tok.column + 1)
+    scan.diagnostics.append(diag(code, severity, span, key, **args))
+
+
+def _misplaced(scan: Scan, raw: Raw, where: str) -> None:
+    """Report an item that stands where it cannot, in the words of the level it stands at."""
+    if raw.head.value == ERROR_MARK:
+        return
+    if raw.rule == "field":
+        group = _key_group(lookup_key(raw.head.value))
+        _error(scan, "P019", raw.head, field=raw.head.value, kind=Phrase("kind." + group), where=Phrase(where),
+               fix=Phrase("fix." + group))
+    elif raw.rule == "project":
+        _error(scan, "P014", raw.head, name=raw.head.value, where=_say_key("P014.project"))
+    elif raw.rule == "budget":
+        _error(scan, "P014", raw.head, name=raw.head.value, where=_say_key("P014.budget"))
+    elif raw.rule == "section":
+        _error(scan, "P014", raw.head, name=raw.head.value,
+               where=_say_key("P014.top" if where == "where.file" else "P014.section"))
+    else:
+        _indicator_misplaced(scan, raw)
+
+
+def _indicator_misplaced(scan: Scan, raw: Raw) -> None:
+    # A `word value` line outside sections is most often a mistyped header key: say so when one is close.
+    close = difflib.get_close_matches(raw.head.value, key_spellings(), n=2, cutoff=0.5)
+    if close:
+        _error(scan, "P006", raw.head, name=raw.head.value, suggestion=AnyOf(Phrase("quoted", text=c) for c in close))
+    else:
+        _error(scan, "P013", raw.head, name=raw.head.value)
+
+
+def _say_key(key: str) -> Phrase:
+    return Phrase(key)
+
+
+def _key_group(key: Key | None) -> str:
+    if key is not None and key.field in ATTRIBUTE_FIELDS:
+        return "attribute"
+    return {"text": "text", "money": "money"}.get(key.kind if key else "", "header")
+
+
+def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Token]) -> None:
+    """Read one `key value` line into `into` (keyed by the English field name), reporting duplicates."""
+    key = lookup_key(raw.head.value)
+    assert key is not None  # the scanner only makes KEY tokens of known keys
+    if raw.value is None or raw.value.value == ERROR_MARK:
+        return
+    if key.field in seen:
+        _error(scan, "P012", raw.head, field=key.canonical, line=seen[key.field].line)
+        return
+    read = values.read(scan, key, raw.value)
+    if read is None:
+        return
+    cls, content = read
+    seen[key.field] = raw.head
+    meta = _node_meta(scan, raw.head, raw.value)
+    if raw.value.type == "TEXT":
+        meta["trailing"] = scan.trailing.get(raw.value.end_line)
+    into[key.field] = cls.model_construct(**meta, **content)
+
+
+def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
+    assert raw.value is not None
+    target = values.target(scan, raw.head, raw.value)
+    attrs: dict[str, Any] = {}
+    seen: dict[str, Token] = {}
+    for item in raw.items:
+        key = lookup_key(item.head.value) if item.rule == "field" else None
+        if key is not None and key.field in ATTRIBUTE_FIELDS:
+            _fields_into(scan, item, attrs, seen)
+        else:
+            _misplaced(scan, item, "where.indicator")
+    return ast.Indicator.model_construct(name=raw.head.value, target=target, **attrs,
+                                         **_block_meta(scan, raw.head, raw.close or raw.value))
+
+
+def build_level2(scan: Scan, raw: Raw) -> ast.Level2:
+    indicators = []
+    for item in raw.items:
+        if item.rule == "indicator":
+            indicators.append(build_indicator(scan, item))
+        elif item.rule == "section":
+            _error(scan, "P014", item.head, name=item.head.value, where=_say_key("P014.section"))
+        else:
+            _misplaced(scan, item, "where.section")
+    return ast.Level2.model_construct(name=raw.head.value, indicators=tuple(indicators),
+                                      **_block_meta(scan, raw.head, raw.close))
+
+
+def build_level1(scan: Scan, raw: Raw) -> ast.Level1:
+    sections = []
+    for item in raw.items:
+        if item.rule == "section":
+            sections.append(build_level2(scan, item))
+        elif item.rule == "indicator":
+            _error(scan, "P013", item.head, name=item.head.value)
+        else:
+            _misplaced(scan, item, "where.section")
+    return ast.Level1.model_construct(name=raw.head.value, sections=tuple(sections),
+                                      **_block_meta(scan, raw.head, raw.close))
+
+
+def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
+    amounts: dict[str, Any] = {}
+    seen: dict[str, Token] = {}
+    for item in raw.items:
+        key = lookup_key(item.head.value) if item.rule == "field" else None
+        if key is not None and key.kind == "money":
+            _fields_into(scan, item, amounts, seen)
+        else:
+            _misplaced(scan, item, "where.budget")
+    return ast.Budget.model_construct(**amounts, **_block_meta(scan, raw.head, raw.close))
+
+
+def build_project(scan: Scan, raw: Raw) -> ast.Project:
+    fields: dict[str, Any] = {}
+    seen: dict[str, Token] = {}
+    sections = []
+    for item in raw.items:
+        key = lookup_key(item.head.value) if item.rule == "field" else None
+        if key is not None and key.kind != "money" and key.field not in ATTRIBUTE_FIELDS:
+            _fields_into(scan, item, fields, seen)
+        elif item.rule == "budget":
+            if "budget" in seen:
+                _error(scan, "P012", item.head, field=item.head.value, line=seen["budget"].line)
+                continue
+            seen["budget"] = item.head
+            fields["budget"] = build_budget(scan, item)
+        elif item.rule == "section":
+            sections.append(build_level1(scan, item))
+        else:
+            _misplaced(scan, item, "where.project")
+    name = raw.head.value
+    if name == ERROR_MARK:
+        name = ""
+    project_kw = raw.value
+    assert project_kw is not None
+    return ast.Project.model_construct(name=name, sections=tuple(sections), **fields,
+                                       **_block_meta(scan, project_kw, raw.close))
+
+
+def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
+    fields: dict[str, Any] = {}
+    seen: dict[str, Token] = {}
+    projects = []
+    for item in items:
+        key = lookup_key(item.head.value) if item.rule == "field" else None
+        if key is not None and key.field in FILE_LEVEL_FIELDS:
+            _fields_into(scan, item, fields, seen)
+        elif item.rule == "project":
+            projects.append(build_project(scan, item))
+        else:
+            _misplaced(scan, item, "where.file")
+    return ast.Spec.model_construct(file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),
+                                    **fields)
+
+
+# ---------------------------------------------------------------------------------------------- driving
+
+_BUILDER = Builder()
+
+
+@functools.lru_cache(maxsize=1)
+def _lark() -> Lark:
+    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer=LineScanner,
+                transformer=_BUILDER, maybe_placeholders=False)
+
+
+def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]:
+    """Parse one file's text. Returns the AST (as much as could be recovered) and every diagnostic."""
+    text = values.normalise_newlines(text)
+    scan = Scan(text=text, file=file)
+    _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
+    reported: set[int] = set()
+    try:
+        spec = _lark().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+    except UnexpectedInput as e:
+        _report_syntax(scan, e, reported)
+        spec = ast.Spec.model_construct(file=file, unit=None, year=None, framework=None, projects=(),
+                                        end_comments=())
+    diags = sorted(scan.diagnostics, key=sort_key)
+    return spec, diags
+
+
+_INSERTABLE = ("VALUE", "NAME", "_NL")
+
+
+def _recover(scan: Scan, e: UnexpectedInput, reported: set[int]) -> bool:
+    if not isinstance(e, UnexpectedToken) or e.token.type == "$END":
+        return False
+    _report_syntax(scan, e, reported)
+    ip = e.interactive_parser
+    for kind in _INSERTABLE:
+        if kind not in e.expected:
+            continue
+        trial = ip.copy()
+        fake = Token(kind, ERROR_MARK, None, e.token.line, e.token.column, e.token.line, e.token.column)
+        try:
+            trial.feed_token(fake)
+            trial.feed_token(e.token)
+        except UnexpectedInput:
+            continue
+        ip.feed_token(fake)
+        ip.feed_token(e.token)
+        return True
+    if e.token.type == "LBRACE":
+        scan.drop_open_brace()
+    return True
+
+
+def _report_syntax(scan: Scan, e: UnexpectedInput, reported: set[int]) -> None:
+    tok: Token = getattr(e, "token", None) or Token("$END", "", None, 1, 1, 1, 1)
+    if tok.line in reported or any(d.span.line == tok.line for d in scan.diagnostics):
+        return  # one message per line: what follows the first error on a line is usually its echo
+    reported.add(tok.line)
+    expected = set(getattr(e, "expected", ()) or ())
+    stack = e.interactive_parser.parser_state.value_stack if getattr(e, "interactive_parser", None) else []
+    prev = stack[-1] if stack and isinstance(stack[-1], Token) else None
+    if tok.type == "$END":
+        tok = Token("$END", "", None, tok.line or 1, tok.column or 1, tok.line or 1, (tok.column or 1) + 1)
+    if prev is not None and prev.line == tok.line and "VALUE" in expected:
+        if prev.type == "NAME":
+            _error(scan, "P002", prev, name=prev.value)
+            return
+        if prev.type == "KEY":
+            key = lookup_key(prev.value)
+            _error(scan, "P015", prev, field=prev.value, example=_say_key("example." + (key.kind if key else "word")))
+            return
+    if prev is not None and prev.type == "PROJECT" and "NAME" in expected:
+        _error(scan, "P018", prev)
+        return
+    wanted = [k for k in _EXPECT_ORDER if k in expected]
+    text = tok.value.strip() if tok.value != ERROR_MARK else ""
+    _error(scan, "P001", tok, found=Phrase("token." + tok.type, text=text),
+           expected=AnyOf(Phrase("expect." + k) for k in wanted))
+
+
+_EXPECT_ORDER = ["VALUE", "STRING", "TEXT", "LBRACE", "RBRACE", "NAME", "KEY", "PROJECT", "BUDGET", "_NL", "$END"]

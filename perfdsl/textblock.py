@@ -1,0 +1,92 @@
+"""Text blocks: dedent, split into paragraphs, join soft line breaks (CJK-aware). Pure functions.
+
+Used by the parser (`\"\"\"…\"\"\"` blocks), `fmt` (re-wrapping) and the importer (undoing PDF line wrapping),
+so all three agree on what a soft line break means.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def is_wide(ch: str) -> bool:
+    """Wide or full-width characters (CJK ideographs, full-width punctuation) take two columns."""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def join_soft(left: str, right: str) -> str:
+    """Join two lines of one paragraph: no space next to a CJK character, one space between Latin ones."""
+    if not left:
+        return right
+    if not right:
+        return left
+    if is_wide(left[-1]) or is_wide(right[0]):
+        return left + right
+    return left + " " + right
+
+
+def paragraphs(raw: str) -> tuple[str, ...]:
+    """Turn the inside of a text block into paragraphs: blank lines separate, other breaks are soft."""
+    result: list[str] = []
+    current = ""
+    for line in raw.split("\n"):
+        line = line.strip(" \t\u3000")
+        if not line:
+            if current:
+                result.append(current)
+                current = ""
+            continue
+        current = join_soft(current, line)
+    if current:
+        result.append(current)
+    return tuple(result)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+def breakable(left: str, right: str) -> str | None:
+    """What a line break between `left` and `right` stands for, if one may go there: '' or ' '.
+
+    A break is only placed where `join_soft` gives the text back exactly, so wrapping never changes content.
+    """
+    if not left or not right or right[0] in " \t" or left[-1] in " \t":
+        return None
+    if is_wide(left[-1]) or is_wide(right[0]):
+        return ""
+    return None
+
+
+def wrap(paragraph: str, width: int) -> list[str]:
+    """Wrap one paragraph at `width` columns (a CJK character counts two) without changing its content.
+
+    Breaks go between two characters where at least one is wide, or at a single space between two narrow
+    ones (the space is then restored by `join_soft`).
+    """
+    lines: list[str] = []
+    start = 0
+    col = 0
+    last_break: tuple[int, int] | None = None  # (cut position, resume position)
+    i = 0
+    n = len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        w = 2 if is_wide(ch) else 1
+        if i > start:
+            prev = paragraph[i - 1]
+            if ch == " " and 0 < i < n - 1 and not is_wide(prev) and not is_wide(paragraph[i + 1]) \
+                    and paragraph[i + 1] != " " and prev != " ":
+                last_break = (i, i + 1)
+            elif (is_wide(prev) or is_wide(ch)) and ch != " " and prev != " ":
+                last_break = (i, i)
+        if col + w > width and last_break is not None and last_break[0] > start:
+            cut, resume = last_break
+            lines.append(paragraph[start:cut])
+            start = resume
+            col = display_width(paragraph[start:i])
+            last_break = None
+        col += w
+        i += 1
+    lines.append(paragraph[start:])
+    return lines

@@ -1,0 +1,145 @@
+"""Reading the values of a line: targets, money, dates, years, 是/否 and text blocks.
+
+The scanner hands over a whole value as one token; these functions split it with compiled expressions and
+report what cannot be read as a diagnostic on the value's own span.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lark import Token
+
+from . import ast, textblock
+from .diagnostics import Severity, diag
+from .scanner import ERROR_MARK, Scan
+from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_WORDS, MONEY_UNITS, UNIT_ALIASES,
+                    Key)
+
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CMP = "|".join(re.escape(c) for c in sorted([*COMPARATORS, *COMPARATOR_WORDS], key=len, reverse=True))
+_TARGET = re.compile(rf"(?P<cmp>{_CMP})?[ \t]*(?P<num>{_NUMBER})[ \t]*(?P<unit>[^\s\d][^\s]*)?")
+_WORD = re.compile(r"[^\s<>=≥≤＝＞＜\d+-][^\s]*")
+_MONEY = re.compile(rf"(?P<num>{_NUMBER})[ \t]*(?P<unit>元|万元)?")
+_YEAR = re.compile(r"(\d{4})年?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Full-width ASCII (＞＝９０％ pasted from Word) read as half-width; U+3000 is the full-width space.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _span(scan: Scan, tok: Token) -> ast.Span:
+    return scan.span(tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+def _report(scan: Scan, code: str, tok: Token, severity: Severity = Severity.error, **args: Any) -> None:
+    scan.diagnostics.append(diag(code, severity, _span(scan, tok), **args))
+
+
+def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
+    """Split a target: (comparator, value, unit, implicit) or the qualitative word, or None if unreadable.
+
+    Accepts `>= 90%`, `≥90%`, `＞＝９０％`, `不低于90%`, `95%以上`, `100%` (implicit `=`) and words.
+    """
+    text = text.translate(_FULLWIDTH).strip()
+    m = _TARGET.fullmatch(text)
+    if m:
+        unit = m.group("unit") or ""
+        written = m.group("cmp")
+        comparator = (COMPARATORS.get(written) or COMPARATOR_WORDS.get(written)) if written else None
+        for suffix, meaning in COMPARATOR_SUFFIXES.items():
+            if unit.endswith(suffix):
+                unit = unit[: -len(suffix)]
+                comparator = comparator or meaning
+                break
+        unit = UNIT_ALIASES.get(unit, unit)
+        return comparator or "=", Decimal(m.group("num").replace(",", "")), unit, comparator is None
+    if _WORD.fullmatch(text):
+        return text
+    return None
+
+
+def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) -> ast.Target:
+    if isinstance(parsed, str):
+        return ast.Qualitative.model_construct(word=parsed, span=span, kind="qualitative")
+    comparator, value, unit, implicit = parsed
+    return ast.Quantitative.model_construct(comparator=comparator, value=value, unit=unit, implicit=implicit,
+                                            span=span, kind="quantitative")
+
+
+def target(scan: Scan, name: Token, tok: Token) -> ast.Target:
+    """Read the target token of an indicator line, reporting what cannot be read."""
+    span = _span(scan, tok)
+    if tok.value == ERROR_MARK:
+        return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
+    if not tok.value.isascii():
+        normal = tok.value.translate(_FULLWIDTH)
+        if normal != tok.value and any(0xFF01 <= ord(c) <= 0xFF5E for c in tok.value if c not in "＝＞＜％"):
+            _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
+    parsed = read_target(tok.value)
+    if parsed is None:
+        _report(scan, "P010", tok, name=name.value, value=tok.value)
+        return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
+    return make_target(parsed, span)
+
+
+def money(text: str) -> Decimal | None:
+    m = _MONEY.fullmatch(text.translate(_FULLWIDTH).strip())
+    if not m:
+        return None
+    return Decimal(m.group("num").replace(",", "")) * MONEY_UNITS[m.group("unit") or "元"]
+
+
+def read(scan: Scan, key: Key, tok: Token) -> tuple[type[ast.Node], dict[str, Any]] | None:
+    """Read the value of a `key value` line into the node class and fields its key calls for."""
+    text = tok.value
+    if key.kind == "text":
+        if tok.type == "TEXT":
+            return ast.Text, {"paragraphs": textblock.paragraphs(text)}
+        return ast.Text, {"paragraphs": (text,) if text else ()}
+    if tok.type == "TEXT":
+        _report(scan, "P022", tok, field=key.canonical)
+        return None
+    text = text.strip()
+    if key.kind == "word":
+        return ast.Word, {"value": text}
+    if key.kind == "year":
+        m = _YEAR.fullmatch(text)
+        if m and 1900 <= int(m.group(1)) <= 2200:
+            return ast.Year, {"value": int(m.group(1))}
+        _report(scan, "P008", tok, value=text)
+        return None
+    if key.kind == "date":
+        try:
+            if _DATE.fullmatch(text):
+                return ast.Day, {"value": datetime.date.fromisoformat(text)}
+        except ValueError:
+            pass
+        _report(scan, "P007", tok, value=text)
+        return None
+    if key.kind == "flag":
+        if text.lower() in FLAG_WORDS:
+            return ast.Flag, {"value": FLAG_WORDS[text.lower()]}
+        _report(scan, "P011", tok, field=key.canonical, value=text)
+        return None
+    amount = money(text) if key.kind == "money" else _number(text)
+    if amount is None:
+        _report(scan, "P009", tok, value=text)
+        return None
+    return ast.Amount, {"value": amount}
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None

@@ -1,0 +1,129 @@
+"""The language's words as data.
+
+Every keyword, official label, English alias, comparator spelling and qualitative word lives here, so that
+the scanner, the AST builder, `fmt`, the importer, the text backend and the docs read one table and cannot
+drift apart. Identifiers in code are the English aliases, which are also the JSON keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["word", "year", "date", "flag", "text", "money", "number"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the language: canonical Chinese spelling, official label, English alias, value kind."""
+
+    canonical: str
+    field: str
+    kind: Kind
+    official: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        extra = (self.official,) if self.official and self.official != self.canonical else ()
+        return (self.canonical, self.field, *extra, *self.aliases)
+
+
+# Header keys in the order of the official form; `fmt` prints them in this order.
+HEADER_KEYS: tuple[Key, ...] = (
+    Key("单位", "unit", "word", "申报单位名称", ("申报单位",)),
+    Key("年度", "year", "year"),
+    Key("框架", "framework", "word"),
+    Key("类别", "category", "word", "项目类别"),
+    Key("开始", "start", "date", "计划开始日期"),
+    Key("完成", "end", "date", "计划完成日期"),
+    Key("政府购买服务", "purchase", "flag", "是否含有政府购买服务"),
+    Key("绩效类型", "type", "word"),
+)
+
+TEXT_KEYS: tuple[Key, ...] = (
+    Key("概况", "overview", "text", "项目概况"),
+    Key("立项依据", "basis", "text"),
+    Key("必要性", "necessity", "text", "项目设立的必要性"),
+    Key("保障措施", "measures", "text", "保证项目实施的制度、措施", ("保证项目实施的制度措施",)),
+    Key("实施计划", "plan", "text", "项目实施计划"),
+    Key("总目标", "goals", "text", "总目标及阶段性目标"),
+)
+
+# The official labels carry the unit （元）; people also write them without it or with ASCII brackets.
+BUDGET_KEYS: tuple[Key, ...] = (
+    Key("总预算", "total", "money", "项目总预算（元）", ("项目总预算", "项目总预算(元)")),
+    Key("当年预算", "current", "money", "项目当年预算（元）", ("项目当年预算", "项目当年预算(元)")),
+    Key("上年预算", "prior", "money", "同名项目上年预算额（元）", ("同名项目上年预算额", "同名项目上年预算额(元)")),
+    Key(
+        "上年执行",
+        "prior_executed",
+        "money",
+        "同名项目上年预算执行数（元）",
+        ("同名项目上年预算执行数", "同名项目上年预算执行数(元)"),
+    ),
+)
+
+# Optional per-indicator attributes of the national tables.
+ATTRIBUTE_KEYS: tuple[Key, ...] = (
+    Key("分值", "weight", "number", None, ("权重",)),
+    Key("性质", "nature", "word", "指标性质"),
+    Key("标准", "standard", "word", "评（扣）分标准", ("指标值确定依据",)),
+    Key("解释", "explanation", "text", "指标解释", ("绩效指标描述", "指标说明")),
+)
+
+ATTRIBUTE_FIELDS = tuple(k.field for k in ATTRIBUTE_KEYS)
+
+PROJECT_WORDS = ("项目", "project")
+PROJECT_NAME_LABEL = "项目名称"
+BUDGET_WORDS = ("预算", "budget")
+
+# Keys that may stand at file level and then apply to every project of the file.
+FILE_LEVEL_FIELDS = ("unit", "year", "framework")
+
+ALL_KEYS: tuple[Key, ...] = HEADER_KEYS + TEXT_KEYS + BUDGET_KEYS + ATTRIBUTE_KEYS
+KEY_BY_SPELLING: dict[str, Key] = {s: k for k in ALL_KEYS for s in k.spellings}
+KEY_BY_FIELD: dict[str, Key] = {k.field: k for k in ALL_KEYS}
+
+FLAG_WORDS = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False}
+FLAG_SPELLING = {True: "是", False: "否"}
+
+# Comparator spellings found in real documents, mapped to the canonical ASCII form. Longest first so that
+# `>=` is never read as `>` followed by `=`.
+COMPARATORS: dict[str, str] = {
+    ">=": ">=", "<=": "<=", "≥": ">=", "≤": "<=", "⩾": ">=", "⩽": "<=",
+    "＞＝": ">=", "＜＝": "<=", "＞=": ">=", "＜=": "<=", ">＝": ">=", "<＝": "<=",
+    "=": "=", "＝": "=", ">": ">", "<": "<", "＞": ">", "＜": "<",
+    "==": "=",
+}
+
+# Unit spellings normalised to one form; any other unit is kept as written.
+UNIT_ALIASES = {"％": "%", "百分比": "%", "百分之": "%"}
+
+# Qualitative target words seen in published tables (used for completion and the vocabulary check).
+QUALITATIVE_WORDS = (
+    "合理", "健全", "合规", "有效", "提升", "提高", "完善", "建立", "明确", "规范", "完备", "稳定", "及时",
+    "达标", "良好", "显著", "持续", "同比上升", "同比下降", "逐步提升", "有所提升", "持续影响", "长期",
+)
+
+# Money units: the AST stores 元.
+MONEY_UNITS = {"元": 1, "万元": 10000}
+
+
+def lookup_key(word: str) -> Key | None:
+    """Return the key a spelling (canonical, official label or English alias) stands for."""
+    return KEY_BY_SPELLING.get(word)
+
+
+def key_spellings() -> list[str]:
+    """Return every spelling of every key (for did-you-mean suggestions)."""
+    return list(KEY_BY_SPELLING)
+
+
+# Comparators written as words, before the number (不低于90%) or after it (95%以上).
+COMPARATOR_WORDS = {
+    "大于等于": ">=", "大于或等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
+    "小于等于": "<=", "小于或等于": "<=", "不高于": "<=", "不超过": "<=", "不大于": "<=", "不多于": "<=",
+    "等于": "=", "大于": ">", "高于": ">", "超过": ">", "小于": "<", "低于": "<",
+}
+COMPARATOR_SUFFIXES = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<="}

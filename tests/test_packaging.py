@@ -1,0 +1,37 @@
+"""The wheel carries the grammar (and templates) and works installed, non-editable, from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = dist.glob("perfdsl-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "perfdsl/grammar/perfdsl.lark" in names
+    assert any(n.startswith("perfdsl/frameworks/") and n.endswith(".toml") for n in names)
+    # a venv that sees the already-installed dependencies, so the test needs no network
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True,
+                   capture_output=True, timeout=300)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    r = subprocess.run([str(env_dir / "bin" / "perfdsl"), "check", str(ROOT / "specs")], cwd=elsewhere,
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    where = subprocess.run([str(python), "-c", "import perfdsl, sys; print(perfdsl.__file__)"], cwd=elsewhere,
+                           capture_output=True, text=True, env=env, check=True).stdout
+    assert str(env_dir) in where, "the installed copy ran, not the checkout"

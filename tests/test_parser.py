@@ -1,0 +1,161 @@
+"""Parser tests: the seed specs, AST goldens, text blocks, aliases and recovery."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perfdsl import ast
+from perfdsl.parser import parse
+from perfdsl.textblock import join_soft, paragraphs, wrap
+from tests.conftest import ROOT, SEED
+
+SPECS = sorted((ROOT / "specs").rglob("*.perf"))
+PARSE_CASES = sorted((ROOT / "tests" / "parse").glob("*.perf"))
+
+
+def load(path: Path) -> ast.Spec:
+    spec, diags = parse(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+    assert diags == [], [d.message("en") for d in diags]
+    return spec
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _seed_strings(spec: ast.Spec, project: ast.Project) -> list[str]:
+    """Every piece of content of a project, in the order the seed prints it."""
+    out = [spec.unit_of(project) or "", project.name]
+    for field in ("category", "start", "end", "purchase", "type"):
+        node = getattr(project, field)
+        value = node.value
+        out.append("是" if value is True else "否" if value is False else str(value))
+    for field in ("overview", "basis", "necessity", "measures", "plan", "goals"):
+        out.extend(getattr(project, field).paragraphs)
+    budget = project.budget
+    assert budget is not None
+    out.extend(f"{getattr(budget, f).value:,}" for f in ("total", "current", "prior", "prior_executed"))
+    for level1 in project.sections:
+        for level2 in level1.sections:
+            out.append(level2.name)
+            for ind in level2.indicators:
+                t = ind.target
+                target = t.word if isinstance(t, ast.Qualitative) else f"{t.comparator}{t.value}{t.unit}"
+                out.extend([ind.name, target])
+    return [_squash(s) for s in out]
+
+
+def test_specs_hold_the_four_seed_projects() -> None:
+    names = sorted(p.name for path in SPECS for p in load(path).projects)
+    assert names == sorted(["审判辅助人员经费", "审判执行业务费", "信息化新建", "信息化运维"])
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+def test_spec_content_is_the_seed_content_in_order(path: Path) -> None:
+    """Every field, paragraph, section and indicator of the spec appears in the seed, in the same order,
+    character for character (typos included); whitespace is the only thing the PDF text adds."""
+    spec = load(path)
+    (project,) = spec.projects
+    seed = _squash(SEED.read_text(encoding="utf-8"))
+    table = seed[seed.index("项目名称：" + project.name):]
+    table = table[: table.find("财政项目支出绩效目标表")] if "财政项目支出绩效目标表" in table else table
+    position = 0
+    for piece in _seed_strings(spec, project)[1:]:
+        found = table.find(piece, position)
+        assert found >= 0, f"{piece!r} not found in the seed after position {position}"
+        position = found + len(piece)
+    assert spec.year is not None and spec.year.value == 2020
+    assert "上海市第一中级人民法院" == spec.unit_of(project)
+
+
+def test_seed_indicator_counts() -> None:
+    counts = {p.name: sum(len(l2.indicators) for l1 in p.sections for l2 in l1.sections)
+              for path in SPECS for p in load(path).projects}
+    assert counts == {"审判辅助人员经费": 21, "审判执行业务费": 32, "信息化新建": 31, "信息化运维": 21}
+
+
+def _dump(spec: ast.Spec) -> str:
+    return json.dumps(spec.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("path", PARSE_CASES, ids=lambda p: p.stem)
+def test_ast_golden(path: Path, golden) -> None:
+    golden(path.with_suffix(".ast.json"), _dump(load(path)))
+
+
+def test_aliases_read_as_canonical_keys() -> None:
+    spec = load(ROOT / "tests/parse/aliases.perf")
+    (p,) = spec.projects
+    assert p.name == "名称 含 空格" and p.category.value == "其他一次性项目" and p.purchase.value is False
+    assert p.budget.total.value == Decimal("650000") and p.budget.current.value == Decimal("650000.50")
+    assert p.overview.paragraphs == ('一行的概况，带 "引号" 和 \\ 反斜杠',)
+    assert p.necessity.paragraphs == ("第一段第一行，第一段第二行。", "Latin words join with one space, 2020年 joins without.")
+    assert p.sections[0].name == "产出目标"
+    targets = [(i.name, i.target) for i in p.sections[0].sections[0].indicators]
+    shown = [(n, t.comparator, t.value, t.unit, t.implicit) for n, t in targets]
+    assert shown == [
+        ("带 空格 的指标", ">=", 90, "%", False), ("完成数量", ">=", 30000, "件", False),
+        ("覆盖率", ">=", 95, "%", False), ("差错率", "<=", 5, "%", False), ("达标率", "=", 100, "%", True),
+        ("运维响应时间", "<=", 24, "小时", False), ("项目成本", "<=", 65, "万元", False),
+    ]
+    cost = p.sections[0].sections[0].indicators[-1]
+    assert (cost.weight.value, cost.nature.value, cost.standard.value) == (10, "反向", "预算支出标准")
+
+
+def test_comments_are_attached() -> None:
+    spec = load(ROOT / "tests/parse/comments.perf")
+    p = spec.projects[0]
+    assert [c.text for c in spec.unit.comments] == ["file comment"]
+    assert spec.unit.trailing.text == "trailing on unit"
+    assert [c.text for c in p.comments] == ["before project"] and p.trailing.text == "on the project line"
+    assert [c.text for c in p.category.comments] == ["before a field"]
+    level2 = p.sections[0].sections[0]
+    assert [c.text for c in level2.comments] == ["before a section"]
+    assert level2.indicators[0].trailing.text == "after a target"
+    assert [c.text for c in level2.end_comments] == ["last in section"]
+    assert [c.text for c in p.end_comments] == ["last in project"]
+    assert [c.text for c in spec.end_comments] == ["end of file"]
+
+
+def test_spans_are_exact() -> None:
+    spec, _ = parse('项目 x {\n  产出 {\n    数量 {\n      预算执行率 >= 90%\n    }\n  }\n}\n', "f.perf")
+    ind = spec.projects[0].sections[0].sections[0].indicators[0]
+    assert (ind.span.line, ind.span.column, ind.span.end_column) == (4, 7, 19)
+    assert (ind.target.span.column, ind.target.span.end_column) == (13, 19)
+    assert spec.projects[0].span.end_line == 7
+
+
+@pytest.mark.parametrize("left,right,joined", [
+    ("增加。", "为缓解", "增加。为缓解"), ("Latin", "words", "Latin words"), ("2017", "年度", "2017年度"),
+    ("编号", "2019", "编号2019"), ("a,", "b", "a, b"), ("", "x", "x"),
+])
+def test_soft_line_joining(left: str, right: str, joined: str) -> None:
+    assert join_soft(left, right) == joined
+
+
+def test_text_block_dedent_and_paragraphs() -> None:
+    raw = "\n    第一行\n      第二行\n\n\n    second para\n    continues\n  "
+    assert paragraphs(raw) == ("第一行第二行", "second para continues")
+
+
+@pytest.mark.parametrize("para", ["随着法院办案业务量的增加，办案人员的工作强度" * 5, "Latin words and 中文 mixed 2020年 " * 6,
+                                  "a" * 200, "《关于编制2017年度信息化预算的通知》"])
+def test_wrap_never_changes_content(para: str) -> None:
+    para = para.strip()
+    lines = wrap(para, 40)
+    joined = ""
+    for line in lines:
+        joined = join_soft(joined, line)
+    assert joined == para
+    assert all(len(line) > 0 for line in lines)
+
+
+def test_crlf_and_cr_line_endings() -> None:
+    text = "项目 x {\r\n  类别 其他类\r  开始 2020-01-01\r\n}\r\n"
+    spec, diags = parse(text, "f.perf")
+    assert diags == [] and spec.projects[0].start.value.isoformat() == "2020-01-01"
