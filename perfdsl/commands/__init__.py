@@ -1,0 +1,1 @@
+"""Sub-commands of `perfdsl`: one module each, with `register(subparsers)` and `run(args) -> int`."""

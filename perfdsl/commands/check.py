@@ -1,0 +1,62 @@
+"""`perfdsl check PATH...`: parse and check specs, print diagnostics."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cli import use_color
+from ..diagnostics import Severity, render_json, render_text
+from ..messages import say
+
+EXAMPLES = """examples:
+  perfdsl check specs/                 check every .perf file under specs/
+  perfdsl check --format json a.perf   diagnostics as JSON
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("check", help="check .perf files and folders", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched for *.perf)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..checks import run as run_checks
+    from ..loader import find_files, load_file
+
+    files, missing = find_files(args.paths)
+    for m in missing:
+        print(say("cli.not_found", args.lang, path=m), file=sys.stderr)
+    if missing:
+        return 2
+    if not files:
+        print(say("cli.no_files", args.lang, path=" ".join(args.paths)), file=sys.stderr)
+        return 2
+    all_diags = []
+    sources: dict[str, str] = {}
+    projects = 0
+    for path in files:
+        src = load_file(path, args.encoding)
+        sources[path] = src.text
+        diags = list(src.diagnostics)
+        if not any(d.severity is Severity.error for d in diags):
+            diags.extend(run_checks(src.spec))
+        projects += len(src.spec.projects)
+        all_diags.extend(diags)
+    if args.format == "json":
+        sys.stdout.write(render_json(all_diags, args.lang))
+    else:
+        sys.stdout.write(render_text(all_diags, sources, args.lang, use_color(sys.stdout, args.color)))
+    errors = sum(d.severity is Severity.error for d in all_diags)
+    warnings = sum(d.severity is Severity.warning for d in all_diags)
+    if errors or warnings:
+        print(say("summary.found", args.lang, files=len(files), projects=projects, errors=errors,
+                  warnings=warnings), file=sys.stderr)
+    else:
+        print(say("summary.clean", args.lang, files=len(files), projects=projects), file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
