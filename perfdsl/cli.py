@@ -20,7 +20,7 @@ EPILOG = """examples:
   perfdsl --lang en check specs/       messages in English
 """
 
-COMMANDS = ("check",)
+COMMANDS = ("check", "fmt", "import_")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/commands/."""
 
 

@@ -169,9 +169,11 @@ class Rows:
     diagnostics: list[Diagnostic]
     sections: list[tuple[str, int, list[tuple[str, int, list[ast.Indicator]]]]] = field(default_factory=list)
     pending: list[tuple[str, int]] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)
 
     def span(self, line: int) -> ast.Span:
-        return ast.Span.model_construct(file=self.file, line=line, column=1, end_line=line, end_column=2)
+        end = self.widths.get(line, 1) + 1
+        return ast.Span.model_construct(file=self.file, line=line, column=1, end_line=line, end_column=end)
 
     def report(self, code: str, line: int, severity: Severity = Severity.error, **args: Any) -> None:
         self.diagnostics.append(diag(code, severity, self.span(line), **args))
@@ -211,6 +213,7 @@ class Rows:
             self.pending = []
 
     def read(self, rows: list[tuple[str, int]]) -> None:
+        self.widths = {number: len(line) for line, number in rows}
         for i, (line, number) in enumerate(rows):
             tokens = _CMP_SPACE.sub(r"\1", line).split()
             level1 = self.framework.match_level1(tokens[0]) if len(tokens) == 1 else None
@@ -338,3 +341,25 @@ def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple
     if not specs:
         diagnostics.append(diag("I005", Severity.error, _span(file, 1)))
     return specs, diagnostics
+
+
+def decode_document(data: bytes, file: str, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a published document: the given encoding, else UTF-8 (BOM or not), else GB18030.
+
+    Published tables come from Windows offices as often as not, so GB18030 is read without complaint here
+    (unlike `.perf` sources, which are UTF-8 by definition).
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), []
+        except (UnicodeDecodeError, LookupError) as e:
+            return None, [diag("P000", Severity.error, _span(file, 1), "P000.encoding", encoding=encoding,
+                               reason=str(e))]
+    for name in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(name), []
+        except UnicodeDecodeError:
+            continue
+    from .loader import decode
+
+    return decode(data, file)

@@ -1,0 +1,43 @@
+"""Atomic file writes: a temp file in the target's folder, fsync, then rename over the target.
+
+Every command that writes files goes through here, so an error or Ctrl-C never leaves a half-written file
+and an existing file keeps its permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Replace `path` with `data` in one step (readers see the old or the new file, never a mix)."""
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        else:
+            # mkstemp creates 0600; a new file gets the usual permissions (umask applied)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        # covers KeyboardInterrupt too: the target is untouched and no temp file is left behind
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,104 @@
+"""`perfdsl import`: the seed and the variants real users have, golden outputs and diagnostics."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdsl import ast
+from perfdsl.checks import run as run_checks
+from perfdsl.fmt import format_source, format_spec
+from perfdsl.importer import decode_document, import_text
+from perfdsl.parser import parse
+from tests.conftest import ROOT, SEED
+
+CASES = sorted((ROOT / "tests" / "import").glob("*.txt"))
+
+
+def imported(path: Path, strict: bool = False) -> tuple[str, list]:
+    text, problems = decode_document(path.read_bytes(), path.relative_to(ROOT).as_posix())
+    assert text is not None and problems == []
+    specs, diags = import_text(text, path.relative_to(ROOT).as_posix(), strict)
+    return "".join(format_spec(s) for s in specs), diags
+
+
+def test_seed_imports_to_the_committed_specs() -> None:
+    specs, diags = import_text(SEED.read_text(encoding="utf-8"), "seed.txt")
+    assert diags == [] and len(specs) == 4
+    for spec in specs:
+        committed = (ROOT / "specs" / "2020" / f"{spec.projects[0].name}.perf").read_text(encoding="utf-8")
+        # the committed files carry one title comment above the imported text; otherwise identical
+        assert committed.split("\n", 1)[1] == format_spec(spec)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_import_golden(case: Path, golden) -> None:
+    out, diags = imported(case)
+    from perfdsl.diagnostics import render_text
+
+    shown = {d.span.file: decode_document(case.read_bytes(), "")[0] or "" for d in diags}
+    golden(case.with_suffix(".perf"), out)
+    golden(case.with_suffix(".out"), render_text(diags, shown, "en"))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "stray" not in c.stem], ids=lambda p: p.stem)
+def test_imported_output_is_canonical_and_passes_check(case: Path) -> None:
+    out, diags = imported(case)
+    assert not [d for d in diags if d.severity.value == "error"]
+    formatted, fdiags = format_source(out, "x.perf")
+    assert formatted == out, "import output is already fmt-canonical"
+    spec, pdiags = parse(out, "x.perf")
+    assert pdiags == [] and [d for d in run_checks(spec) if d.severity.value == "error"] == []
+
+
+def test_variants_read_the_same_indicators_as_the_seed() -> None:
+    """The same table with blank lines lost, full-width targets, GBK or BOM+CRLF reads as the seed does."""
+    seed = {s.projects[0].name: s for s in import_text(SEED.read_text(encoding="utf-8"), "s")[0]}
+    for name in ("no_blank_lines", "fullwidth_targets", "gbk_encoded", "bom_crlf"):
+        text, _ = decode_document((ROOT / "tests" / "import" / f"{name}.txt").read_bytes(), name)
+        (spec,), diags = import_text(text or "", name)
+        assert diags == []
+        assert ast.same(spec.projects[0], seed[spec.projects[0].name].projects[0]), name
+
+
+def test_national_layout_selects_its_framework() -> None:
+    out, diags = imported(ROOT / "tests/import/national_layout.txt")
+    spec, _ = parse(out, "x.perf")
+    project = spec.projects[0]
+    assert spec.framework_of(project) == "national-2015"
+    assert [s.name for s in project.sections] == ["产出指标", "效益指标", "满意度指标"]
+    cost = project.sections[0].sections[3].indicators[0]
+    assert (cost.name, cost.target.comparator, str(cost.target.value), cost.target.unit) == \
+        ("项目成本", "<=", "839.1607", "万元")
+
+
+def test_guesses_are_warnings_unless_strict() -> None:
+    case = ROOT / "tests/import/unknown_heading_and_stray_row.txt"
+    _, diags = imported(case)
+    assert [(d.code, d.severity.value) for d in diags] == [("I001", "error"), ("I003", "warning")]
+    _, strict = imported(case, strict=True)
+    assert [(d.code, d.severity.value) for d in strict] == [("I001", "error"), ("I003", "error")]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "perfdsl", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+
+
+def test_cli_writes_one_file_per_project_and_never_on_errors(tmp_path: Path) -> None:
+    r = run_cli("import", str(SEED), "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        p.name for p in (ROOT / "specs" / "2020").iterdir())
+    bad = run_cli("import", "tests/import/unknown_heading_and_stray_row.txt", "-o", str(tmp_path / "bad"))
+    assert bad.returncode == 1 and "I001" in bad.stdout and not (tmp_path / "bad").exists()
+    # an existing file with other content is not overwritten without --force
+    target = next((tmp_path / "out").iterdir())
+    target.write_text("# mine\n", encoding="utf-8")
+    again = run_cli("import", str(SEED), "-o", str(tmp_path / "out"))
+    assert again.returncode == 1 and target.read_text(encoding="utf-8") == "# mine\n"
+    assert run_cli("import", "--force", str(SEED), "-o", str(tmp_path / "out")).returncode == 0
