@@ -58,11 +58,12 @@ def breakable(left: str, right: str) -> str | None:
     return None
 
 
-def wrap(paragraph: str, width: int) -> list[str]:
-    """Wrap one paragraph at `width` columns (a CJK character counts two) without changing its content.
+def wrap(paragraph: str, width: int, wide: int = 2) -> list[str]:
+    """Wrap one paragraph at `width` columns (a CJK character counts `wide`, two by default) without changing
+    its content.
 
     Breaks go between two characters where at least one is wide, or at a single space between two narrow
-    ones (the space is then restored by `join_soft`).
+    ones (the space is then restored by `join_soft`). `wide=1` counts characters, as the published form does.
     """
     lines: list[str] = []
     start = 0
@@ -72,7 +73,7 @@ def wrap(paragraph: str, width: int) -> list[str]:
     n = len(paragraph)
     while i < n:
         ch = paragraph[i]
-        w = 2 if is_wide(ch) else 1
+        w = wide if is_wide(ch) else 1
         if i > start:
             prev = paragraph[i - 1]
             if ch == " " and 0 < i < n - 1 and not is_wide(prev) and not is_wide(paragraph[i + 1]) \
@@ -84,7 +85,7 @@ def wrap(paragraph: str, width: int) -> list[str]:
             cut, resume = last_break
             lines.append(paragraph[start:cut])
             start = resume
-            col = display_width(paragraph[start:i])
+            col = sum(wide if is_wide(c) else 1 for c in paragraph[start:i])
             last_break = None
         col += w
         i += 1

@@ -76,6 +76,18 @@ ATTRIBUTE_FIELDS = tuple(k.field for k in ATTRIBUTE_KEYS)
 
 PROJECT_WORDS = ("项目", "project")
 PROJECT_NAME_LABEL = "项目名称"
+
+# --- the fixed words of the printed forms (text, HTML and Markdown backends) ---
+FORM_TITLE = "财政项目支出绩效目标表"
+"""Title of the Shanghai form (the seed document); national tables print NATIONAL_FORM_TITLE."""
+NATIONAL_FORM_TITLE = "项目支出绩效目标表"
+YEAR_LINE = "（{year}年度）"
+BUDGET_HEADING = "本项目上年度市级财政资金使用情况"
+NATIONAL_BUDGET_HEADING = "项目资金情况"
+GOALS_HEADING = "{year}年绩效目标"
+GOALS_HEADING_NO_YEAR = "绩效目标"
+COLUMN_HEADINGS = ("一级目标", "二级目标", "三级目标", "指标目标值")
+NATIONAL_COLUMN_HEADINGS = ("一级指标", "二级指标", "三级指标", "指标值")
 BUDGET_WORDS = ("预算", "budget")
 
 # Keys that may stand at file level and then apply to every project of the file.
@@ -127,3 +139,30 @@ COMPARATOR_WORDS = {
     "等于": "=", "大于": ">", "高于": ">", "超过": ">", "小于": "<", "低于": "<",
 }
 COMPARATOR_SUFFIXES = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<="}
+
+# --- words the semantic checks (perfdsl/checks/) look for ---
+# Names of an indicator that states the whole project's cost, compared with 当年预算.
+TOTAL_COST_NAMES = ("项目成本", "项目总成本", "总成本", "项目支出成本", "项目支出总成本", "项目成本总额", "成本总额")
+# A rate whose name says it measures a change may exceed 100% or be negative.
+CHANGE_RATE_WORDS = ("增长率", "下降率", "增长", "下降", "降低率", "上升率", "提升率", "增幅", "降幅", "变化率",
+                     "变动率", "减少率")
+SECTION_WORD_COST = "成本"
+SECTION_WORD_TIMELINESS = "时效"
+SATISFACTION_WORDS = ("满意度", "满意率")
+# A deadline written as a 时效 target (`<= 2020-06-30`, `2020年6月底前`, `9月30日前`): without a day it means
+# the end of the month (or of the year); without a year, the project's 年度.
+DEADLINE_PATTERNS = (
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
+    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
+    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份)?",
+    r"(?P<y>\d{4})年(?:底|末)?",
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
+    r"(?P<m>\d{1,2})月(?:底|末|份)?",
+)
+DEADLINE_SUFFIX = r"(?:前|之前|以前|内|止|完成)?"
+RATE_ENDING = "率"
+NATURE_WORDS = {"正向": ">", "反向": "<"}
+"""性质 of an indicator: 正向 targets are floors (more is better), 反向 targets are caps."""
+STANDARD_WORDS = ("计划标准", "行业标准", "历史标准", "预算支出标准", "其他标准")
+SUPPRESS_MARK = "perfdsl:"
+SUPPRESS_WORD = "ignore"

@@ -1,0 +1,61 @@
+"""HTML backend: a self-contained page per project that looks like the printed form, and the index page.
+
+The page carries its stylesheet inline and loads nothing (a Content-Security-Policy says so too), so it can be
+mailed or archived as one file. Every piece of user text reaches the templates as a variable and is escaped by
+Jinja's autoescape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable
+
+from .. import ast
+from .env import render as render_template
+from .view import IndexEntry, ProjectView, money, project_view
+
+# Widths (percent) of the indicator table's columns; the 三级 name takes what the others leave.
+_BASE_WIDTHS = {"level1": 13, "level2": 13, "target": 14}
+_ATTRIBUTE_WIDTHS = {"weight": 7, "nature": 8, "standard": 15, "explanation": 20}
+
+
+def column_widths(view: ProjectView) -> list[int]:
+    attributes = [_ATTRIBUTE_WIDTHS.get(f, 12) for f in view.attribute_fields]
+    name = max(100 - sum(_BASE_WIDTHS.values()) - sum(attributes), 18)
+    return [_BASE_WIDTHS["level1"], _BASE_WIDTHS["level2"], name, _BASE_WIDTHS["target"], *attributes]
+
+
+def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None) -> str:
+    """The project's page; `index_href` (relative) adds a link back to the index page."""
+    view = project_view(spec, project)
+    return render_template("html", "html/project.html.jinja", view=view, widths=column_widths(view),
+                           index_href=index_href)
+
+
+def _sum(values: Iterable[Decimal | None]) -> str:
+    present = [v for v in values if v is not None]
+    return money(sum(present, Decimal(0))) if present else ""
+
+
+def render_index(entries: Iterable[IndexEntry]) -> str:
+    """The index page: every project grouped by unit and year, with budget totals and links."""
+    groups: dict[tuple[str, int | None], list[IndexEntry]] = defaultdict(list)
+    for e in entries:
+        groups[(e.unit, e.year)].append(e)
+    # Units in name order, the latest year first within a unit, projects in name order.
+    keys = sorted(groups, key=lambda k: (k[0], -(k[1] or 0)))
+    units: list[dict[str, object]] = []
+    for unit, year in keys:
+        members = sorted(groups[(unit, year)], key=lambda e: (e.name, e.source))
+        if not units or units[-1]["name"] != unit:
+            units.append({"name": unit, "years": []})
+        units[-1]["years"].append({  # type: ignore[attr-defined]
+            "year": year,
+            "projects": [{"entry": e, "total": money(e.total) if e.total is not None else "",
+                          "current": money(e.current) if e.current is not None else ""} for e in members],
+            "total": _sum(e.total for e in members),
+            "current": _sum(e.current for e in members),
+        })
+    count = sum(len(v) for v in groups.values())
+    return render_template("html", "html/index.html.jinja", units=units, count=count)

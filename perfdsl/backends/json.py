@@ -1,0 +1,108 @@
+"""JSON backend: the AST of one project as JSON, and the JSON Schema it follows (`perfdsl schema`).
+
+A document is the spec with only that project: file-level 单位/年度/框架 stay where the source put them, so
+the document is the AST itself (`Spec.unit_of` tells how to resolve them). Keys follow the models' field order,
+text is UTF-8 (not \\u-escaped). Layout (spans, file name, blank lines) is left out unless asked for
+(`--with-spans`); comments are content and stay, after the fields of the node they belong to, and only where
+the source has some.
+
+Numbers are JSON numbers: a whole number is an integer (`10144000`, `100`), a fraction a decimal number
+(`98.5`). The AST keeps numbers as Decimal; one whose digits a double cannot hold exactly (more than 15
+significant digits) is written as a string of its digits instead, so that no digit is ever lost. The schema
+allows both.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from .. import ast
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a stripped or dumped AST: Decimal -> number, date -> ISO text, tuples -> lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, BaseModel):
+        return plain(value.model_dump(mode="python"))
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _number(value: Decimal) -> int | float | str:
+    if not value.is_finite():
+        return str(value)
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else format(value, "f")
+
+
+_COMMENT_FIELDS = ("comments", "trailing", "end_comments")
+
+
+def _comments_last(value: Any) -> Any:
+    """Put a node's own fields first and its comments after them, leaving out comments it does not have."""
+    if isinstance(value, dict):
+        own = {k: _comments_last(v) for k, v in value.items() if k not in _COMMENT_FIELDS}
+        kept = {k: _comments_last(value[k]) for k in _COMMENT_FIELDS if value.get(k)}
+        return {**own, **kept}
+    if isinstance(value, list):
+        return [_comments_last(v) for v in value]
+    return value
+
+
+def document(spec: ast.Spec, project: ast.Project, *, with_spans: bool = False) -> dict[str, Any]:
+    """The document for one project: the whole AST with `with_spans`, else the AST without layout, with each
+    node's comments after its fields and only where there are some."""
+    one = spec.model_copy(update={"projects": (project,)})
+    if with_spans:
+        full: dict[str, Any] = plain(one.model_dump(mode="python"))
+        return full
+    result: dict[str, Any] = _comments_last(plain(ast.strip_spans(one)))
+    return result
+
+
+def render(spec: ast.Spec, project: ast.Project, *, with_spans: bool = False) -> str:
+    return json.dumps(document(spec, project, with_spans=with_spans), ensure_ascii=False, indent=2) + "\n"
+
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of a document, generated from the AST models.
+
+    Layout fields are optional (documents leave them out unless written `--with-spans`); everything else is
+    as the models say, unknown keys included (they are refused).
+    """
+    generated = TypeAdapter(ast.Spec).json_schema(mode="validation")
+    _drop_layout(generated)
+    return {"$schema": SCHEMA_DIALECT, **generated}
+
+
+def _drop_layout(node: Any) -> None:
+    if isinstance(node, dict):
+        if isinstance(node.get("required"), list):
+            node["required"] = [k for k in node["required"] if k not in ast.LAYOUT_FIELDS]
+            if not node["required"]:
+                del node["required"]
+        for v in node.values():
+            _drop_layout(v)
+    elif isinstance(node, list):
+        for v in node:
+            _drop_layout(v)
+
+
+def render_schema() -> str:
+    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,283 @@
+"""View model shared by the backends: one project of a spec, laid out as the printed form shows it.
+
+Backends only render. Everything the four formats must agree on is decided here once: which labels the form
+prints (from `vocab`), the heading a 一级 prints under (from the project's framework), how money (`10,144,000`)
+and targets (`=100%`, `>=30000件`, `合理`) are written, and how the indicator table groups and spans its rows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import ast
+from ..frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, load_framework
+from ..vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FLAG_SPELLING, FORM_TITLE,
+                     GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
+                     NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A `label： value` pair of the form's header or budget block."""
+
+    field: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Prose:
+    """One of the six labelled prose sections."""
+
+    field: str
+    label: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the indicator table: a 三级 indicator with its 一级 and 二级.
+
+    `level1_span`/`level2_span` are the rowspans of the merged cells: the group's row count on its first row,
+    0 on the rows the merged cell covers. A 二级 without indicators (or a 一级 without 二级) still gets one row,
+    with empty cells, so that the table shows it.
+    """
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    attributes: tuple[tuple[str, ...], ...]
+    """One cell per `ProjectView.attribute_columns`: its paragraphs, () when the indicator lacks it."""
+    level1_span: int
+    level2_span: int
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    title: str
+    year: int | None
+    year_line: str
+    unit: str
+    name: str
+    header: tuple[tuple[Pair, ...], ...]
+    """The header lines of the form, each with the pairs it prints (absent values are left out)."""
+    prose: tuple[Prose, ...]
+    budget_heading: str
+    budget: tuple[tuple[Pair, ...], ...]
+    goals_heading: str
+    columns: tuple[str, ...]
+    attribute_columns: tuple[str, ...]
+    attribute_fields: tuple[str, ...]
+    rows: tuple[Row, ...]
+    framework: str
+    national: bool
+
+    @property
+    def pairs(self) -> tuple[Pair, ...]:
+        return tuple(p for line in self.header for p in line)
+
+    @property
+    def budget_pairs(self) -> tuple[Pair, ...]:
+        return tuple(p for line in self.budget for p in line)
+
+
+def money(value: Decimal) -> str:
+    """Money as the form writes it: thousands commas, no decimals when there are none (`10,144,000`)."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return format(value, ",f")
+
+
+def number(value: Decimal) -> str:
+    """A number as written in the source (`100`, `98.5`), never in exponent form."""
+    return format(value, "f")
+
+
+def target(t: ast.Target) -> str:
+    """A target as the form prints it: `=100%`, `>=30000件`, `合理`; a target written without a comparator
+    (`100%`) is printed as written."""
+    if isinstance(t, ast.Qualitative):
+        return t.word
+    text = f"{number(t.value)}{t.unit}"
+    return text if t.implicit else f"{t.comparator}{text}"
+
+
+def framework_of(spec: ast.Spec, project: ast.Project) -> Framework | None:
+    """The project's framework: a builtin by name, else a framework file next to the spec; None when neither
+    loads (the checks report that; the backends then print the names as written)."""
+    name = spec.framework_of(project) or DEFAULT_FRAMEWORK
+    try:
+        return builtin(name)
+    except FrameworkError:
+        pass
+    try:
+        return load_framework(os.path.join(os.path.dirname(spec.file), name))
+    except FrameworkError:
+        return None
+
+
+def is_national(framework: Framework | None) -> bool:
+    return framework is not None and framework.name.startswith("national")
+
+
+def _value(node: ast.Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Flag):
+        return FLAG_SPELLING[node.value]
+    if isinstance(node, ast.Day):
+        return node.value.isoformat()
+    if isinstance(node, ast.Amount):
+        return money(node.value)
+    if isinstance(node, ast.Text):
+        return "".join(node.paragraphs)
+    return str(getattr(node, "value"))
+
+
+def _label(field: str) -> str:
+    key = KEY_BY_FIELD[field]
+    return key.official or key.canonical
+
+
+def _pairs(*items: tuple[str, str | None]) -> tuple[Pair, ...]:
+    return tuple(Pair(field, _label(field) if field != "name" else PROJECT_NAME_LABEL, value)
+                 for field, value in items if value is not None)
+
+
+def _header(spec: ast.Spec, project: ast.Project) -> tuple[tuple[Pair, ...], ...]:
+    # The printed form puts the unit alone on its line and the other fields two to a line.
+    lines = (
+        _pairs(("unit", spec.unit_of(project))),
+        _pairs(("name", project.name), ("category", _value(project.category))),
+        _pairs(("start", _value(project.start)), ("end", _value(project.end))),
+        _pairs(("purchase", _value(project.purchase)), ("type", _value(project.type))),
+    )
+    return tuple(line for line in lines if line)
+
+
+def _budget(project: ast.Project) -> tuple[tuple[Pair, ...], ...]:
+    budget = project.budget
+    if budget is None:
+        return ()
+    values = {k.field: _value(getattr(budget, k.field)) for k in BUDGET_KEYS}
+    lines = (_pairs(("total", values["total"]), ("current", values["current"])),
+             _pairs(("prior", values["prior"]), ("prior_executed", values["prior_executed"])))
+    return tuple(line for line in lines if line)
+
+
+def _prose(project: ast.Project) -> tuple[Prose, ...]:
+    out = []
+    for key in TEXT_KEYS:
+        node = getattr(project, key.field)
+        if node is not None:
+            out.append(Prose(key.field, key.official or key.canonical, node.paragraphs))
+    return tuple(out)
+
+
+def _attribute_fields(project: ast.Project) -> tuple[str, ...]:
+    """The national attributes any indicator of the project carries, in the order of the national tables."""
+    present = {k.field for l1 in project.sections for l2 in l1.sections for ind in l2.indicators
+               for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None}
+    return tuple(k.field for k in ATTRIBUTE_KEYS if k.field in present)
+
+
+def _cell(node: ast.Node | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if isinstance(node, ast.Text):
+        return node.paragraphs
+    if isinstance(node, ast.Amount):
+        return (number(node.value),)
+    return (_value(node) or "",)
+
+
+def heading(framework: Framework | None, level1: ast.Level1) -> str:
+    """The heading a 一级 prints under (产出 -> 产出目标); an unknown name prints as written."""
+    found = framework.match_level1(level1.name) if framework is not None else None
+    return found.heading if found is not None else level1.name
+
+
+def _rows(project: ast.Project, framework: Framework | None, fields: tuple[str, ...]) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    blank = tuple(() for _ in fields)
+    for level1 in project.sections:
+        title = heading(framework, level1)
+        group: list[Row] = []
+        for level2 in level1.sections:
+            members = [Row(title, level2.name, ind.name, target(ind.target),
+                           tuple(_cell(getattr(ind, f)) for f in fields), 0, 0) for ind in level2.indicators]
+            members = members or [Row(title, level2.name, "", "", blank, 0, 0)]
+            members[0] = _replace(members[0], level2_span=len(members))
+            group.extend(members)
+        group = group or [Row(title, "", "", "", blank, 0, 1)]
+        group[0] = _replace(group[0], level1_span=len(group))
+        rows.extend(group)
+    return tuple(rows)
+
+
+def _replace(row: Row, **changes: int) -> Row:
+    return Row(**{**row.__dict__, **changes})
+
+
+def project_view(spec: ast.Spec, project: ast.Project) -> ProjectView:
+    """Everything a backend prints for one project."""
+    framework = framework_of(spec, project)
+    national = is_national(framework)
+    year = spec.year_of(project)
+    fields = _attribute_fields(project)
+    columns = NATIONAL_COLUMN_HEADINGS if national else COLUMN_HEADINGS
+    attribute_columns = tuple(_label(f) for f in fields)
+    return ProjectView(
+        title=NATIONAL_FORM_TITLE if national else FORM_TITLE,
+        year=year,
+        year_line=YEAR_LINE.format(year=year) if year is not None else "",
+        unit=spec.unit_of(project) or "",
+        name=project.name,
+        header=_header(spec, project),
+        prose=_prose(project),
+        budget_heading=NATIONAL_BUDGET_HEADING if national else BUDGET_HEADING,
+        budget=_budget(project),
+        goals_heading=GOALS_HEADING.format(year=year) if year is not None else GOALS_HEADING_NO_YEAR,
+        columns=columns + attribute_columns,
+        attribute_columns=attribute_columns,
+        attribute_fields=fields,
+        rows=_rows(project, framework, fields),
+        framework=framework.name if framework is not None else (spec.framework_of(project) or ""),
+        national=national,
+    )
+
+
+
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One project as the index page lists it: where it comes from and where its documents are."""
+
+    unit: str
+    year: int | None
+    name: str
+    category: str
+    total: Decimal | None
+    current: Decimal | None
+    source: str
+    links: tuple[tuple[str, str], ...]
+    """(format, path relative to the output folder, with `/`), in the order the formats were asked for."""
+
+
+def index_entry(spec: ast.Spec, project: ast.Project, source: str,
+                links: tuple[tuple[str, str], ...]) -> IndexEntry:
+    budget = project.budget
+    return IndexEntry(
+        unit=spec.unit_of(project) or "",
+        year=spec.year_of(project),
+        name=project.name,
+        category=_value(project.category) or "",
+        total=budget.total.value if budget is not None and budget.total is not None else None,
+        current=budget.current.value if budget is not None and budget.current is not None else None,
+        source=source,
+        links=links,
+    )
