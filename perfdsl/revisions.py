@@ -1,0 +1,154 @@
+"""Inputs of `perfdsl diff`: files, folders and git revisions -> the bytes of every `.perf` file of one side.
+
+Git is only read, never checked out: `git cat-file`, `git ls-tree` and `git ls-files`, run with argument
+lists (no shell) in the current folder. Problems (no such path, an unknown revision, no git) are returned as
+catalogue entries for the command to print, not raised.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .loader import SUFFIX, find_files
+
+Problem = tuple[str, dict[str, Any]]
+"""A catalogue key and its arguments."""
+
+
+@dataclass(frozen=True)
+class Blob:
+    key: str
+    """The file's path inside what was given (a folder, a tree): the same file on both sides has the same key."""
+    path: str
+    """Where it comes from, as shown to the user (`specs/a.perf`, `HEAD~1:specs/a.perf`)."""
+    data: bytes
+
+
+@dataclass
+class Side:
+    label: str
+    blobs: list[Blob] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _GitFailed(Exception):
+    """Internal: a git command failed; turned into a Problem at this module's boundary."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem[0])
+        self.problem = problem
+
+
+def _git(*args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], input=stdin, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise _GitFailed(("diff.no_git", {})) from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise _GitFailed(("diff.git_failed", {"command": "git " + " ".join(args),
+                                              "reason": reason[0] if reason else f"exit {done.returncode}"}))
+    return done.stdout
+
+
+def _guarded(label: str, read: Any, *args: Any) -> Side:
+    try:
+        return Side(label, read(*args))
+    except _GitFailed as e:
+        return Side(label, [], [e.problem])
+
+
+def is_commit(rev: str) -> bool:
+    """Whether `rev` names a commit here (so `perfdsl diff --git A B` can tell a revision from a path)."""
+    try:
+        _git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}")
+        return True
+    except _GitFailed:
+        return False
+
+
+def read_side(spec: str) -> Side:
+    """One side of `perfdsl diff OLD NEW`: a file, a folder, or `REV:path` (a file or a tree of a revision)."""
+    if os.path.exists(spec) or spec == "-":
+        return Side(spec, _filesystem(spec))
+    if ":" in spec:
+        rev, path = spec.split(":", 1)
+        return _guarded(spec, _revision_path, rev, path)
+    return Side(spec, [], [("cli.not_found", {"path": spec})])
+
+
+def _filesystem(path: str) -> list[Blob]:
+    if not os.path.isdir(path):
+        return [Blob(os.path.basename(path), path, _read(path))]
+    files, _ = find_files([path])
+    return [Blob(os.path.relpath(f, path).replace(os.sep, "/"), f, _read(f)) for f in files]
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return os.fdopen(0, "rb", closefd=False).read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _revision_path(rev: str, path: str) -> list[Blob]:
+    where = f"{rev}:{path}"
+    if _git("cat-file", "-t", where).strip() == b"blob":
+        return [Blob(os.path.basename(path), where, _git("cat-file", "blob", where))]
+    entries = _tree(_git("ls-tree", "-r", "-z", where))
+    prefix = f"{where.rstrip('/')}/" if path else where
+    return [Blob(name, prefix + name, data) for name, data in zip(entries, _cat(list(entries.values())))]
+
+
+def revision(rev: str, paths: Sequence[str]) -> Side:
+    """Every `.perf` file of revision `rev` under `paths` (relative to the current folder, as git reads them;
+    none: the current folder)."""
+    def read() -> list[Blob]:
+        entries = _tree(_git("ls-tree", "-r", "-z", "--full-name", rev, "--", *paths))
+        return [Blob(name, f"{rev}:{name}", data) for name, data in zip(entries, _cat(list(entries.values())))]
+
+    return _guarded(rev, read)
+
+
+def worktree(paths: Sequence[str]) -> Side:
+    """Every `.perf` file of the working tree under `paths`: tracked or new, not ignored, as on disk."""
+    def read() -> list[Blob]:
+        top = _git("rev-parse", "--show-toplevel").decode().strip()
+        names = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--",
+                     *paths).decode("utf-8", "surrogateescape").split("\0")
+        blobs = []
+        for name in sorted({n for n in names if n.endswith(SUFFIX)}):
+            full = os.path.join(top, name)
+            if os.path.isfile(full):  # tracked files deleted from the working tree are gone from this side
+                blobs.append(Blob(name, os.path.relpath(full), _read(full)))
+        return blobs
+
+    return _guarded(" ".join(paths) or ".", read)
+
+
+def _tree(listing: bytes) -> dict[str, str]:
+    """`git ls-tree -r -z` output -> {path: blob id} of the `.perf` files, sorted by path."""
+    found = {}
+    for line in listing.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, name = line.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and name.endswith(SUFFIX):
+            found[name] = parts[2]
+    return dict(sorted(found.items()))
+
+
+def _cat(ids: list[str]) -> list[bytes]:
+    """The contents of blobs, in one `git cat-file --batch` call rather than one process per file."""
+    if not ids:
+        return []
+    out = _git("cat-file", "--batch", stdin="".join(i + "\n" for i in ids).encode())
+    blobs, pos = [], 0
+    for _ in ids:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        blobs.append(out[header_end + 1: header_end + 1 + size])
+        pos = header_end + 1 + size + 1
+    return blobs
