@@ -8,7 +8,6 @@ a self-contained HTML page; JSON is the `Diff` model itself.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -234,14 +233,6 @@ def view(diff: d.Diff, lang: str = "zh") -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------- the printers
 
 
-def _md(text: object) -> str:
-    """Escape for a Markdown table cell: HTML, `|`, line breaks, and the characters that start emphasis."""
-    escaped = str(text).replace("\\", "\\\\")
-    for c in "*_`[]~|":
-        escaped = escaped.replace(c, "\\" + c)
-    return html.escape(escaped, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
-
-
 def _pad(text: object, width: int) -> str:
     text = str(text)
     return text + " " * max(width - display_width(text), 0)
@@ -250,25 +241,35 @@ def _pad(text: object, width: int) -> str:
 def render(diff: d.Diff, fmt: str = "text", lang: str = "zh", color: bool = False, stat: bool = False) -> str:
     """Print a diff as `text`, `markdown`, `json` or `html`."""
     if fmt == "json":
-        return diff.model_dump_json(indent=2) + "\n"
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+        import json
 
+        from .backends.json import plain
+
+        # the build's JSON convention: numbers as JSON numbers unless a double would lose a digit
+        return json.dumps(plain(diff.model_dump(mode="python")), ensure_ascii=False, indent=2) + "\n"
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .backends.env import md_cell, md_text, one_line
     from .resources import templates_dir
 
+    def paint(text: object, tone: str) -> Painted:
+        clean = one_line(text)
+        return Painted(f"{_ANSI[tone]}{clean}\x1b[0m" if color and clean else clean)
+
+    def finalize(value: object) -> object:
+        # In text output every value goes through one_line, so a control character in a spec cannot reach
+        # the terminal; only the colour codes `paint` adds itself pass as they are.
+        return value if isinstance(value, Painted) or fmt != "text" else one_line(value)
+
     env = Environment(loader=FileSystemLoader(str(templates_dir())), undefined=StrictUndefined,
-                      autoescape=select_autoescape(enabled_extensions=("html.jinja",), default_for_string=False),
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-
-    def paint(text: object, tone: str) -> str:
-        return f"{_ANSI[tone]}{text}\x1b[0m" if color and tone in _ANSI and str(text) else str(text)
-
-    env.filters.update(md=_md, pad=_pad, paint=paint, width=lambda t: display_width(str(t)))
-    env.globals.update(t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat, css=_stylesheet)
+                      autoescape=fmt == "html", finalize=finalize, keep_trailing_newline=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update(md_cell=md_cell, md_text=md_text, pad=_pad, paint=paint,
+                       width=lambda t: display_width(str(t)))
+    env.globals.update(t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat)
     name = {"text": "diff.txt.jinja", "markdown": "diff.md.jinja", "html": "diff.html.jinja"}[fmt]
     return env.get_template(f"diff/{name}").render(**view(diff, lang))
 
 
-def _stylesheet() -> str:
-    from .resources import templates_dir
-
-    return (templates_dir() / "diff" / "diff.css").read_text(encoding="utf-8")
+class Painted(str):
+    """Text output already made safe and coloured by `paint`."""
