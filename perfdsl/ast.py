@@ -51,6 +51,8 @@ class Node(Model):
 class Block(Node):
     end_comments: tuple[Comment, ...] = ()
     """Own-line comments after the last child, before the closing `}`."""
+    end_trailing: Comment | None = None
+    """The comment after the closing `}`."""
 
 
 class Word(Node):

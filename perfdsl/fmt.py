@@ -39,7 +39,7 @@ def name(text: str, after_keyword: bool = False) -> str:
 def word(text: str) -> str:
     """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{`, spaces at
     either end)."""
-    if (text and text == text.strip() and "#" not in text and not text.startswith('"')
+    if (text and text == text.strip() and "#" not in text and not text.startswith(('"', "{", "}"))
             and not text.endswith("{") and "\n" not in text):
         return text
     return quote(text)
@@ -56,7 +56,7 @@ def money(value: Decimal) -> str:
 
 def target(t: ast.Target) -> str:
     if isinstance(t, ast.Qualitative):
-        return word(t.word) if t.word else '""'
+        return t.word  # it was read from a bare value, so it prints back as one
     text = f"{number(t.value)}{t.unit}"
     return text if t.implicit else f"{t.comparator} {text}"
 
@@ -66,19 +66,22 @@ class Printer:
         self.width = width
         self.lines: list[str] = []
 
+    def blank(self) -> None:
+        """One blank line, never two, and none right after a `{` or at the top of the file."""
+        if self.lines and self.lines[-1] != "" and not self.lines[-1].endswith("{"):
+            self.lines.append("")
+
     def comment_lines(self, comments: Iterable[ast.Comment], depth: int) -> None:
         for c in comments:
-            if c.blank_before and self.lines and self.lines[-1] != "" and not self.lines[-1].endswith("{"):
-                self.lines.append("")
+            if c.blank_before:
+                self.blank()
             self.lines.append(f"{INDENT * depth}# {c.text}".rstrip())
 
     def open_node(self, node: ast.Node, depth: int) -> None:
-        """Blank line and leading comments of a node."""
-        at_block_start = not self.lines or self.lines[-1].endswith("{")
-        if node.blank_before and not at_block_start and self.lines[-1] != "":
-            # the blank goes before the comments when the node and its comments form one group
-            self.lines.append("")
+        """Leading comments of a node, and the blank lines around them as written."""
         self.comment_lines(node.comments, depth)
+        if node.blank_before:
+            self.blank()
 
     def line(self, node: ast.Node, depth: int, text: str) -> None:
         self.open_node(node, depth)
@@ -87,7 +90,8 @@ class Printer:
 
     def close(self, block: ast.Block, depth: int) -> None:
         self.comment_lines(block.end_comments, depth + 1)
-        self.lines.append(f"{INDENT * depth}}}")
+        trailing = f"  # {block.end_trailing.text}".rstrip() if block.end_trailing else ""
+        self.lines.append(f"{INDENT * depth}}}{trailing}")
 
     def text(self, key: str, node: ast.Text, depth: int) -> None:
         self.open_node(node, depth)
@@ -160,7 +164,7 @@ class Printer:
     def indicator(self, ind: ast.Indicator, depth: int) -> None:
         attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
         head = f"{name(ind.name)} {target(ind.target)}"
-        if not attrs and not ind.end_comments:
+        if not attrs and not ind.end_comments and ind.end_trailing is None:
             self.line(ind, depth, head)
             return
         self.line(ind, depth, head + " {")

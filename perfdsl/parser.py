@@ -91,12 +91,9 @@ def _node_meta(scan: Scan, head: Token, close: Token | None = None, first_line: 
 
 def _block_meta(scan: Scan, head: Token, close: Token | None) -> dict[str, Any]:
     meta = _node_meta(scan, head, close)
-    end: list[ast.Comment] = []
-    if close is not None and close.type == "RBRACE":
-        end = list(scan.leading.get(close.line, ()))
-        if close.line in scan.trailing:
-            end.append(scan.trailing[close.line])
-    meta["end_comments"] = tuple(end)
+    closed = close is not None and close.type == "RBRACE"
+    meta["end_comments"] = tuple(scan.leading.get(close.line, ())) if closed else ()
+    meta["end_trailing"] = scan.trailing.get(close.line) if closed else None
     return meta
 
 

@@ -50,8 +50,9 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
 
     Accepts `>= 90%`, `≥90%`, `＞＝９０％`, `不低于90%`, `95%以上`, `100%` (implicit `=`) and words.
     """
-    text = text.translate(_FULLWIDTH).strip()
-    m = _TARGET.fullmatch(text)
+    text = text.strip()
+    # full-width digits and signs are read as half-width in numbers only: a word keeps its own punctuation
+    m = _TARGET.fullmatch(text.translate(_FULLWIDTH))
     if m:
         unit = m.group("unit") or ""
         written = m.group("cmp")
@@ -81,14 +82,14 @@ def target(scan: Scan, name: Token, tok: Token) -> ast.Target:
     span = _span(scan, tok)
     if tok.value == ERROR_MARK:
         return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
-    if not tok.value.isascii():
-        normal = tok.value.translate(_FULLWIDTH)
-        if normal != tok.value and any(0xFF01 <= ord(c) <= 0xFF5E for c in tok.value if c not in "＝＞＜％"):
-            _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
     parsed = read_target(tok.value)
     if parsed is None:
         _report(scan, "P010", tok, name=name.value, value=tok.value)
         return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
+    if not isinstance(parsed, str) and not tok.value.isascii():
+        normal = tok.value.translate(_FULLWIDTH)
+        if any(0xFF01 <= ord(c) <= 0xFF5E for c in tok.value if c not in "＝＞＜％"):
+            _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
     return make_target(parsed, span)
 
 
@@ -109,7 +110,8 @@ def read(scan: Scan, key: Key, tok: Token) -> tuple[type[ast.Node], dict[str, An
     if tok.type == "TEXT":
         _report(scan, "P022", tok, field=key.canonical)
         return None
-    text = text.strip()
+    if tok.type == "VALUE":  # a quoted value is taken exactly as written
+        text = text.strip()
     if key.kind == "word":
         return ast.Word, {"value": text}
     if key.kind == "year":
