@@ -400,6 +400,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "example.text": ('概况 """ … """', '概况 """ … """'),
     "example.money": ("总预算 10,144,000", "总预算 10,144,000"),
     "example.number": ("分值 10", "分值 10"),
+    # perfdsl build and schema (perfdsl/build.py, perfdsl/commands/build.py, perfdsl/backends/)
+    "build.summary": ("构建完成：{projects} 个项目，写入 {written} 个文件，{unchanged} 个未变，{warnings} 个警告，"
+                      "{errors} 个错误，用时 {seconds} 秒",
+                      "built {projects} projects: {written} files written, {unchanged} unchanged, {warnings} warnings, "
+                      "{errors} errors, {seconds}s"),
+    "build.bad_format": ("未知的输出格式“{value}”；可选：{known}", "unknown output format `{value}`; choose from: {known}"),
+    "build.bad_number": ("--jobs 至少为 1，--text-width 至少为 10", "--jobs must be at least 1 and --text-width at least 10"),
+    "build.out_has_sources": ("输出目录 {out} 就是或包含源目录 {source}；请另选输出目录（如 build/）",
+                              "the output folder {out} is or contains the source folder {source}; choose another "
+                              "output folder (such as build/)"),
+    "build.write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "B001": ("项目“{name}”与项目“{other}”的输出文件同名：{path}；两者都未生成",
+             "the projects `{name}` and `{other}` would both write {path}; neither was built"),
+    "B001.index": ("项目“{name}”的输出文件 {path} 与索引页同名；未生成",
+                   "the project `{name}` would write {path}, the index page; it was not built"),
+    "B001.first": ("项目“{name}”在这里", "the project `{name}` is here"),
+    "B001.hint": ("改用不同的项目名称，或把其中一个放到另一个文件夹", "rename one project, or move it to another folder"),
+    "X001": ("内部错误：无法生成项目“{name}”的 {format} 输出（{reason}）；请报告此问题",
+             "internal error: the {format} output of `{name}` failed ({reason}); please report it"),
     # perfdsl diff (perfdsl/commands/diff.py, perfdsl/diff_render.py, templates/diff/)
     "diff.no_git": ("找不到 git 程序", "git is not installed (no `git` on PATH)"),
     "diff.git_failed": ("git 命令失败（{command}）：{reason}", "git failed ({command}): {reason}"),

@@ -52,7 +52,8 @@ def render_index(entries: Iterable[IndexEntry]) -> str:
             units.append({"name": unit, "years": []})
         units[-1]["years"].append({  # type: ignore[attr-defined]
             "year": year,
-            "projects": [{"entry": e, "total": money(e.total) if e.total is not None else "",
+            "projects": [{"entry": e, "page": dict(e.links).get("html", ""),
+                          "total": money(e.total) if e.total is not None else "",
                           "current": money(e.current) if e.current is not None else ""} for e in members],
             "total": _sum(e.total for e in members),
             "current": _sum(e.current for e in members),

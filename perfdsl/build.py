@@ -1,0 +1,300 @@
+"""`perfdsl build` logic: .perf files -> documents in an output folder that mirrors the source tree.
+
+The work is cut into per-file jobs. `build_file(job)` is a pure function of one source file (read, parse,
+check, render every project in every format) returning `{output path: text}` and the diagnostics, so jobs can
+run in worker processes (`--jobs N`). Only the parent touches the output folder: it refuses colliding output
+names, writes atomically in a stable order, and leaves an output whose content did not change alone (its
+mtime too). Jinja is imported by the jobs only, so `perfdsl check` never pays for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from . import ast
+from .atomic import write_atomic
+from .diagnostics import Diagnostic, Related, Severity, diag
+from .loader import find_files, load_file
+
+if TYPE_CHECKING:
+    from .backends.view import IndexEntry
+
+FORMATS = ("text", "html", "md", "json")
+"""Every output format, in the order they are built (see `backends.BACKENDS`)."""
+INDEX = "index.html"
+MAX_NAME_BYTES = 150
+"""Longest output name kept as is (file systems allow 255 bytes; the extension and a temp prefix need room)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...] = FORMATS
+    text_width: int = 40
+    with_spans: bool = False
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    """The source file, as found."""
+    folder: str
+    """Its folder relative to the output folder (`/`-separated, "" for the top), mirroring the source tree."""
+    options: Options
+
+
+@dataclass
+class ProjectOutput:
+    name: str
+    span: ast.Span
+    files: dict[str, str]
+    """Output path (relative, `/`-separated) -> content."""
+    entry: IndexEntry
+
+
+@dataclass
+class FileResult:
+    path: str
+    text: str
+    diagnostics: list[Diagnostic]
+    outputs: list[ProjectOutput]
+
+
+@dataclass
+class Report:
+    """What a build did; the command prints it."""
+
+    files: int = 0
+    projects: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason) of outputs that could not be written."""
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.error for d in self.diagnostics) + len(self.failures)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.warning for d in self.diagnostics)
+
+
+class BuildRefused(Exception):
+    """The build cannot start (a usage problem, exit 2): `key` and `args` name the catalogue message."""
+
+    def __init__(self, key: str, **args: str) -> None:
+        super().__init__(key)
+        self.key, self.args = key, args
+
+
+# ---------------------------------------------------------------------------------------------- output names
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def safe_name(name: str) -> str:
+    """A file name for a project name: the same name where it is safe on every common file system.
+
+    Path separators and characters Windows refuses become `_`; leading and trailing dots and spaces go (no
+    hidden files, no `..`); a Windows device name (CON, NUL, COM1 …) gets a leading `_`; a name longer than
+    MAX_NAME_BYTES in UTF-8 is cut and given a hash of the whole name, so two long names stay apart.
+    """
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    text = text or "_"
+    if text.split(".")[0].strip().casefold() in _RESERVED:
+        text = "_" + text
+    if len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+        cut = text.encode("utf-8")[: MAX_NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore").rstrip(" .")
+        text = f"{cut}~{digest}"
+    return text
+
+
+def _collision_key(path: str) -> str:
+    # Case-insensitive file systems (macOS, Windows) would make these one file.
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+# ---------------------------------------------------------------------------------------------------- jobs
+
+def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], list[str]]:
+    """The jobs for the given files and folders, and the paths that do not exist.
+
+    Raises BuildRefused when the output folder equals or contains a source folder: a build must never write
+    among (or over) its sources.
+    """
+    jobs: list[Job] = []
+    missing: list[str] = []
+    out_dir = Path(out).resolve()
+    for given in paths:
+        files, absent = find_files([given])
+        missing.extend(absent)
+        if absent:
+            continue
+        root = given if os.path.isdir(given) else os.path.dirname(given) or "."
+        if given != "-":
+            source_dir = Path(root).resolve()
+            if source_dir == out_dir or out_dir in source_dir.parents:
+                raise BuildRefused("build.out_has_sources", out=out, source=given)
+        for f in files:
+            folder = "" if f == "-" else os.path.relpath(os.path.dirname(f) or ".", root)
+            folder = "" if folder == "." else Path(folder).as_posix()
+            jobs.append(Job(f, folder, options))
+    return jobs, missing
+
+
+def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, index_href: str | None) -> str:
+    from .backends import BACKENDS
+
+    if kind == "text":
+        return BACKENDS[kind](spec, project, width=options.text_width)
+    if kind == "html":
+        return BACKENDS[kind](spec, project, index_href=index_href)
+    if kind == "json":
+        return BACKENDS[kind](spec, project, with_spans=options.with_spans)
+    return BACKENDS[kind](spec, project)
+
+
+def _checks(spec: ast.Spec) -> list[Diagnostic]:
+    from .checks import run
+
+    try:
+        return list(run(spec))
+    except Exception as e:  # a broken check (or its configuration) must not take the whole build down
+        span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
+        return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
+
+
+def build_file(job: Job) -> FileResult:
+    """Read, check and render one source file (pure: it writes nothing)."""
+    from .backends import EXTENSIONS
+    from .backends.view import index_entry
+
+    src = load_file(job.path, job.options.encoding)
+    diags = list(src.diagnostics)
+    if not any(d.severity is Severity.error for d in diags):
+        diags.extend(_checks(src.spec))
+    result = FileResult(job.path, src.text, diags, [])
+    if any(d.severity is Severity.error for d in diags):
+        return result
+    depth = job.folder.count("/") + 1 if job.folder else 0
+    index_href = "../" * depth + INDEX if "html" in job.options.formats else None
+    for project in src.spec.projects:
+        stem = "/".join(p for p in (job.folder, safe_name(project.name)) if p)
+        files: dict[str, str] = {}
+        for kind in job.options.formats:
+            try:
+                files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href)
+            except Exception as e:  # a bug in a backend: report it on the project, build the rest
+                result.diagnostics.append(diag("X001", Severity.error, project.span, format=kind,
+                                               name=project.name, reason=repr(e)))
+        links = tuple((kind, stem + EXTENSIONS[kind]) for kind in job.options.formats)
+        result.outputs.append(ProjectOutput(project.name, project.span, files,
+                                            index_entry(src.spec, project, job.path, links)))
+    if any(d.severity is Severity.error for d in result.diagnostics):
+        result.outputs = []
+    return result
+
+
+def run_jobs(jobs: list[Job], workers: int = 1) -> Iterator[FileResult]:
+    """Results in job order, built here or in `workers` processes."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(build_file, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        yield from pool.map(build_file, jobs, chunksize=1)
+
+
+# ----------------------------------------------------------------------------------------------- the parent
+
+def _refuse_collisions(results: list[FileResult], index: bool) -> list[Diagnostic]:
+    """Two projects (or a project and the index page) that would write the same file: an error for each
+    project involved, and none of their outputs is written."""
+    owners: dict[str, ProjectOutput | None] = {_collision_key(INDEX): None} if index else {}
+    blocked: set[int] = set()
+    diags: list[Diagnostic] = []
+    for output in (o for r in results for o in r.outputs):
+        for path in output.files:
+            key = _collision_key(path)
+            if key not in owners:
+                owners[key] = output
+                continue
+            first = owners[key]
+            if first is output:
+                continue
+            blocked.add(id(output))
+            if first is None:
+                diags.append(diag("B001", Severity.error, output.span, "B001.index", name=output.name, path=path))
+            else:
+                blocked.add(id(first))
+                related = [Related(span=first.span, key="B001.first", args={"name": first.name})]
+                diags.append(diag("B001", Severity.error, output.span, related=related, name=output.name,
+                                  other=first.name, path=path))
+            break
+    for r in results:
+        r.outputs = [o for o in r.outputs if id(o) not in blocked]
+    return diags
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write `content` atomically unless the file already holds exactly it; tell whether it was written."""
+    data = content.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+    return True
+
+
+def build(paths: Iterable[str], out: str, options: Options = Options(), workers: int = 1,
+          progress: Callable[[int, int, str], None] | None = None) -> Report:
+    """Build every project of `paths` into `out`. Raises BuildRefused for usage problems."""
+    started = time.monotonic()
+    jobs, missing = plan(paths, out, options)
+    if missing:
+        raise BuildRefused("cli.not_found", path=missing[0])
+    if not jobs:
+        raise BuildRefused("cli.no_files", path=" ".join(paths))
+    report = Report(files=len(jobs))
+    results: list[FileResult] = []
+    for done, result in enumerate(run_jobs(jobs, workers), 1):
+        results.append(result)
+        report.sources[result.path] = result.text
+        report.diagnostics.extend(result.diagnostics)
+        if progress is not None:
+            progress(done, len(jobs), result.path)
+    with_index = "html" in options.formats
+    report.diagnostics.extend(_refuse_collisions(results, with_index))
+    outputs = [o for r in results for o in r.outputs]
+    report.projects = len(outputs)
+    files = [(p, c) for o in outputs for p, c in o.files.items()]
+    # The index lists what the folder holds: with a spec refused, its old outputs are still there, so the
+    # index it had is kept rather than replaced by one that leaves them out.
+    if with_index and not report.errors:
+        from .backends.html import render_index
+
+        files.append((INDEX, render_index(o.entry for o in outputs)))
+    for rel, content in files:
+        target = Path(out, *rel.split("/"))
+        try:
+            (report.written if write_if_changed(target, content) else report.unchanged).append(rel)
+        except OSError as e:
+            report.failures.append((str(target), e.strerror or str(e)))
+    report.seconds = time.monotonic() - started
+    return report
