@@ -52,6 +52,8 @@ class Table:
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
     texts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     rows: list[tuple[str, int]] = field(default_factory=list)
+    unknown: list[tuple[str, int]] = field(default_factory=list)
+    """`label：value` lines of the header whose label the language does not know."""
 
 
 def split_tables(lines: list[str]) -> Iterator[Table]:
@@ -61,7 +63,7 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
     in_rows = False
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
-        if line.replace(" ", "") == TITLE:
+        if _is_title(line):
             if table is not None:
                 yield table
             table, section, in_rows = Table(number), None, False
@@ -94,10 +96,21 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
             continue
         if section is not None:
             table.texts[section].append((line, number))
+        elif _UNKNOWN_LABEL.match(line) and not table.texts:
+            table.unknown.append((line, number))
         else:
             table.rows.append((line, number))  # reported as unplaced by the caller
     if table is not None:
         yield table
+
+
+_UNKNOWN_LABEL = re.compile(r"[^\s：:，,。；;]{2,16}[：:]")
+
+
+def _is_title(line: str) -> bool:
+    """The table title: 财政项目支出绩效目标表, or a variant such as 2021年度项目支出绩效目标表."""
+    squashed = line.replace(" ", "")
+    return squashed == TITLE or (squashed.endswith("项目支出绩效目标表") and len(squashed) <= 24)
 
 
 def _text_label(line: str) -> tuple[str, str] | None:
@@ -306,6 +319,9 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
             lines = table.texts[key.field]
             line = lines[0][1] if lines else table.start
             fields[key.field] = _node(ast.Text, file, line, True, paragraphs=join_prose(lines, width))
+    for text, line in table.unknown:
+        severity = Severity.error if strict else Severity.warning
+        diagnostics.append(diag("I006", severity, _span(file, line, len(text)), text=text))
     framework = _choose_framework(table.rows)
     rows = Rows(file, framework, strict, diagnostics)
     rows.read(table.rows)
@@ -320,8 +336,8 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
     return _node(ast.Project, file, name_line, True, name=name_text, sections=tuple(level1s), **fields)
 
 
-def _span(file: str, line: int) -> ast.Span:
-    return ast.Span.model_construct(file=file, line=line, column=1, end_line=line, end_column=2)
+def _span(file: str, line: int, width: int = 1) -> ast.Span:
+    return ast.Span.model_construct(file=file, line=line, column=1, end_line=line, end_column=width + 1)
 
 
 def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple[list[ast.Spec], list[Diagnostic]]:

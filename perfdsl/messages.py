@@ -119,6 +119,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "read `{name}` as a level-2 heading (the framework does not list it)"),
     "I003.hint": ("核对原表；--strict 会把这种推测当作错误", "check the original table; --strict makes such guesses errors"),
     "I004": ("无法读取：“{text}”", "cannot read `{text}`"),
+    "I006": ("未知的栏目，此行未导入：“{text}”", "unknown label, line not imported: `{text}`"),
+    "I006.hint": ("如果这是表格的一部分，请手工写入 .perf 文件；--strict 会把它当作错误",
+                  "if it belongs to the table, add it to the .perf file by hand; --strict makes this an error"),
     "I005": ("没有找到“财政项目支出绩效目标表”", "no table titled 财政项目支出绩效目标表 was found"),
     # fmt and import
     "fmt.would_change": ("需要格式化：{path}", "would reformat: {path}"),
@@ -345,7 +348,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rule.C412.summary": ("目标值没有比较符，按“=”理解", "a target without a comparator, read as `=`"),
     "rule.C412.why": ("公开的表格常只写“100%”；perfdsl 按“= 100%”理解，写出比较符可以避免误解。",
                       "Published tables often write just `100%`; perfdsl reads it as `= 100%`, and writing the comparator avoids doubt."),
-    "C412": ("“{name}”的目标 {target} 没有写比较符，按“=”理解", "the target of `{name}` has no comparator and is read as {target}"),
+    "C412": ("“{name}”的目标 {written} 没有写比较符，按 {target} 理解", "the target {written} of `{name}` has no comparator and is read as {target}"),
     "C412.hint": ("写作 {target}", "write {target}"),
     # weights
     "rule.C501.summary": ("分值合计不等于总分", "the weights do not add up to the total"),
@@ -373,7 +376,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rule.C903.summary": ("无法识别的忽略注释", "an unreadable suppression"),
     "rule.C903.why": ("写错的忽略注释什么也不会忽略，却让人以为已经处理了。",
                       "A malformed suppression silences nothing yet looks as if the problem was handled."),
-    "C903": ("忽略注释中的“{code}”不是可以忽略的规则", "`{code}` in the suppression is not a rule that can be silenced"),
+    "C903": ("忽略注释中的“{given}”不是可以忽略的规则", "`{given}` in the suppression is not a rule that can be silenced"),
     "C903.hint": ("perfdsl rules 列出全部规则；语法错误（P 开头）不能忽略", "perfdsl rules lists them all; syntax errors (P codes) cannot be silenced"),
     "C903.form": ("无法识别的忽略注释", "unreadable suppression comment"),
     "C903.form.hint": ("写作：# perfdsl: ignore[C203] 理由", "write: # perfdsl: ignore[C203] reason"),

@@ -102,3 +102,11 @@ def test_cli_writes_one_file_per_project_and_never_on_errors(tmp_path: Path) -> 
     again = run_cli("import", str(SEED), "-o", str(tmp_path / "out"))
     assert again.returncode == 1 and target.read_text(encoding="utf-8") == "# mine\n"
     assert run_cli("import", "--force", str(SEED), "-o", str(tmp_path / "out")).returncode == 0
+
+
+def test_unknown_header_label_is_reported_not_dropped_silently() -> None:
+    case = ROOT / "tests/import/national_layout.txt"
+    _, diags = imported(case)
+    assert [(d.code, d.severity.value, d.span.line) for d in diags] == [("I006", "warning", 4)]
+    _, strict = imported(case, strict=True)
+    assert [(d.code, d.severity.value) for d in strict] == [("I006", "error")]
