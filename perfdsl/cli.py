@@ -20,7 +20,7 @@ EPILOG = """examples:
   perfdsl --lang en check specs/       messages in English
 """
 
-COMMANDS = ("check", "fmt", "import_", "diff", "build", "schema")
+COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "schema")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/commands/."""
 
 

@@ -1,39 +1,82 @@
-"""Semantic checks: passes over a parsed `ast.Spec` that return diagnostics.
+"""Semantic checks: passes over parsed specs that return diagnostics (after the parser, before backends).
 
-Each check is a plain function `(spec) -> Iterator[Diagnostic]` listed in `CHECKS`; `run` applies them in
-order. A check that meets a state it does not expect reports an internal diagnostic instead of crashing the
-run.
+Public entry point (used by `perfdsl check` and `perfdsl build`):
+
+    check_specs(specs: Sequence[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]
+
+It runs every check on every spec, the cross-file checks on all of them together (C108 duplicate projects),
+applies the configured severities (`off` drops a diagnostic) and the `# perfdsl: ignore[…]` comments, and
+returns the diagnostics of each file (keyed by `Spec.file`, every spec present, sorted by position). With
+`config` None, each file's configuration is looked up from its folder upwards (`perfdsl.config.find_config`),
+which raises `ConfigError` for a broken configuration file; pass a `Config` to use one for all files.
+
+Each check is a plain function `(spec, ctx) -> Iterator[Diagnostic]` in an area module (structure, header,
+budget, targets, weights); the rules it emits are declared next to it (see `registry`). A check that meets a
+state it does not expect reports an internal diagnostic (X000) instead of crashing the run.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Iterator, Sequence
 
 from .. import ast
-from ..diagnostics import Diagnostic, Severity, diag
+from ..config import Config, find_config
+from ..diagnostics import Diagnostic, Severity, diag, sort_key
+from . import budget, header, structure, suppression, targets, weights
+from .registry import RULES, Check, Context, Rule, examples, file_start
 
-Check = Callable[[ast.Spec], Iterator[Diagnostic]]
+__all__ = ["CHECKS", "RULES", "Rule", "check_specs", "examples", "run"]
 
 
-def empty_file(spec: ast.Spec) -> Iterator[Diagnostic]:
-    """A file must hold at least one project.
-
-    Bad: a file with only `单位` and `年度`, or only comments. Fixed: add `项目 名称 { … }`.
-    """
+def empty_file(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """P021: a file must hold at least one project."""
     if not spec.projects:
-        span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
-        yield diag("P021", Severity.warning, span)
+        yield diag("P021", Severity.warning, file_start(spec))
 
 
-CHECKS: tuple[Check, ...] = (empty_file,)
+CHECKS: tuple[Check, ...] = (empty_file, *structure.CHECKS, *header.CHECKS, *budget.CHECKS, *targets.CHECKS,
+                             *weights.CHECKS)
 
 
-def run(spec: ast.Spec, checks: tuple[Check, ...] = CHECKS) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for check in checks:
-        try:
-            out.extend(check(spec))
-        except Exception as e:  # a bug in one check must not hide the others' findings
-            span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
-            out.append(diag("X000", Severity.error, span, check=check.__name__, reason=repr(e)))
+def _guarded(check: Check, spec: ast.Spec, ctx: Context) -> list[Diagnostic]:
+    try:
+        return list(check(spec, ctx))
+    except Exception as e:  # a bug in one check must not hide the others' findings
+        return [diag("X000", Severity.error, file_start(spec), check=check.__name__, reason=repr(e))]
+
+
+def _configured(diags: list[Diagnostic], ctx: Context) -> list[Diagnostic]:
+    out = []
+    for d in diags:
+        rule = RULES.get(d.code)
+        if rule is None:
+            out.append(d)
+            continue
+        severity = ctx.settings.severity(d.code, rule.severity)
+        if severity is not None:
+            out.append(d if severity is d.severity else d.model_copy(update={"severity": severity}))
     return out
+
+
+def check_specs(specs: Sequence[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]:
+    """Check parsed specs together; see the module docstring."""
+    cache: dict[str, Config] = {}
+    contexts: dict[str, Context] = {}
+    found: dict[str, list[Diagnostic]] = {}
+    for spec in specs:
+        used = config or find_config(spec.file if spec.file != "-" else ".", cache)
+        ctx = contexts[spec.file] = Context(used, used.settings_for(spec.file))
+        found[spec.file] = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
+    for d in structure.duplicate_projects(list(specs)):
+        found[d.span.file].append(d)
+    out = {}
+    for spec in specs:
+        ctx = contexts[spec.file]
+        kept = suppression.apply(spec, _configured(found[spec.file], ctx), ctx.settings)
+        out[spec.file] = sorted(_configured(kept, ctx), key=sort_key)
+    return out
+
+
+def run(spec: ast.Spec, config: Config | None = None) -> list[Diagnostic]:
+    """Check one spec on its own (no cross-file checks beyond it)."""
+    return check_specs([spec], config)[spec.file]

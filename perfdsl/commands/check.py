@@ -6,12 +6,16 @@ import argparse
 import sys
 
 from ..cli import use_color
-from ..diagnostics import Severity, render_json, render_text
-from ..messages import say
+from ..diagnostics import Severity, render_json, render_text, sort_key
+from ..messages import Phrase, say
 
 EXAMPLES = """examples:
   perfdsl check specs/                 check every .perf file under specs/
   perfdsl check --format json a.perf   diagnostics as JSON
+  perfdsl check --config ci.toml specs/   use this configuration instead of looking one up
+
+configuration: perfdsl.toml or [tool.perfdsl] in pyproject.toml, found from each file's folder upwards;
+perfdsl rules lists the rules, perfdsl explain CODE explains one.
 """
 
 
@@ -22,11 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
+    p.add_argument("--config", metavar="PATH", help="perfdsl.toml (or pyproject.toml) to use for every file")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import run as run_checks
+    from ..checks import check_specs
+    from ..config import ConfigError, load_config
     from ..loader import find_files, load_file
 
     files, missing = find_files(args.paths)
@@ -37,21 +43,22 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(say("cli.no_files", args.lang, path=" ".join(args.paths)), file=sys.stderr)
         return 2
-    all_diags = []
-    sources: dict[str, str] = {}
-    projects = 0
-    for path in files:
-        src = load_file(path, args.encoding)
-        sources[path] = src.text
-        diags = list(src.diagnostics)
-        if not any(d.severity is Severity.error for d in diags):
-            diags.extend(run_checks(src.spec))
-        projects += len(src.spec.projects)
-        all_diags.extend(diags)
+    sources = [load_file(path, args.encoding) for path in files]
+    parsed = [src.spec for src in sources if not any(d.severity is Severity.error for d in src.diagnostics)]
+    try:
+        config = load_config(args.config) if args.config else None
+        found = check_specs(parsed, config)
+    except ConfigError as e:
+        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.args)), file=sys.stderr)
+        return 2
+    all_diags = [d for src in sources
+                 for d in sorted((*src.diagnostics, *found.get(src.path, ())), key=sort_key)]
+    texts = {src.path: src.text for src in sources}
+    projects = sum(len(src.spec.projects) for src in sources)
     if args.format == "json":
         sys.stdout.write(render_json(all_diags, args.lang))
     else:
-        sys.stdout.write(render_text(all_diags, sources, args.lang, use_color(sys.stdout, args.color)))
+        sys.stdout.write(render_text(all_diags, texts, args.lang, use_color(sys.stdout, args.color)))
     errors = sum(d.severity is Severity.error for d in all_diags)
     warnings = sum(d.severity is Severity.warning for d in all_diags)
     if errors or warnings:

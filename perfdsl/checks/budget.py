@@ -1,0 +1,90 @@
+"""Budget checks: the figures of the 预算 block against each other and against the cost indicators.
+
+All money is in 元 in the AST (the parser converts 万元), so comparisons need no units; messages show the
+figures with thousands commas and the difference, because a reviewer has to see the arithmetic.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from .. import ast
+from ..diagnostics import Diagnostic, Related, Severity
+from ..vocab import MONEY_UNITS, TOTAL_COST_NAMES
+from .registry import Context, indicators, number, plain, rule, target_text
+
+C301 = rule("C301", "current-over-total", Severity.error, "budget")
+C302 = rule("C302", "executed-over-prior", Severity.warning, "budget")
+C303 = rule("C303", "prior-execution-below-target", Severity.info, "budget")
+C304 = rule("C304", "cost-over-budget", Severity.error, "budget")
+C305 = rule("C305", "cost-under-budget", Severity.info, "budget")
+
+EXECUTION_RATE = "预算执行率"
+_TOTAL_COST = {plain(n) for n in TOTAL_COST_NAMES}
+
+
+def figures(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """C301 当年预算 above 总预算; C302 上年执行 above 上年预算."""
+    for project in spec.projects:
+        b = project.budget
+        if b is None:
+            continue
+        if b.current and b.total and b.current.value > b.total.value:
+            yield C301.at(b.current.span, related=[Related(span=b.total.span, key="C301.total")],
+                          current=number(b.current.value), total=number(b.total.value),
+                          excess=number(b.current.value - b.total.value))
+        if b.prior_executed and b.prior and b.prior_executed.value > b.prior.value:
+            yield C302.at(b.prior_executed.span, related=[Related(span=b.prior.span, key="C302.prior")],
+                          executed=number(b.prior_executed.value), prior=number(b.prior.value),
+                          excess=number(b.prior_executed.value - b.prior.value))
+
+
+def prior_execution(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """C303: last year's execution rate was below 100% but this year's target is `= 100%` again."""
+    for project in spec.projects:
+        b = project.budget
+        if b is None or not (b.prior and b.prior_executed) or b.prior.value <= 0:
+            continue
+        rate = b.prior_executed.value / b.prior.value * 100
+        if rate >= 100:
+            continue
+        for _, _, ind in indicators([project]):
+            t = ind.target
+            if (EXECUTION_RATE in plain(ind.name) and isinstance(t, ast.Quantitative) and t.unit == "%"
+                    and t.value == 100 and t.comparator in ("=", ">=")):
+                yield C303.at(t.span, related=[Related(span=b.prior_executed.span, key="C303.executed")],
+                              rate=number(rate.quantize(Decimal("0.1"))) + "%",
+                              executed=number(b.prior_executed.value), prior=number(b.prior.value),
+                              target=target_text(t))
+
+
+def cost_in_yuan(ind: ast.Indicator) -> Decimal | None:
+    """The amount a total-cost indicator states, in 元; None for any other indicator."""
+    t = ind.target
+    if plain(ind.name) not in _TOTAL_COST or not isinstance(t, ast.Quantitative):
+        return None
+    factor = MONEY_UNITS.get(t.unit)
+    return None if factor is None else t.value * factor
+
+
+def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """C304 a total-cost indicator above 当年预算; C305 below it."""
+    for project in spec.projects:
+        b = project.budget
+        if b is None or b.current is None:
+            continue
+        for _, _, ind in indicators([project]):
+            cost = cost_in_yuan(ind)
+            if cost is None or cost == b.current.value:
+                continue
+            args = {"name": ind.name, "target": target_text(ind.target), "cost": number(cost),
+                    "current": number(b.current.value), "gap": number(abs(cost - b.current.value))}
+            related = [Related(span=b.current.span, key="C304.current")]
+            if cost > b.current.value:
+                yield C304.at(ind.target.span, related=related, **args)
+            else:
+                yield C305.at(ind.target.span, related=related, **args)
+
+
+CHECKS = (figures, prior_execution, total_cost)

@@ -1,0 +1,128 @@
+"""The rules of `perfdsl check`: stable codes, default severities, and what every check is handed.
+
+A `Rule` is declared once, next to the check that emits it (`C301 = rule("C301", "current-over-total",
+Severity.error)`); its one-line summary and rationale are catalogue entries (`rule.C301.summary`,
+`rule.C301.why`) and its bad and fixed examples live in `examples.toml` beside this module. `perfdsl rules`,
+`perfdsl explain` and docs/rules.md are all rendered from these three, so they cannot disagree.
+
+Checks build diagnostics with the rule's default severity; the configuration's levels and the suppression
+comments are applied afterwards, in one place (`perfdsl.checks.check_specs`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Callable, Iterable, Iterator
+
+from .. import ast
+from ..config import Config, Settings
+from ..diagnostics import Diagnostic, Related, Severity, diag
+from ..frameworks import Framework
+
+AREAS = ("structure", "header", "budget", "targets", "weights", "suppression")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    """A readable alias of the code, accepted in the configuration (`current-over-total`)."""
+    severity: Severity
+    area: str
+
+    def at(self, span: ast.Span, key: str | None = None, related: Iterable[Related] = (), **args: Any) -> Diagnostic:
+        """A diagnostic of this rule; `key` picks a variant sentence (`C105.empty`), default the code."""
+        return diag(self.code, self.severity, span, key or self.code, related, **args)
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule by code, in declaration order (areas in the order of AREAS)."""
+
+
+def rule(code: str, name: str, severity: Severity, area: str) -> Rule:
+    assert code not in RULES and area in AREAS, code
+    RULES[code] = Rule(code, name, severity, area)
+    return RULES[code]
+
+
+@lru_cache(maxsize=1)
+def examples() -> dict[str, dict[str, str]]:
+    """The bad and fixed `.perf` example of each rule (examples.toml)."""
+    return tomllib.loads((files(__package__) / "examples.toml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Context:
+    """What a check may know besides the spec: the configuration that applies to its file."""
+
+    config: Config
+    settings: Settings
+
+    def framework_name(self, spec: ast.Spec, project: ast.Project) -> str:
+        return spec.framework_of(project) or self.settings.framework
+
+    def framework(self, spec: ast.Spec, project: ast.Project) -> Framework | None:
+        """The project's framework, or None when its `框架` names none known (reported by C101)."""
+        return self.config.framework(self.framework_name(spec, project))
+
+
+Check = Callable[[ast.Spec, Context], Iterator[Diagnostic]]
+
+
+# ---------------------------------------------------------------------------------------------- phrases
+
+
+class Names(tuple):  # type: ignore[type-arg]
+    """A list of names rendered in the reader's language: `数量、质量` / `数量, 质量`."""
+
+    def render(self, lang: str) -> str:
+        return (", " if lang == "en" else "、").join(str(n) for n in self)
+
+
+def plain(name: str) -> str:
+    """A name as compared for sameness: NFKC, without whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def number(value: Decimal) -> str:
+    """A number with thousands commas and no trailing zeros: 10,144,000 / 0.5."""
+    text = format(value.normalize() if value == value.to_integral_value() else value, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def target_text(t: ast.Target) -> str:
+    if isinstance(t, ast.Qualitative):
+        return t.word
+    return f"{t.comparator} {number(t.value).replace(',', '')}{t.unit}"
+
+
+def indicators(projects: Iterable[ast.Project]) -> Iterator[tuple[ast.Level1, ast.Level2, ast.Indicator]]:
+    """Every indicator of the projects, with its 一级 and 二级."""
+    for project in projects:
+        for level1 in project.sections:
+            for level2 in level1.sections:
+                for ind in level2.indicators:
+                    yield level1, level2, ind
+
+
+def head(node: ast.Node) -> ast.Span:
+    """The first line of a node's span, which for a block runs to its `}`: the name of a section or an
+    indicator, the keyword of a project."""
+    s = node.span
+    if s.end_line == s.line:
+        return s
+    name = getattr(node, "name", "")
+    width = len(name) if name and not isinstance(node, ast.Project) else 2
+    return ast.Span.model_construct(file=s.file, line=s.line, column=s.column, end_line=s.line,
+                                    end_column=s.column + width)
+
+
+def file_start(spec: ast.Spec) -> ast.Span:
+    return ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)

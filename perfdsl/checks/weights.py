@@ -1,0 +1,38 @@
+"""Weight checks: the 分值 of a project's indicators add up to the stated total.
+
+Only projects that give 分值 at all are checked. The total is the configuration's `weight-total` (100 unless
+configured: some evaluation forms keep 10 points for 预算执行率 outside the table and total 90).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from .. import ast
+from ..diagnostics import Diagnostic, Severity
+from .registry import Context, Names, head, indicators, number, rule
+
+C501 = rule("C501", "weights-do-not-add-up", Severity.error, "weights")
+C502 = rule("C502", "weight-missing", Severity.warning, "weights")
+
+
+def weights(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """C501 the 分值 sum differs from the total; C502 an indicator without 分值 among weighted ones."""
+    total = ctx.settings.weight_total
+    for project in spec.projects:
+        found = [ind for _, _, ind in indicators([project])]
+        weighted = [ind for ind in found if ind.weight is not None]
+        if not weighted:
+            continue
+        for ind in found:
+            if ind.weight is None:
+                yield C502.at(head(ind), name=ind.name)
+        computed = sum((ind.weight.value for ind in weighted if ind.weight), Decimal(0))
+        if computed != total:
+            parts = Names(f"{ind.name} {number(ind.weight.value)}" for ind in weighted if ind.weight)
+            yield C501.at(head(project), project=project.name, sum=number(computed), total=number(total),
+                          difference=number(abs(computed - total)), parts=parts)
+
+
+CHECKS = (weights,)

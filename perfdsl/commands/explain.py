@@ -1,0 +1,35 @@
+"""`perfdsl explain CODE`: why a rule exists, with a bad and a fixed example."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..messages import say
+
+EXAMPLES = """examples:
+  perfdsl explain C301                    by code
+  perfdsl explain current-over-total      by name
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("explain", help="explain one rule of perfdsl check", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("code", metavar="CODE", help="a rule code (C301) or name (current-over-total)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..checks import describe
+
+    rule = describe.find_rule(args.code)
+    if rule is None:
+        close = describe.suggest(args.code)
+        if close:
+            print(say("explain.unknown.close", args.lang, code=args.code, suggestion=close), file=sys.stderr)
+        else:
+            print(say("explain.unknown", args.lang, code=args.code), file=sys.stderr)
+        return 2
+    sys.stdout.write(describe.explain(rule, args.lang))
+    return 0
