@@ -15,15 +15,18 @@ from .. import ast
 from .env import render as render_template
 from .view import IndexEntry, ProjectView, money, project_view
 
-# Widths (percent) of the indicator table's columns; the 三级 name takes what the others leave.
-_BASE_WIDTHS = {"level1": 13, "level2": 13, "target": 14}
-_ATTRIBUTE_WIDTHS = {"weight": 7, "nature": 8, "standard": 15, "explanation": 20}
+# Widths (percent) of the indicator table's columns; the 三级 name takes what the others leave. A national
+# table's attribute columns take their room from the 一级/二级/target columns.
+_WIDTHS = (13, 13, 14)
+_NARROW_WIDTHS = (10, 11, 12)
+_ATTRIBUTE_WIDTHS = {"weight": 6, "nature": 7, "standard": 12, "explanation": 18}
 
 
 def column_widths(view: ProjectView) -> list[int]:
     attributes = [_ATTRIBUTE_WIDTHS.get(f, 12) for f in view.attribute_fields]
-    name = max(100 - sum(_BASE_WIDTHS.values()) - sum(attributes), 18)
-    return [_BASE_WIDTHS["level1"], _BASE_WIDTHS["level2"], name, _BASE_WIDTHS["target"], *attributes]
+    level1, level2, target = _NARROW_WIDTHS if attributes else _WIDTHS
+    name = max(100 - level1 - level2 - target - sum(attributes), 18)
+    return [level1, level2, name, target, *attributes]
 
 
 def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None) -> str:
