@@ -186,7 +186,7 @@ class Rows:
 
     def span(self, line: int) -> ast.Span:
         end = self.widths.get(line, 1) + 1
-        return ast.Span.model_construct(file=self.file, line=line, column=1, end_line=line, end_column=end)
+        return ast.build(ast.Span, file=self.file, line=line, column=1, end_line=line, end_column=end)
 
     def report(self, code: str, line: int, severity: Severity = Severity.error, **args: Any) -> None:
         self.diagnostics.append(diag(code, severity, self.span(line), **args))
@@ -217,7 +217,7 @@ class Rows:
             self.report("I001", line, text=f"{name} {target_text}")
             return
         span = self.span(line)
-        indicator = ast.Indicator.model_construct(name=name, target=values.make_target(parsed, span), span=span)
+        indicator = ast.build(ast.Indicator, name=name, target=values.make_target(parsed, span), span=span)
         self.sections[-1][2][-1][2].append(indicator)
 
     def flush(self) -> None:
@@ -273,8 +273,8 @@ def _choose_framework(rows: list[tuple[str, int]]) -> Framework:
 
 
 def _node(cls: type[Any], file: str, line: int, blank: bool = False, **fields: Any) -> Any:
-    span = ast.Span.model_construct(file=file, line=line, column=1, end_line=line, end_column=2)
-    return cls.model_construct(span=span, blank_before=blank, **fields)
+    span = ast.build(ast.Span, file=file, line=line, column=1, end_line=line, end_column=2)
+    return ast.build(cls, span=span, blank_before=blank, **fields)
 
 
 def _header_value(key_field: str, text: str) -> tuple[type[Any], Any] | None:
@@ -337,7 +337,7 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
 
 
 def _span(file: str, line: int, width: int = 1) -> ast.Span:
-    return ast.Span.model_construct(file=file, line=line, column=1, end_line=line, end_column=width + 1)
+    return ast.build(ast.Span, file=file, line=line, column=1, end_line=line, end_column=width + 1)
 
 
 def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple[list[ast.Spec], list[Diagnostic]]:
@@ -352,7 +352,7 @@ def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple
         unit = project.unit
         year = _node(ast.Year, file, table.start, value=table.year) if table.year else None
         project = project.model_copy(update={"unit": None})
-        specs.append(ast.Spec.model_construct(file=file, unit=unit, year=year, framework=None,
+        specs.append(ast.build(ast.Spec, file=file, unit=unit, year=year, framework=None,
                                               projects=(project,), end_comments=()))
     if not specs:
         diagnostics.append(diag("I005", Severity.error, _span(file, 1)))

@@ -131,6 +131,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.exists": ("文件已存在且内容不同：{path}（用 --force 覆盖）",
                       "file exists with other content: {path} (use --force to overwrite)"),
     "import.nothing": ("没有写入任何文件", "no file written"),
+    "X001": ("内部错误：无法解析此行（{reason}）；请报告此问题", "internal error: this line could not be parsed ({reason}); please report it"),
     "X000": ("内部错误：检查 {check} 失败（{reason}）；请报告此问题", "internal error: check {check} failed ({reason}); please report it"),
     # --- semantic checks (perfdsl/checks/): rule summaries, rationales, messages, configuration ---
     "rules.col.code": ("代码", "code"),

@@ -20,7 +20,7 @@ from . import ast, values
 from .diagnostics import Diagnostic, Severity, diag, sort_key
 from .messages import AnyOf, Phrase
 from .resources import grammar_path
-from .scanner import ERROR_MARK, LineScanner, Scan
+from .scanner import ERROR_MARK, LineScanner, LineToken, Piece, Scan
 from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, key_spellings, lookup_key
 
 
@@ -30,42 +30,34 @@ class Raw:
 
     __slots__ = ("rule", "head", "value", "items", "close")
 
-    def __init__(self, rule: str, head: Token, value: Token | None = None, items: list[Any] | None = None,
-                 close: Token | None = None) -> None:
+    def __init__(self, rule: str, head: Piece, value: Piece | None = None, items: list[Any] | None = None,
+                 close: Piece | None = None) -> None:
         self.rule, self.head, self.value, self.items, self.close = rule, head, value, items or [], close
 
 
-def _split_block(children: list[Any]) -> tuple[list[Any], Token]:
-    """Children of a block rule after `{`: the items and the closing `}`."""
-    lbrace = next(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "LBRACE")
-    return children[lbrace + 1:-1], children[-1]
-
-
 class Builder(Transformer[Token, ast.Spec]):
-    """Inline transformer: one method per grammar rule."""
+    """Inline transformer: one method per grammar rule. Each token is a whole line with its pieces."""
 
     scan: Scan
 
-    def field(self, c: list[Token]) -> Raw:
-        return Raw("field", c[0], c[1])
+    def field(self, c: list[LineToken]) -> Raw:
+        return Raw("field", *c[0].parts)
 
     def section(self, c: list[Any]) -> Raw:
-        items, close = _split_block(c)
-        return Raw("section", c[0], None, items, close)
+        return Raw("section", c[0].parts[0], None, c[1:-1], c[-1].parts[0])
 
     def budget(self, c: list[Any]) -> Raw:
-        items, close = _split_block(c)
-        return Raw("budget", c[0], None, items, close)
+        return Raw("budget", c[0].parts[0], None, c[1:-1], c[-1].parts[0])
 
     def indicator(self, c: list[Any]) -> Raw:
-        if len(c) == 2:
-            return Raw("indicator", c[0], c[1])
-        items, close = _split_block(c)
-        return Raw("indicator", c[0], c[1], items, close)
+        head, value = c[0].parts
+        if len(c) == 1:
+            return Raw("indicator", head, value)
+        return Raw("indicator", head, value, c[1:-1], c[-1].parts[0])
 
     def project(self, c: list[Any]) -> Raw:
-        items, close = _split_block(c)
-        return Raw("project", c[1], c[0], items, close)
+        keyword, name = c[0].parts
+        return Raw("project", name, keyword, c[1:-1], c[-1].parts[0])
 
     def start(self, items: list[Any]) -> ast.Spec:
         return build_spec(self.scan, items)
@@ -74,12 +66,12 @@ class Builder(Transformer[Token, ast.Spec]):
 # ---------------------------------------------------------------------------------------------- building
 
 
-def _span(scan: Scan, head: Token, close: Token | None = None) -> ast.Span:
+def _span(scan: Scan, head: Piece, close: Piece | None = None) -> ast.Span:
     end = close if close is not None else head
     return scan.span(head.line, head.column, end.end_line, end.end_column)
 
 
-def _node_meta(scan: Scan, head: Token, close: Token | None = None, first_line: int | None = None) -> dict[str, Any]:
+def _node_meta(scan: Scan, head: Piece, close: Piece | None = None, first_line: int | None = None) -> dict[str, Any]:
     line = first_line or head.line
     return {
         "span": _span(scan, head, close),
@@ -89,7 +81,7 @@ def _node_meta(scan: Scan, head: Token, close: Token | None = None, first_line: 
     }
 
 
-def _block_meta(scan: Scan, head: Token, close: Token | None) -> dict[str, Any]:
+def _block_meta(scan: Scan, head: Piece, close: Piece | None) -> dict[str, Any]:
     meta = _node_meta(scan, head, close)
     closed = close is not None and close.type == "RBRACE"
     meta["end_comments"] = tuple(scan.leading.get(close.line, ())) if closed else ()
@@ -97,7 +89,7 @@ def _block_meta(scan: Scan, head: Token, close: Token | None) -> dict[str, Any]:
     return meta
 
 
-def _error(scan: Scan, code: str, tok: Token, key: str | None = None, severity: Severity = Severity.error,
+def _error(scan: Scan, code: str, tok: Piece, key: str | None = None, severity: Severity = Severity.error,
            **args: Any) -> None:
     span = scan.span(tok.line, tok.column, tok.line, tok.end_column if tok.end_line == tok.line else tok.column + 1)
     scan.diagnostics.append(diag(code, severity, span, key, **args))
@@ -141,7 +133,7 @@ def _key_group(key: Key | None) -> str:
     return {"text": "text", "money": "money"}.get(key.kind if key else "", "header")
 
 
-def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Token]) -> None:
+def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Piece]) -> None:
     """Read one `key value` line into `into` (keyed by the English field name), reporting duplicates."""
     key = lookup_key(raw.head.value)
     assert key is not None  # the scanner only makes KEY tokens of known keys
@@ -158,21 +150,21 @@ def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Tok
     meta = _node_meta(scan, raw.head, raw.value)
     if raw.value.type == "TEXT":
         meta["trailing"] = scan.trailing.get(raw.value.end_line)
-    into[key.field] = cls.model_construct(**meta, **content)
+    into[key.field] = ast.build(cls, **meta, **content)
 
 
 def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     assert raw.value is not None
     target = values.target(scan, raw.head, raw.value)
     attrs: dict[str, Any] = {}
-    seen: dict[str, Token] = {}
+    seen: dict[str, Piece] = {}
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.field in ATTRIBUTE_FIELDS:
             _fields_into(scan, item, attrs, seen)
         else:
             _misplaced(scan, item, "where.indicator")
-    return ast.Indicator.model_construct(name=raw.head.value, target=target, **attrs,
+    return ast.build(ast.Indicator, name=raw.head.value, target=target, **attrs,
                                          **_block_meta(scan, raw.head, raw.close or raw.value))
 
 
@@ -185,7 +177,7 @@ def build_level2(scan: Scan, raw: Raw) -> ast.Level2:
             _error(scan, "P014", item.head, name=item.head.value, where=_say_key("P014.section"))
         else:
             _misplaced(scan, item, "where.section")
-    return ast.Level2.model_construct(name=raw.head.value, indicators=tuple(indicators),
+    return ast.build(ast.Level2, name=raw.head.value, indicators=tuple(indicators),
                                       **_block_meta(scan, raw.head, raw.close))
 
 
@@ -198,25 +190,25 @@ def build_level1(scan: Scan, raw: Raw) -> ast.Level1:
             _error(scan, "P013", item.head, name=item.head.value)
         else:
             _misplaced(scan, item, "where.section")
-    return ast.Level1.model_construct(name=raw.head.value, sections=tuple(sections),
+    return ast.build(ast.Level1, name=raw.head.value, sections=tuple(sections),
                                       **_block_meta(scan, raw.head, raw.close))
 
 
 def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
     amounts: dict[str, Any] = {}
-    seen: dict[str, Token] = {}
+    seen: dict[str, Piece] = {}
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.kind == "money":
             _fields_into(scan, item, amounts, seen)
         else:
             _misplaced(scan, item, "where.budget")
-    return ast.Budget.model_construct(**amounts, **_block_meta(scan, raw.head, raw.close))
+    return ast.build(ast.Budget, **amounts, **_block_meta(scan, raw.head, raw.close))
 
 
 def build_project(scan: Scan, raw: Raw) -> ast.Project:
     fields: dict[str, Any] = {}
-    seen: dict[str, Token] = {}
+    seen: dict[str, Piece] = {}
     sections = []
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
@@ -237,13 +229,13 @@ def build_project(scan: Scan, raw: Raw) -> ast.Project:
         name = ""
     project_kw = raw.value
     assert project_kw is not None
-    return ast.Project.model_construct(name=name, sections=tuple(sections), **fields,
+    return ast.build(ast.Project, name=name, sections=tuple(sections), **fields,
                                        **_block_meta(scan, project_kw, raw.close))
 
 
 def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
     fields: dict[str, Any] = {}
-    seen: dict[str, Token] = {}
+    seen: dict[str, Piece] = {}
     projects = []
     for item in items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
@@ -253,7 +245,7 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
             projects.append(build_project(scan, item))
         else:
             _misplaced(scan, item, "where.file")
-    return ast.Spec.model_construct(file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),
+    return ast.build(ast.Spec, file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),
                                     **fields)
 
 
@@ -278,63 +270,25 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
         spec = _lark().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
     except UnexpectedInput as e:
         _report_syntax(scan, e, reported)
-        spec = ast.Spec.model_construct(file=file, unit=None, year=None, framework=None, projects=(),
+        spec = ast.build(ast.Spec, file=file, unit=None, year=None, framework=None, projects=(),
                                         end_comments=())
     diags = sorted(scan.diagnostics, key=sort_key)
     return spec, diags
 
 
-_INSERTABLE = ("VALUE", "NAME", "_NL")
-
-
 def _recover(scan: Scan, e: UnexpectedInput, reported: set[int]) -> bool:
-    if not isinstance(e, UnexpectedToken) or e.token.type == "$END":
-        return False
+    """The scanner hands over balanced, well-shaped lines, so the grammar has nothing left to reject; should
+    it ever, report the line and skip it rather than stop."""
     _report_syntax(scan, e, reported)
-    ip = e.interactive_parser
-    for kind in _INSERTABLE:
-        if kind not in e.expected:
-            continue
-        trial = ip.copy()
-        fake = Token(kind, ERROR_MARK, None, e.token.line, e.token.column, e.token.line, e.token.column)
-        try:
-            trial.feed_token(fake)
-            trial.feed_token(e.token)
-        except UnexpectedInput:
-            continue
-        ip.feed_token(fake)
-        ip.feed_token(e.token)
-        return True
-    if e.token.type == "LBRACE":
-        scan.drop_open_brace()
-    return True
+    return isinstance(e, UnexpectedToken) and e.token.type != "$END"
 
 
 def _report_syntax(scan: Scan, e: UnexpectedInput, reported: set[int]) -> None:
-    tok: Token = getattr(e, "token", None) or Token("$END", "", None, 1, 1, 1, 1)
-    if tok.line in reported or any(d.span.line == tok.line for d in scan.diagnostics):
-        return  # one message per line: what follows the first error on a line is usually its echo
-    reported.add(tok.line)
-    expected = set(getattr(e, "expected", ()) or ())
-    stack = e.interactive_parser.parser_state.value_stack if getattr(e, "interactive_parser", None) else []
-    prev = stack[-1] if stack and isinstance(stack[-1], Token) else None
-    if tok.type == "$END":
-        tok = Token("$END", "", None, tok.line or 1, tok.column or 1, tok.line or 1, (tok.column or 1) + 1)
-    if prev is not None and prev.line == tok.line and "VALUE" in expected:
-        if prev.type == "NAME":
-            _error(scan, "P002", prev, name=prev.value)
-            return
-        if prev.type == "KEY":
-            key = lookup_key(prev.value)
-            _error(scan, "P015", prev, field=prev.value, example=_say_key("example." + (key.kind if key else "word")))
-            return
-    if prev is not None and prev.type == "PROJECT" and "NAME" in expected:
-        _error(scan, "P018", prev)
+    tok = getattr(e, "token", None)
+    line = getattr(tok, "line", None) or 1
+    if line in reported:
         return
-    wanted = [k for k in _EXPECT_ORDER if k in expected]
-    text = tok.value.strip() if tok.value != ERROR_MARK else ""
-    _error(scan, "P001", tok, found=Phrase("token." + tok.type, text=text),
-           expected=AnyOf(Phrase("expect." + k) for k in wanted))
-
-
-_EXPECT_ORDER = ["VALUE", "STRING", "TEXT", "LBRACE", "RBRACE", "NAME", "KEY", "PROJECT", "BUDGET", "_NL", "$END"]
+    reported.add(line)
+    column = getattr(tok, "column", None) or 1
+    span = scan.span(line, column, line, column + 1)
+    scan.diagnostics.append(diag("X001", Severity.error, span, reason=str(e).split("\n")[0]))

@@ -1,10 +1,12 @@
-"""Line scanner: `.perf` text -> tokens for the LALR parser in grammar/perfdsl.lark.
+"""Line scanner: `.perf` text -> one token per line for the LALR parser in grammar/perfdsl.lark.
 
-The language is line-oriented, so one regular expression per line classifies it and the parser sees a few
-tokens per line (a whole target or value is one token, a whole text block is one token). That keeps Lark's
-grammar the single source of truth for structure and error reporting while avoiding a per-character lexer.
-The scanner also owns what the grammar cannot see: comments and blank lines (kept for `fmt`), brace balance
-(an unclosed `{` or text block names the line it opened on) and quoting.
+The language is line-oriented, so the scanner classifies each line once (a field, an indicator, a block
+opener, a closing brace) and hands the parser a single token carrying the line's pieces; a text block is one
+token however many lines it spans. The grammar stays the reference for how blocks nest, while the parser
+does one step per line instead of one per word — the difference between a tree-building parse and one as
+fast as `tomllib`. What a line-level view sees best is checked here: the shape of a line (a name with no
+target, a key with no value), quoting, comments and blank lines (kept for `fmt`), and brace balance (an
+unclosed `{` or text block names the line it opened on).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Iterator
 from lark import Token
 from lark.lexer import Lexer
 
-from .ast import Comment, Span
+from .ast import Comment, Span, build
 from .diagnostics import Diagnostic, Related, Severity, diag
+from .messages import AnyOf, Phrase
 from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_WORDS
 
 ERROR_MARK = "\x00"
@@ -29,6 +32,8 @@ _SPACE = re.compile(r"[ \t\u3000]*")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.)")
 _WORD_KIND = {w: "PROJECT" for w in PROJECT_WORDS} | {w: "BUDGET" for w in BUDGET_WORDS}
+# What may start a line, by depth: the words of the old "expected" lists, for messages only.
+_STARTERS = ("NAME", "KEY", "PROJECT", "BUDGET")
 
 
 @dataclass
@@ -58,7 +63,7 @@ class Scan:
     tokens: Iterator[Token] | None = None
 
     def span(self, line: int, col: int, end_line: int, end_col: int) -> Span:
-        return Span.model_construct(file=self.file, line=line, column=col, end_line=end_line, end_column=end_col)
+        return build(Span, file=self.file, line=line, column=col, end_line=end_line, end_column=end_col)
 
     def error(self, code: str, at_line: int, col: int, end_col: int, key: str | None = None,
               related: tuple[Related, ...] = (), **args: object) -> None:
@@ -75,8 +80,28 @@ def unquote(body: str) -> str:
     return _ESCAPE.sub(r"\1", body)
 
 
-def _tok(kind: str, value: str, line: int, col: int, end_line: int, end_col: int) -> Token:
-    return Token(kind, value, None, line, col, end_line, end_col)
+class Piece:
+    """A part of a line (its key, name or value) with where it stands."""
+
+    __slots__ = ("type", "value", "line", "column", "end_line", "end_column")
+
+    def __init__(self, type: str, value: str, line: int, column: int, end_line: int, end_column: int) -> None:
+        self.type, self.value, self.line, self.column = type, value, line, column
+        self.end_line, self.end_column = end_line, end_column
+
+
+class LineToken(Token):
+    """A token for a whole line; `parts` holds its pieces (head first)."""
+
+    __slots__ = ("parts",)
+    parts: tuple[Piece, ...]
+
+
+def _line_token(kind: str, *parts: Piece) -> LineToken:
+    first, last = parts[0], parts[-1]
+    tok = LineToken(kind, first.value, None, first.line, first.column, last.end_line, last.end_column)
+    tok.parts = parts
+    return tok
 
 
 class LineScanner(Lexer):
@@ -97,7 +122,7 @@ class LineScanner(Lexer):
 
 def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comment:
     text = line[pos + 1:].strip()
-    return Comment.model_construct(text=text, span=scan.span(lineno, pos + 1, lineno, len(line) + 1),
+    return build(Comment, text=text, span=scan.span(lineno, pos + 1, lineno, len(line) + 1),
                                    blank_before=blank)
 
 
@@ -107,15 +132,15 @@ def _scan(scan: Scan) -> Iterator[Token]:
     blank = False
     lineno = 0
     n = len(lines)
+    space = _SPACE.match
     while lineno < n:
         line = lines[lineno]
         lineno += 1
-        pos = _SPACE.match(line).end()  # type: ignore[union-attr]
+        pos = space(line).end()  # type: ignore[union-attr]
         if pos == len(line):
             blank = True
             continue
-        ch = line[pos]
-        if ch == "#":
+        if line[pos] == "#":
             pending.append(_comment(scan, lineno, line, pos, blank))
             blank = False
             continue
@@ -125,32 +150,34 @@ def _scan(scan: Scan) -> Iterator[Token]:
         if blank:
             scan.blank_before.add(lineno)
             blank = False
-        toks, lineno = _scan_line(scan, lines, lineno, line, pos)
-        yield from toks
-        if toks:
-            last = toks[-1]
-            yield _tok("_NL", "\n", lineno, last.end_column, lineno, last.end_column + 1)
+        tok, lineno = _scan_line(scan, lines, lineno, line, pos)
+        if tok is not None:
+            yield tok
     scan.end_comments = pending
+    yield from _close_all(scan, lines)
+
+
+def _close_all(scan: Scan, lines: list[str]) -> Iterator[Token]:
+    """At the end of the file: report braces left open and close them so the parse can finish."""
     open_braces = [b for b in scan.braces if not b.dropped]
     scan.braces.clear()
-    if open_braces:
-        # Point at the end of the last line with content: that is where the `}` is missing.
-        end = len(lines)
-        while end > 1 and not lines[end - 1].strip():
-            end -= 1
-        end_col = len(lines[end - 1]) + 1 if lines else 1
-        innermost = open_braces[-1]
-        related = tuple(Related(span=scan.span(b.line, b.column, b.line, b.column + 1), key="P003.opened")
-                        for b in reversed(open_braces))
-        culprit = _unclosed_culprit(scan, open_braces[0])
-        if culprit is not None:
-            related += (Related(span=scan.span(culprit.line, culprit.column, culprit.line, culprit.column + 1),
-                                key="P003.culprit"),)
-        scan.error("P003", end, end_col, end_col + 1, related=related, line=innermost.line,
-                   count=len(open_braces))
-        for _ in open_braces:
-            yield _tok("RBRACE", "}", end, end_col, end, end_col)
-            yield _tok("_NL", "\n", end, end_col, end, end_col)
+    if not open_braces:
+        return
+    # Point at the end of the last line with content: that is where the `}` is missing.
+    end = len(lines)
+    while end > 1 and not lines[end - 1].strip():
+        end -= 1
+    end_col = len(lines[end - 1]) + 1 if lines else 1
+    innermost = open_braces[-1]
+    related = tuple(Related(span=scan.span(b.line, b.column, b.line, b.column + 1), key="P003.opened")
+                    for b in reversed(open_braces))
+    culprit = _unclosed_culprit(scan, open_braces[0])
+    if culprit is not None:
+        related += (Related(span=scan.span(culprit.line, culprit.column, culprit.line, culprit.column + 1),
+                            key="P003.culprit"),)
+    scan.error("P003", end, end_col, end_col + 1, related=related, line=innermost.line, count=len(open_braces))
+    for _ in open_braces:
+        yield _line_token("RBRACE", Piece("RBRACE", "}", end, end_col, end, end_col))
 
 
 def _unclosed_culprit(scan: Scan, outer: Brace) -> Brace | None:
@@ -161,97 +188,168 @@ def _unclosed_culprit(scan: Scan, outer: Brace) -> Brace | None:
     return None
 
 
-def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[list[Token], int]:
-    """Tokens of one logical line starting at `pos` (a text block makes it span several physical lines)."""
-    toks: list[Token] = []
+def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
+    """The generic complaint, in the words of what may stand there instead."""
+    text = piece.value.strip() if piece.value != ERROR_MARK else ""
+    scan.error("P001", piece.line, piece.column, piece.end_column, found=Phrase("token." + piece.type, text=text),
+               expected=AnyOf(Phrase("expect." + k) for k in expected))
+
+
+def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[Token | None, int]:
+    """The token of one logical line starting at `pos` (a text block makes it span several lines)."""
     indent = pos
     if line[pos] == "}":
-        _close_brace(scan, toks, lineno, pos, indent)
+        tok = _close_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return toks, lineno
-    head, pos = _head(scan, lineno, line, pos, toks)
+        return tok, lineno
+    if line[pos] == "{":
+        # `{` with nothing before it: say what may open a block, then read it as a block without a name
+        brace = Piece("LBRACE", "{", lineno, pos + 1, lineno, pos + 2)
+        _unexpected(scan, brace, (("RBRACE",) if scan.braces else ()) + _STARTERS)
+        _open_brace(scan, lineno, pos, indent)
+        _end_of_line(scan, lineno, line, pos + 1)
+        return _line_token("SECTION", Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)), lineno
+    head, pos = _head(scan, lineno, line, pos)
     if head is None:
-        return toks, lineno
+        return None, lineno
     if head.type == "PROJECT":
-        pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
-        name, pos = _name(scan, lineno, line, pos)
-        if name is not None:
-            toks.append(name)
+        return _project_line(scan, lineno, line, pos, head, indent), lineno
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
     if pos >= len(line) or line[pos] == "#":
         _end_of_line(scan, lineno, line, pos)
-        return toks, lineno
+        return _missing_value(scan, head), lineno
     if line[pos] == "{":
-        _open_brace(scan, toks, lineno, pos, indent)
+        if head.type == "KEY":
+            _missing_value(scan, head)
+            scan.braces.append(Brace(lineno, pos + 1, indent, dropped=True))
+            _end_of_line(scan, lineno, line, pos + 1)
+            return None, lineno
+        _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return toks, lineno
+        return _line_token("BUDGET" if head.type == "BUDGET" else "SECTION", head), lineno
+    if head.type == "BUDGET":
+        _unexpected(scan, Piece("VALUE", line[pos:].split("#")[0].strip(), lineno, pos + 1, lineno, len(line) + 1),
+                    ("LBRACE",))
+        return None, lineno
     if line.startswith('"""', pos):
-        return _text_block(scan, lines, lineno, line, pos, toks)
-    if line[pos] == '"':
+        value, lineno = _text_block(scan, lines, lineno, line, pos)
+    elif line[pos] == '"':
         m = _QUOTED.match(line, pos)
         if m is None:
             scan.error("P016", lineno, pos + 1, len(line) + 1)
-            return toks, lineno
-        toks.append(_tok("STRING", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1))
+            return None, lineno
+        value = Piece("STRING", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1)
         _end_of_line(scan, lineno, line, m.end())
-        return toks, lineno
+    else:
+        return _value_line(scan, lineno, line, pos, head, indent), lineno
+    if head.type == "NAME":
+        scan.error("P002", head.line, head.column, head.end_column, name=head.value)
+        value = Piece("VALUE", ERROR_MARK, value.line, value.column, value.line, value.column)
+        return _line_token("INDICATOR", head, value), lineno
+    return _line_token("FIELD", head, value), lineno
+
+
+def _missing_value(scan: Scan, head: Piece) -> Token | None:
+    """A name or key alone on its line: say what is missing; an indicator is kept without its target."""
+    if head.type == "KEY":
+        key = KEY_BY_SPELLING[head.value]
+        scan.error("P015", head.line, head.column, head.end_column, field=head.value,
+                   example=Phrase("example." + key.kind))
+        return None
+    if head.type == "BUDGET":
+        _unexpected(scan, Piece("_NL", "\n", head.line, head.end_column, head.line, head.end_column + 1),
+                    ("LBRACE",))
+        return None
+    scan.error("P002", head.line, head.column, head.end_column, name=head.value)
+    mark = Piece("VALUE", ERROR_MARK, head.line, head.end_column, head.line, head.end_column)
+    return _line_token("INDICATOR", head, mark)
+
+
+def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, indent: int) -> Token:
     hash_at = line.find("#", pos)
     stop = len(line) if hash_at < 0 else hash_at
-    value = line[pos:stop].rstrip()
-    brace_open = value.endswith("{") and len(value) > 1 and value[-2] in " \t\u3000"
-    if brace_open:
-        value = value[:-1].rstrip()
-    toks.append(_tok("VALUE", value, lineno, pos + 1, lineno, pos + len(value) + 1))
-    if brace_open:
-        _open_brace(scan, toks, lineno, line.rindex("{", 0, stop), indent)
+    text = line[pos:stop].rstrip()
+    opens = text.endswith("{") and len(text) > 1 and text[-2] in " \t\u3000"
+    if opens:
+        text = text[:-1].rstrip()
+    value = Piece("VALUE", text, lineno, pos + 1, lineno, pos + len(text) + 1)
     _end_of_line(scan, lineno, line, stop)
-    return toks, lineno
+    if not opens:
+        return _line_token("FIELD" if head.type == "KEY" else "INDICATOR", head, value)
+    brace_at = line.rindex("{", 0, stop)
+    if head.type == "KEY":
+        # `类别 其他类 {`: a field cannot open a block; its `}` must not close the enclosing one
+        _unexpected(scan, Piece("LBRACE", "{", lineno, brace_at + 1, lineno, brace_at + 2), ("_NL",))
+        scan.braces.append(Brace(lineno, brace_at + 1, indent, dropped=True))
+        return _line_token("FIELD", head, value)
+    _open_brace(scan, lineno, brace_at, indent)
+    return _line_token("INDICATOR_BLOCK", head, value)
 
 
-def _head(scan: Scan, lineno: int, line: str, pos: int, toks: list[Token]) -> tuple[Token | None, int]:
-    if line[pos] == "{":
-        _open_brace(scan, toks, lineno, pos, pos)
-        return None, pos
+def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, indent: int) -> Token | None:
+    pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
+    quoted = line.startswith('"', pos)
+    name, pos = _name(scan, lineno, line, pos)
+    if name is None:
+        if not quoted:
+            scan.error("P018", keyword.line, keyword.column, keyword.end_column)
+            name = Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)
+        else:
+            return None  # an unclosed quote, already reported
+    pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
+    if pos < len(line) and line[pos] == "{":
+        _open_brace(scan, lineno, pos, indent)
+        _end_of_line(scan, lineno, line, pos + 1)
+        return _line_token("PROJECT", keyword, name)
+    rest = line[pos:].split("#")[0].rstrip()
+    if rest.endswith("{"):
+        # `项目 名称 多余 {`: complain about the extra words, still open the project
+        extra = rest[:-1].rstrip()
+        _unexpected(scan, Piece("VALUE", extra, lineno, pos + 1, lineno, pos + len(extra) + 1), ("LBRACE",))
+        _open_brace(scan, lineno, line.index("{", pos), indent)
+        return _line_token("PROJECT", keyword, name)
+    found = Piece("_NL", "\n", lineno, pos + 1, lineno, pos + 2) if not rest else \
+        Piece("VALUE", rest, lineno, pos + 1, lineno, pos + len(rest) + 1)
+    _unexpected(scan, found, ("LBRACE",))
+    return None
+
+
+def _head(scan: Scan, lineno: int, line: str, pos: int) -> tuple[Piece | None, int]:
     if line[pos] == '"':
-        tok, end = _name(scan, lineno, line, pos)
-        if tok is not None:
-            toks.append(tok)
-        return tok, end
+        return _name(scan, lineno, line, pos)
     m = _BARE.match(line, pos)
     assert m is not None  # the line does not start with space, `#`, `{`, `}` or `"`
     word = m.group()
     kind = _WORD_KIND.get(word) or ("KEY" if word in KEY_BY_SPELLING else "NAME")
-    tok = _tok(kind, word, lineno, pos + 1, lineno, m.end() + 1)
-    toks.append(tok)
-    return tok, m.end()
+    return Piece(kind, word, lineno, pos + 1, lineno, m.end() + 1), m.end()
 
 
-def _name(scan: Scan, lineno: int, line: str, pos: int) -> tuple[Token | None, int]:
+def _name(scan: Scan, lineno: int, line: str, pos: int) -> tuple[Piece | None, int]:
     if pos < len(line) and line[pos] == '"':
         m = _QUOTED.match(line, pos)
         if m is None:
             scan.error("P016", lineno, pos + 1, len(line) + 1)
             return None, len(line)
-        return _tok("NAME", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1), m.end()
+        return Piece("NAME", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1), m.end()
     m = _BARE.match(line, pos)
     if m is None:
         return None, pos
-    return _tok("NAME", m.group(), lineno, pos + 1, lineno, m.end() + 1), m.end()
+    return Piece("NAME", m.group(), lineno, pos + 1, lineno, m.end() + 1), m.end()
 
 
-def _open_brace(scan: Scan, toks: list[Token], lineno: int, pos: int, indent: int) -> None:
+def _open_brace(scan: Scan, lineno: int, pos: int, indent: int) -> None:
     scan.braces.append(Brace(lineno, pos + 1, indent))
-    toks.append(_tok("LBRACE", "{", lineno, pos + 1, lineno, pos + 2))
 
 
-def _close_brace(scan: Scan, toks: list[Token], lineno: int, pos: int, indent: int) -> None:
+def _close_brace(scan: Scan, lineno: int, pos: int, indent: int) -> Token | None:
     if not scan.braces:
         scan.error("P004", lineno, pos + 1, pos + 2)
-        return
+        return None
     brace = scan.braces.pop()
     scan.pairs.append((brace, indent))
-    if not brace.dropped:
-        toks.append(_tok("RBRACE", "}", lineno, pos + 1, lineno, pos + 2))
+    if brace.dropped:
+        return None
+    return _line_token("RBRACE", Piece("RBRACE", "}", lineno, pos + 1, lineno, pos + 2))
 
 
 def _end_of_line(scan: Scan, lineno: int, line: str, pos: int) -> None:
@@ -265,15 +363,13 @@ def _end_of_line(scan: Scan, lineno: int, line: str, pos: int) -> None:
     scan.error("P017", lineno, pos + 1, len(line) + 1, text=line[pos:].strip())
 
 
-def _text_block(scan: Scan, lines: list[str], lineno: int, line: str, pos: int,
-                toks: list[Token]) -> tuple[list[Token], int]:
+def _text_block(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[Piece, int]:
     start_line, start_col = lineno, pos + 1
     body_start = pos + 3
     close = line.find('"""', body_start)
     if close >= 0:
-        toks.append(_tok("TEXT", line[body_start:close], lineno, start_col, lineno, close + 4))
         _end_of_line(scan, lineno, line, close + 3)
-        return toks, lineno
+        return Piece("TEXT", line[body_start:close], lineno, start_col, lineno, close + 4), lineno
     parts = [line[body_start:]]
     while lineno < len(lines):
         line = lines[lineno]
@@ -281,10 +377,8 @@ def _text_block(scan: Scan, lines: list[str], lineno: int, line: str, pos: int,
         close = line.find('"""')
         if close >= 0:
             parts.append(line[:close])
-            toks.append(_tok("TEXT", "\n".join(parts), start_line, start_col, lineno, close + 4))
             _end_of_line(scan, lineno, line, close + 3)
-            return toks, lineno
+            return Piece("TEXT", "\n".join(parts), start_line, start_col, lineno, close + 4), lineno
         parts.append(line)
     scan.error("P005", start_line, start_col, start_col + 3)
-    toks.append(_tok("TEXT", "\n".join(parts), start_line, start_col, lineno, len(line) + 1))
-    return toks, lineno
+    return Piece("TEXT", "\n".join(parts), start_line, start_col, lineno, len(line) + 1), lineno

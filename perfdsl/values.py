@@ -71,9 +71,9 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
 
 def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) -> ast.Target:
     if isinstance(parsed, str):
-        return ast.Qualitative.model_construct(word=parsed, span=span, kind="qualitative")
+        return ast.build(ast.Qualitative, word=parsed, span=span, kind="qualitative")
     comparator, value, unit, implicit = parsed
-    return ast.Quantitative.model_construct(comparator=comparator, value=value, unit=unit, implicit=implicit,
+    return ast.build(ast.Quantitative, comparator=comparator, value=value, unit=unit, implicit=implicit,
                                             span=span, kind="quantitative")
 
 
@@ -81,11 +81,11 @@ def target(scan: Scan, name: Token, tok: Token) -> ast.Target:
     """Read the target token of an indicator line, reporting what cannot be read."""
     span = _span(scan, tok)
     if tok.value == ERROR_MARK:
-        return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
+        return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
     parsed = read_target(tok.value)
     if parsed is None:
         _report(scan, "P010", tok, name=name.value, value=tok.value)
-        return ast.Qualitative.model_construct(word="", span=span, kind="qualitative")
+        return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
     if not isinstance(parsed, str) and not tok.value.isascii():
         normal = tok.value.translate(_FULLWIDTH)
         if any(0xFF01 <= ord(c) <= 0xFF5E for c in tok.value if c not in "＝＞＜％"):
