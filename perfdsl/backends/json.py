@@ -48,7 +48,9 @@ def _number(value: Decimal) -> int | float | str:
     return as_float if Decimal(repr(as_float)) == value else format(value, "f")
 
 
-_COMMENT_FIELDS = ("comments", "trailing", "end_comments")
+# The fields that hold a node's comments (comments, trailing, end_comments …), read off the models.
+_COMMENT_FIELDS = tuple(dict.fromkeys(name for cls in (ast.Node, ast.Block) for name, f in cls.model_fields.items()
+                                      if "Comment" in str(f.annotation)))
 
 
 def _comments_last(value: Any) -> Any:
