@@ -92,11 +92,11 @@ class Report:
 
 
 class BuildRefused(Exception):
-    """The build cannot start (a usage problem, exit 2): `key` and `args` name the catalogue message."""
+    """The build cannot start (a usage problem, exit 2): `key` and `values` make the catalogue message."""
 
     def __init__(self, key: str, **args: str) -> None:
         super().__init__(key)
-        self.key, self.args = key, args
+        self.key, self.values = key, args
 
 
 # ---------------------------------------------------------------------------------------------- output names

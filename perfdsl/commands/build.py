@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         report = build(args.paths, args.output, options, args.jobs, progress)
     except BuildRefused as refused:
         progress.clear()
-        print(say(refused.key, args.lang, **refused.args), file=sys.stderr)
+        print(say(refused.key, args.lang, **refused.values), file=sys.stderr)
         return 2
     progress.clear()
     diags = sorted(report.diagnostics, key=sort_key)
