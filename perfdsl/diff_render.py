@@ -71,7 +71,6 @@ class Prose:
 class ProjectView:
     status: str
     name: str
-    old_name: str
     years: str
     file: str
     stat: str = ""
@@ -125,28 +124,28 @@ def _percent(ratio: float) -> str:
 
 def _rows(edits: tuple[Any, ...], lang: str) -> list[Row]:
     rows = []
+
+    def add(kind: str, what: str, old: str, new: str, note: str = "") -> None:
+        rows.append(Row(kind, say("diff.kind." + kind, lang), what, old, new, note))
+
     for e in edits:
         if isinstance(e, d.TargetChanged):
-            rows.append(Row(e.direction.value, "", _path(e.section, e.name), e.old.text, e.new.text))
-        elif isinstance(e, (d.IndicatorAdded, d.IndicatorRemoved)):
-            kind = "added" if isinstance(e, d.IndicatorAdded) else "removed"
-            old, new = ("", e.target.text) if kind == "added" else (e.target.text, "")
-            rows.append(Row(kind, "", _path(e.section, e.name), old, new))
+            add(e.direction.value, _path(e.section, e.name), e.old.text, e.new.text)
+        elif isinstance(e, d.IndicatorAdded):
+            add("added", _path(e.section, e.name), "", e.target.text)
+        elif isinstance(e, d.IndicatorRemoved):
+            add("removed", _path(e.section, e.name), e.target.text, "")
         elif isinstance(e, d.IndicatorMoved):
-            rows.append(Row("moved", "", f"{_path(e.old_section, e.name)} → {e.new_section[0]}/{e.new_section[1]}",
-                            e.old.text, e.new.text, _turn(e.direction, lang)))
+            add("moved", f"{_path(e.old_section, e.name)} → {e.new_section[0]}/{e.new_section[1]}", e.old.text,
+                e.new.text, _turn(e.direction, lang))
         elif isinstance(e, d.IndicatorRenamed):
             where = _path(e.old_section, e.old_name) + " → " + (
                 e.new_name if e.old_section == e.new_section else _path(e.new_section, e.new_name))
-            note = say("diff.alike", lang, percent=_percent(e.similarity))
-            turn = _turn(e.direction, lang)
-            rows.append(Row("renamed", "", where, e.old.text, e.new.text, f"{note}{'; ' + turn if turn else ''}"))
+            notes = [say("diff.alike", lang, percent=_percent(e.similarity)), _turn(e.direction, lang)]
+            add("renamed", where, e.old.text, e.new.text, "; ".join(n for n in notes if n))
         elif isinstance(e, d.AttributeChanged):
-            rows.append(Row("attribute", "", f"{_path(e.section, e.name)}.{field_label(e.field, lang)}",
-                            e.old or "", e.new or ""))
-    rows.sort(key=lambda r: _ROW_ORDER.index(r.kind))
-    for r in rows:
-        r.label = say("diff.kind." + r.kind, lang)
+            add("attribute", f"{_path(e.section, e.name)}.{field_label(e.field, lang)}", e.old or "", e.new or "")
+    rows.sort(key=lambda r: _ROW_ORDER.index(r.kind))  # stable: within a kind, the order of the edits
     return rows
 
 
@@ -185,7 +184,7 @@ def _context(text: str, first: bool, final: bool) -> list[tuple[str, str]]:
 
 def _changed(p: d.ProjectChanged, lang: str) -> ProjectView:
     years = f"{p.old_year} → {p.new_year}" if p.old_year != p.new_year else str(p.new_year or "")
-    view = ProjectView("changed", p.new_name, p.old_name, years, p.new_file)
+    view = ProjectView("changed", p.new_name, years, p.new_file)
     if p.similarity is not None:
         view.note = say("diff.project_renamed", lang, old=p.old_name, new=p.new_name,
                         similarity=_percent(p.similarity), overlap=_percent(p.overlap or 0.0))
@@ -197,8 +196,8 @@ def _changed(p: d.ProjectChanged, lang: str) -> ProjectView:
             view.fields.append((field_label(e.field, lang), e.old or "—", e.new or "—"))
         elif isinstance(e, d.TextChanged):
             view.prose.append(_prose(e, lang))
-    view.budget = next((m for e, m in zip((x for x in p.edits if isinstance(x, d.BudgetChanged)), view.money)
-                        if e.field == "current"), None)
+    current = [e for e in p.edits if isinstance(e, d.BudgetChanged) and e.field == "current"]
+    view.budget = change(current[0], lang) if current else None
     count = {k: sum(r.kind == k for r in view.rows) for k in _ROW_ORDER}
     changed = len(view.rows) - count["added"] - count["removed"]
     view.stat = f"+{count['added']} -{count['removed']} ~{changed}"
@@ -208,7 +207,7 @@ def _changed(p: d.ProjectChanged, lang: str) -> ProjectView:
 
 def _lone(p: d.ProjectAdded | d.ProjectRemoved, lang: str) -> ProjectView:
     status = "added" if isinstance(p, d.ProjectAdded) else "removed"
-    view = ProjectView(status, p.name, p.name, str(p.year or ""), p.file)
+    view = ProjectView(status, p.name, str(p.year or ""), p.file)
     view.stat = f"+{p.indicators} -0 ~0" if status == "added" else f"+0 -{p.indicators} ~0"
     old, new = (None, p.budget) if status == "added" else (p.budget, None)
     view.budget = change(d.BudgetChanged.of("current", old, new), lang)

@@ -114,6 +114,9 @@ def test_exit_status_like_diff(tmp_path: Path) -> None:
     assert perfdsl("diff", *same)[:2] == (0, "比较 tests/diff/2020/审判辅助人员经费.perf → "
                                                  "tests/diff/reformatted/审判辅助人员经费.perf\n没有实质变化\n")
     assert perfdsl("diff", "tests/diff/2020", "tests/diff/2020")[0] == 0
+    code, page, _ = perfdsl("diff", "--format", "html", *same)
+    assert code == 0 and "<p class=\"summary\">没有实质变化</p>" in page
+    assert json.loads(perfdsl("diff", "--format", "json", *same)[1])["projects"] == []
     assert perfdsl("diff", *YEARS)[0] == 1
     code, _, err = perfdsl("diff", "tests/diff/2020")
     assert code == 2 and "OLD NEW" in err
@@ -202,6 +205,8 @@ def test_git_revisions(repo: Path) -> None:
     assert code == 1 and out.splitlines()[1:9] == expected.splitlines()[1:9]
     assert perfdsl("diff", "--git", "HEAD", cwd=repo)[0] == 0
     assert perfdsl("diff", "--git", "HEAD~1", "HEAD", "specs/审判辅助人员经费.perf", cwd=repo)[1].count("\n~ ") == 1
+    code, out, _ = perfdsl("diff", "--git", "HEAD~1", "specs", cwd=repo)  # not a commit: a path
+    assert code == 1 and out.startswith("比较 HEAD~1 → specs\n")
 
 
 def test_git_sees_the_working_tree(repo: Path) -> None:
@@ -242,6 +247,7 @@ def test_textconv_makes_plain_git_diff_readable(repo: Path, tmp_path: Path) -> N
     shutil.copy(ROOT / ".gitattributes", work / ".gitattributes")
     git(work, "config", "diff.perfdsl.textconv", "perfdsl diff --textconv")
     git(work, "config", "diff.perfdsl.xfuncname", "^项目 .*$")
+    git(work, "config", "diff.perfdsl.cachetextconv", "true")  # each blob is converted once
 
     shown = git(work, "diff", "HEAD~1", "HEAD", "--", "specs/审判执行业务费.perf", env=env)
     assert "\n-  影响力/人力资源/人员流失率 <= 5%\n" in shown and "\n+  影响力/人力资源/人员流失率 <= 3%\n" in shown
@@ -269,3 +275,26 @@ def test_textconv_of_a_broken_file_is_the_file() -> None:
     code, out, _ = perfdsl("diff", "--textconv", str(bad))
     assert code == 0 and out == bad.read_text(encoding="utf-8")
     assert perfdsl("diff", "--textconv", "a.perf", "b.perf")[0] == 2
+
+
+def test_html_page_shows_old_and_new_side_by_side(page, tmp_path: Path) -> None:
+    from tests.browser import file_url
+
+    _, out, _ = perfdsl("diff", "--format", "html", *YEARS)
+    html = tmp_path / "diff.html"
+    html.write_text(out, encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(file_url(html))
+    assert requests == [file_url(html)]  # self-contained: nothing else is loaded
+    row = page.locator("section#p1 tr.raised").first
+    old, new = row.locator("td.old"), row.locator("td.new")
+    assert (old.inner_text(), new.inner_text()) == (">= 30000件", ">= 32000件")
+    assert old.bounding_box()["y"] == pytest.approx(new.bounding_box()["y"], abs=1)  # one row: side by side
+    assert old.bounding_box()["x"] < new.bounding_box()["x"]
+    assert page.locator("td.old del").first.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+    # the build's look: black rules around every cell
+    assert row.locator("td.kind").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    prose = page.locator("section#p1 tr.prose")
+    assert prose.locator("td.old del").all_inner_texts() == ["2", "设计"]
+    assert prose.locator("td.new ins").all_inner_texts() == ["3", "主要"]
