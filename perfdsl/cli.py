@@ -18,6 +18,7 @@ EPILOG = """examples:
   perfdsl check specs/                 check every .perf file under specs/
   perfdsl check --format json a.perf   diagnostics as JSON
   perfdsl --lang en check specs/       messages in English
+  perfdsl diff --git HEAD~1            what the last commit changed in the specs (targets, money, prose)
 """
 
 COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "schema")
