@@ -20,6 +20,7 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "perfdsl/grammar/perfdsl.lark" in names
     assert any(n.startswith("perfdsl/frameworks/") and n.endswith(".toml") for n in names)
+    assert {"perfdsl/templates/html/style.css", "perfdsl/templates/text/project.txt.jinja"} <= set(names)
     # a venv that sees the already-installed dependencies, so the test needs no network
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
@@ -32,6 +33,10 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
     r = subprocess.run([str(env_dir / "bin" / "perfdsl"), "check", str(ROOT / "specs")], cwd=elsewhere,
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+    built = subprocess.run([str(env_dir / "bin" / "perfdsl"), "build", str(ROOT / "specs" / "2020"), "-o", "out"],
+                           cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (elsewhere / "out" / "审判辅助人员经费.html").is_file() and (elsewhere / "out" / "index.html").is_file()
     where = subprocess.run([str(python), "-c", "import perfdsl, sys; print(perfdsl.__file__)"], cwd=elsewhere,
                            capture_output=True, text=True, env=env, check=True).stdout
     assert str(env_dir) in where, "the installed copy ran, not the checkout"
