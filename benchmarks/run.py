@@ -1,0 +1,223 @@
+"""perfdsl benchmark: every figure as a ratio against a baseline measured in the same run.
+
+    python benchmarks/run.py [--projects N] [--repeat R] [--markdown]
+
+1. throughput   parse + checks of the corpus in one process, against tomllib reading the same content as TOML
+2. parallel     `perfdsl build --jobs 2` against `--jobs 1` (all formats, cold)
+3. incremental  `perfdsl build` after changing one spec, against the cold build
+4. start-up     `perfdsl check` of one spec as a process, against `python -c "import lark, pydantic"`
+5. memory       peak RSS of `perfdsl check` over the corpus, against the corpus size on disk
+
+Machines are noisy: each timing is the best of `--repeat` runs, and only ratios are compared with targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))  # a checkout works without installing; an installed perfdsl also does
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
+from corpus import write_corpus  # noqa: E402
+
+PERFDSL = [sys.executable, "-m", "perfdsl"]
+
+
+def _toml_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def to_toml(spec) -> str:  # type: ignore[no-untyped-def]
+    """The same content as TOML: header, prose, budget and one table per indicator."""
+    lines = []
+    for project in spec.projects:
+        lines += ["[[project]]", f"name = {_toml_string(project.name)}",
+                  f"unit = {_toml_string(spec.unit_of(project) or '')}", f"year = {spec.year_of(project) or 0}"]
+        for key in ("category", "type"):
+            node = getattr(project, key)
+            if node:
+                lines.append(f"{key} = {_toml_string(node.value)}")
+        for key in ("start", "end"):
+            node = getattr(project, key)
+            if node:
+                lines.append(f"{key} = {node.value.isoformat()}")
+        if project.purchase:
+            lines.append(f"purchase = {str(project.purchase.value).lower()}")
+        for key in ("overview", "basis", "necessity", "measures", "plan", "goals"):
+            node = getattr(project, key)
+            if node:
+                lines.append(f"{key} = {_toml_string(chr(10).join(node.paragraphs))}")
+        if project.budget:
+            figures = [f"{k} = {getattr(project.budget, k).value}" for k in ("total", "current", "prior",
+                                                                              "prior_executed")
+                       if getattr(project.budget, k)]
+            lines.append("budget = { " + ", ".join(figures) + " }")
+        for level1 in project.sections:
+            for level2 in level1.sections:
+                for ind in level2.indicators:
+                    t = ind.target
+                    target = (f'comparator = "{t.comparator}", value = {t.value}, unit = {_toml_string(t.unit)}'
+                              if t.kind == "quantitative" else f"word = {_toml_string(t.word)}")
+                    lines.append(f"[[project.indicator]]\nlevel1 = {_toml_string(level1.name)}\n"
+                                 f"level2 = {_toml_string(level2.name)}\nname = {_toml_string(ind.name)}\n"
+                                 + target.replace(", ", "\n"))
+    return "\n".join(lines) + "\n"
+
+
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def throughput(files: list[Path], repeat: int) -> dict[str, float]:
+    from perfdsl.checks import check_specs
+    from perfdsl.parser import parse
+
+    sources = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
+
+    def perfdsl_run() -> None:
+        specs = []
+        for text, path in sources:
+            spec, diags = parse(text, path)
+            assert not diags, diags[:1]
+            specs.append(spec)
+        check_specs(specs)
+
+    tomls = [to_toml(parse(text, path)[0]) for text, path in sources]
+
+    def toml_run() -> None:
+        for text in tomls:
+            tomllib.loads(text)
+
+    perfdsl_run()  # warm the caches both sides would have in a long run (grammar, frameworks)
+    toml_run()
+    t_perf = best(perfdsl_run, repeat)
+    t_toml = best(toml_run, repeat)
+    perf_mb = sum(len(t.encode()) for t, _ in sources) / 1e6
+    toml_mb = sum(len(t.encode()) for t in tomls) / 1e6
+    return {"perf_s": t_perf, "toml_s": t_toml, "perf_mb": perf_mb, "toml_mb": toml_mb}
+
+
+def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Wall time, exit status and peak RSS (KiB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, proc.returncode, usage.ru_maxrss
+
+
+def build_figures(corpus: Path, work: Path, repeat: int) -> dict[str, float]:
+    def cold(jobs: int, out: Path) -> float:
+        times = []
+        for i in range(repeat):
+            target = out.with_name(f"{out.name}-{i}")
+            elapsed, code, _ = run_process([*PERFDSL, "build", str(corpus), "-o", str(target), "--jobs", str(jobs)])
+            assert code == 0, f"build failed ({code})"
+            times.append(elapsed)
+        return min(times)
+
+    t1 = cold(1, work / "cold1")
+    t2 = cold(2, work / "cold2")
+    out = work / "cold1-0"
+    # change one spec (a target), rebuild into the same folder, compare with a fresh cold build
+    victim = sorted(corpus.rglob("*.perf"))[len(list(corpus.rglob("*.perf"))) // 2]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace(" 100%", " 99%", 1) if " 100%" in text else text + "# changed\n",
+                      encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    times = []
+    for _ in range(repeat):
+        elapsed, code, _ = run_process([*PERFDSL, "build", str(corpus), "-o", str(out)])
+        assert code == 0
+        times.append(elapsed)
+    t_incr = min(times)
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    rewritten = [p for p in before if after.get(p) != before[p]]
+    fresh = work / "fresh"
+    run_process([*PERFDSL, "build", str(corpus), "-o", str(fresh)])
+    identical = _same_tree(out, fresh)
+    return {"jobs1_s": t1, "jobs2_s": t2, "incr_s": t_incr, "rewritten": len(rewritten),
+            "outputs": len(before), "identical": float(identical)}
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return files_a == files_b and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
+
+
+def startup(spec: Path, repeat: int) -> dict[str, float]:
+    ours, theirs = [], []
+    for _ in range(max(repeat, 7)):  # alternate so drift hits both sides alike
+        ours.append(run_process([*PERFDSL, "check", str(spec)])[0])
+        theirs.append(run_process([sys.executable, "-c", "import lark, pydantic"])[0])
+    return {"check_s": statistics.median(ours), "import_s": statistics.median(theirs)}
+
+
+def memory(corpus: Path, size_mb: float) -> dict[str, float]:
+    _, code, rss_kib = run_process([*PERFDSL, "check", str(corpus)])
+    return {"rss_mb": rss_kib / 1024, "corpus_mb": size_mb, "exit": code}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="perfdsl-bench-") as tmp:
+        work = Path(tmp)
+        files = write_corpus(work / "corpus", args.projects)
+        size_mb = sum(f.stat().st_size for f in files) / 1e6
+        tp = throughput(files, args.repeat)
+        st = startup(files[0], args.repeat)
+        mem = memory(work / "corpus", size_mb)
+        bd = build_figures(work / "corpus", work, args.repeat)
+    rows = [
+        ("throughput (parse + checks)",
+         f"{tp['perf_mb'] / tp['perf_s']:.1f} MB/s ({tp['perf_s']:.2f} s)",
+         f"tomllib {tp['toml_mb'] / tp['toml_s']:.1f} MB/s ({tp['toml_s']:.2f} s, {tp['toml_mb']:.1f} MB TOML)",
+         tp["toml_s"] / tp["perf_s"], ">= 1.0x", tp["toml_s"] / tp["perf_s"] >= 1.0),
+        ("parallel build", f"--jobs 2: {bd['jobs2_s']:.2f} s", f"--jobs 1: {bd['jobs1_s']:.2f} s",
+         bd["jobs1_s"] / bd["jobs2_s"], ">= 1.7x", bd["jobs1_s"] / bd["jobs2_s"] >= 1.7),
+        ("incremental build", f"{bd['incr_s']:.2f} s, {bd['rewritten']:.0f} of {bd['outputs']:.0f} outputs "
+         f"rewritten, identical to cold: {bool(bd['identical'])}", f"cold: {bd['jobs1_s']:.2f} s",
+         bd["incr_s"] / bd["jobs1_s"], "<= 0.05", bd["incr_s"] / bd["jobs1_s"] <= 0.05 and bool(bd["identical"])),
+        ("start-up (check one spec)", f"{st['check_s'] * 1000:.0f} ms",
+         f"import lark, pydantic: {st['import_s'] * 1000:.0f} ms", st["check_s"] / st["import_s"], "<= 1.5x",
+         st["check_s"] / st["import_s"] <= 1.5),
+        ("memory (check the corpus)", f"{mem['rss_mb']:.0f} MB peak RSS", f"corpus {mem['corpus_mb']:.1f} MB",
+         mem["rss_mb"] / mem["corpus_mb"], "<= 20x", mem["rss_mb"] / mem["corpus_mb"] <= 20),
+    ]
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"perfdsl benchmark: {args.projects} projects, {size_mb:.1f} MB, {machine}, best of {args.repeat}")
+    if args.markdown:
+        print("\n| figure | perfdsl | baseline | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |")
+        for name, ours, base, ratio, target, met in rows:
+            print(f"| {name} | {ours} | {base} | {ratio:.2f} | {target} | {'yes' if met else 'no'} |")
+    else:
+        for name, ours, base, ratio, target, met in rows:
+            print(f"{name:28} ratio {ratio:6.2f}  target {target:8} {'met' if met else 'NOT met'}\n"
+                  f"{'':28} {ours}\n{'':28} baseline: {base}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
