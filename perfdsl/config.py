@@ -44,11 +44,11 @@ Level = Literal["error", "warning", "info", "off"]
 
 
 class ConfigError(Exception):
-    """A configuration that cannot be used; `key` and `args` name a catalogue sentence."""
+    """A configuration that cannot be used; `key` and `params` make a catalogue sentence."""
 
-    def __init__(self, path: str, key: str, **args: Any) -> None:
-        self.path, self.key, self.args = path, key, args
-        super().__init__(f"{path}: {key} {args}")
+    def __init__(self, path: str, key: str, **params: Any) -> None:
+        self.path, self.key, self.params = path, key, params
+        super().__init__(f"{path}: {key} {params}")
 
 
 class _Strict(BaseModel):
@@ -205,10 +205,10 @@ def _describe(path: str, error: ValidationError) -> ConfigError:
     e = error.errors()[0]
     where = ".".join(str(p) for p in e["loc"])
     if e["type"] == "extra_forbidden":
-        return ConfigError(path, "config.unknown_key", key=where)
+        return ConfigError(path, "config.unknown_key", field=where)
     if e["type"] == "literal_error":
-        return ConfigError(path, "config.bad_level", key=where, value=str(e.get("input")))
-    return ConfigError(path, "config.bad_value", key=where, detail=e["msg"])
+        return ConfigError(path, "config.bad_level", field=where, value=str(e.get("input")))
+    return ConfigError(path, "config.bad_value", field=where, detail=e["msg"])
 
 
 def from_table(table: Mapping[str, Any], path: str) -> Config:
@@ -253,7 +253,7 @@ def load_config(path: str) -> Config:
     if os.path.basename(path) == PYPROJECT:
         table = table.get("tool", {}).get("perfdsl", {})
     if not isinstance(table, dict):
-        raise ConfigError(_shown(path), "config.bad_value", key="tool.perfdsl", detail="not a table")
+        raise ConfigError(_shown(path), "config.bad_value", field="tool.perfdsl", detail="not a table")
     return from_table(table, path)
 
 

@@ -46,8 +46,8 @@ def required_fields(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C201: fields the project's framework requires are missing (one diagnostic per project)."""
     for project in spec.projects:
         fw = ctx.framework(spec, project)
-        if fw is None:
-            continue
+        if fw is None or ctx.better_fit(project, fw) is not None:
+            continue  # with the wrong framework selected, its fields are beside the point (C102)
         missing = []
         for canonical in fw.required:
             key = lookup_key(canonical)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import ast
 from ..config import Config, Settings
 from ..diagnostics import Diagnostic, Related, Severity, diag
-from ..frameworks import Framework
+from ..frameworks import Framework, best_fit
 
 AREAS = ("structure", "header", "budget", "targets", "weights", "suppression")
 
@@ -69,6 +69,20 @@ class Context:
     def framework(self, spec: ast.Spec, project: ast.Project) -> Framework | None:
         """The project's framework, or None when its `框架` names none known (reported by C101)."""
         return self.config.framework(self.framework_name(spec, project))
+
+
+    def better_fit(self, project: ast.Project, fw: Framework) -> Framework | None:
+        """Another framework that recognises more of the project's 一级 than `fw` does, if one does.
+
+        Then the project was written for that framework, and asking for `fw`'s fields or sections would
+        only bury the one useful message: select the other `框架` (C102 says so).
+        """
+        names = [l1.name for l1 in project.sections]
+        fit = best_fit(names, self.config.known_frameworks())
+        if fit is None or fit.name == fw.name:
+            return None
+        score = sum(fit.match_level1(n) is not None for n in names)
+        return fit if score > sum(fw.match_level1(n) is not None for n in names) else None
 
 
 Check = Callable[[ast.Spec, Context], Iterator[Diagnostic]]

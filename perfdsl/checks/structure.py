@@ -13,7 +13,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..frameworks import Framework, Level1Def, best_fit, builtin_names, normalise
+from ..frameworks import Framework, Level1Def, builtin_names, normalise
 from ..messages import Phrase
 from .registry import Context, Names, head, plain, rule
 
@@ -59,7 +59,7 @@ def sections(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 if first is not l1:
                     yield C109.at(head(l1), related=[Related(span=head(first), key="C109.first")], name=l1.name)
                 else:
-                    yield from _level2s(fw, l1, definition)
+                    yield from _level2s(ctx, fw, l1, definition)
             yield from _empty(l1)
         # only a confirmed 一级 is expected in every table; a commonly seen one is optional
         missing = [d.name for d in fw.level1 if d.name not in seen and d.status == "confirmed"]
@@ -70,15 +70,11 @@ def sections(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 def _unknown_level1(project: ast.Project, ctx: Context, fw: Framework,
                     unknown: list[ast.Level1]) -> Iterator[Diagnostic]:
-    names = [l1.name for l1 in project.sections]
-    fit = best_fit(names, ctx.config.known_frameworks())
-    # name another framework only when it recognises more of these sections than the selected one does
-    better = fit is not None and fit.name != fw.name and (
-        sum(fit.match_level1(n) is not None for n in names) > len(names) - len(unknown))
+    fit = ctx.better_fit(project, fw)
     for l1 in unknown:
         args = {"name": l1.name, "framework": fw.name, "expected": Names(fw.level1_names)}
         suggestions = fw.suggest_level1(l1.name, n=1)
-        if better and fit is not None:
+        if fit is not None:
             yield C102.at(head(l1), "C102.framework", fit=fit.name, **args)
         elif suggestions:
             yield C102.at(head(l1), "C102.close", suggestion=suggestions[0], **args)
@@ -86,21 +82,32 @@ def _unknown_level1(project: ast.Project, ctx: Context, fw: Framework,
             yield C102.at(head(l1), **args)
 
 
-def _level2s(fw: Framework, l1: ast.Level1, definition: Level1Def) -> Iterator[Diagnostic]:
+def _level2s(ctx: Context, fw: Framework, l1: ast.Level1, definition: Level1Def) -> Iterator[Diagnostic]:
     seen: dict[str, ast.Level2] = {}
     for l2 in l1.sections:
         found = definition.match_level2(l2.name)
         if found is None:
-            args = {"name": l2.name, "level1": definition.name, "framework": fw.name,
-                    "expected": Names(definition.level2_names)}
-            rule_ = C103 if definition.complete else C104
-            close = definition.suggest_level2(l2.name, n=1)
-            yield rule_.at(head(l2), f"{rule_.code}.close" if close else None, suggestion=(close or [""])[0],
-                           **args)
+            yield _unknown_level2(ctx, fw, l1, l2, definition)
             continue
         first = seen.setdefault(found.name, l2)
         if first is not l2:
             yield C109.at(head(l2), related=[Related(span=head(first), key="C109.first")], name=l2.name)
+
+
+def _unknown_level2(ctx: Context, fw: Framework, l1: ast.Level1, l2: ast.Level2,
+                    definition: Level1Def) -> Diagnostic:
+    rule_ = C103 if definition.complete else C104
+    args = {"name": l2.name, "level1": definition.name, "framework": fw.name,
+            "expected": Names(definition.level2_names)}
+    # the 二级 may be right for another framework: national-2013 keeps 满意度 under 效益指标
+    for other in ctx.config.known_frameworks():
+        other_l1 = other.match_level1(l1.name) if other.name != fw.name else None
+        if other_l1 is not None and other_l1.match_level2(l2.name) is not None:
+            return rule_.at(head(l2), f"{rule_.code}.framework", fit=other.name, **args)
+    close = definition.suggest_level2(l2.name, n=1)
+    if close:
+        return rule_.at(head(l2), f"{rule_.code}.close", suggestion=close[0], **args)
+    return rule_.at(head(l2), **args)
 
 
 def _empty(l1: ast.Level1) -> Iterator[Diagnostic]:

@@ -168,7 +168,7 @@ def cost_present(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C411: a project without any indicator under its framework's cost section."""
     for project in spec.projects:
         fw = ctx.framework(spec, project)
-        places = _cost_places(fw) if fw is not None else []
+        places = _cost_places(fw) if fw is not None and ctx.better_fit(project, fw) is None else []
         if not places:
             continue  # a framework without a cost section cannot ask for one
         if not any(SECTION_WORD_COST in normalise(l1.name) or SECTION_WORD_COST in normalise(l2.name)

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(args.config) if args.config else None
         found = check_specs(parsed, config)
     except ConfigError as e:
-        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.args)), file=sys.stderr)
+        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2
     all_diags = [d for src in sources
                  for d in sorted((*src.diagnostics, *found.get(src.path, ())), key=sort_key)]
