@@ -29,13 +29,18 @@ __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direc
 # ------------------------------------------------------------------------------------------------ comparing
 
 
-def diff(old: Sequence[ast.Spec], new: Sequence[ast.Spec], old_label: str = "", new_label: str = "") -> Diff:
-    """Compare every project of `old` with every project of `new`."""
+def diff(old: Sequence[ast.Spec], new: Sequence[ast.Spec], old_label: str = "", new_label: str = "",
+         same: Sequence[ast.Spec] = ()) -> Diff:
+    """Compare every project of `old` with every project of `new`.
+
+    `same` are files known to be identical on both sides: their projects are unchanged and count in the
+    totals, without taking part in the pairing (where a namesake elsewhere could pair with them)."""
+    kept = [(s, p) for s in same for p in s.projects]
     old_entries = [(s, p) for s in old for p in s.projects]
     new_entries = [(s, p) for s in new for p in s.projects]
     pairs, removed, added = pair_projects(old_entries, new_entries)
     out: list[ProjectAdded | ProjectRemoved | ProjectChanged] = []
-    unchanged: list[str] = []
+    unchanged: list[str] = [p.name for _, p in kept]
     for pair in pairs:
         changed = compare_projects(pair)
         if changed is None:
@@ -44,9 +49,9 @@ def diff(old: Sequence[ast.Spec], new: Sequence[ast.Spec], old_label: str = "", 
             out.append(changed)
     out.extend(_lone(ProjectRemoved, s, p) for s, p in removed)
     out.extend(_lone(ProjectAdded, s, p) for s, p in added)
-    totals = BudgetChanged.of("current", _sum_current(old_entries), _sum_current(new_entries))
+    totals = BudgetChanged.of("current", _sum_current(old_entries + kept), _sum_current(new_entries + kept))
     return Diff(old=old_label, new=new_label, projects=tuple(out), unchanged=tuple(unchanged),
-                totals=totals if old_entries or new_entries else None)
+                totals=totals if old_entries or new_entries or kept else None)
 
 
 def _current(p: ast.Project) -> Decimal | None:

@@ -219,6 +219,10 @@ def test_git_sees_the_working_tree(repo: Path) -> None:
         code, out, _ = perfdsl("diff", "--git", "HEAD", cwd=repo)
         assert code == 1
         assert "↓ 放宽 影响力/人力资源/人员流失率: <= 3% → <= 4%" in out and "\n+ 新项目 " in out
+        # the untouched files are not compared, but they are unchanged projects and count in the totals
+        data = json.loads(perfdsl("diff", "--format", "json", "--git", "HEAD", cwd=repo)[1])
+        assert sorted(data["unchanged"]) == ["信息化运行维护", "审判辅助人员经费", "诉讼服务中心运维"]
+        assert (data["totals"]["old"], data["totals"]["new"]) == (33500000, 47000000)
     finally:
         spec.write_text(original, encoding="utf-8")
         new.unlink()

@@ -88,10 +88,17 @@ def _compare(args: argparse.Namespace, old: Any, new: Any) -> int:
     from ..diff_render import render
     from ..loader import decode, load_text
 
-    # A file that is byte-for-byte the same on both sides adds the same projects to both: skipping it changes
-    # nothing and spares parsing (and reporting errors in) files nobody touched.
+    # A file that is byte-for-byte the same on both sides is read once, only for the totals, and its errors
+    # are nobody's business here: nothing in it changed.
     old_data = {b.key: b.data for b in old.blobs}
     same = {b.key for b in new.blobs if old_data.get(b.key) == b.data}
+    untouched = []
+    for blob in new.blobs:
+        if blob.key in same:
+            text, _ = decode(blob.data, blob.path, args.encoding)
+            src = load_text(text, blob.path) if text is not None else None
+            if src is not None and not any(d.severity is Severity.error for d in src.diagnostics):
+                untouched.append(src.spec)
     specs: tuple[list[Any], list[Any]] = ([], [])
     errors, sources = [], {}
     for side, out in ((old, specs[0]), (new, specs[1])):
@@ -111,7 +118,7 @@ def _compare(args: argparse.Namespace, old: Any, new: Any) -> int:
     if errors:
         sys.stdout.write(render_text(errors, sources, args.lang, color))
         return _fail(args.lang, "diff.input_errors", errors=len(errors))
-    result = diff(specs[0], specs[1], old.label, new.label)
+    result = diff(specs[0], specs[1], old.label, new.label, untouched)
     sys.stdout.write(render(result, args.format, args.lang, color, args.stat))
     return 0 if result.empty else 1
 
