@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from . import ast
-from .diff_match import Item, Pair, indicator_items, pair_indicators, pair_projects
+from .diff_match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
 from .diff_model import (SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged, Goal,
                          IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
@@ -145,9 +145,10 @@ def text_ops(old: str, new: str) -> tuple[TextOp, ...]:
 def _texts(old: ast.Project, new: ast.Project) -> list[TextChanged]:
     out = []
     for key in TEXT_KEYS:
-        a, b = _joined(getattr(old, key.field)), _joined(getattr(new, key.field))
+        # an empty section says as much as a missing one
+        a, b = _joined(getattr(old, key.field)) or "", _joined(getattr(new, key.field)) or ""
         if a != b:
-            out.append(TextChanged(field=key.field, ops=text_ops(a or "", b or "")))
+            out.append(TextChanged(field=key.field, ops=text_ops(a, b)))
     return out
 
 
@@ -190,7 +191,9 @@ def _attribute(ind: ast.Indicator, field: str) -> str | None:
     node = getattr(ind, field)
     if node is None:
         return None
-    return _joined(node) if isinstance(node, ast.Text) else str(node.value)
+    if isinstance(node, ast.Text):
+        return _joined(node) or None
+    return str(plain(node.value)) if isinstance(node, ast.Amount) else str(node.value)
 
 
 def _indicators(old: list[Item], new: list[Item]) -> list[Edit]:

@@ -70,8 +70,9 @@ def _indicators(spec: ast.Spec, p: ast.Project) -> list[str]:
                 goal = target_text(None, None, "", t.word) if isinstance(t, ast.Qualitative) else target_text(
                     t.comparator, t.value, t.unit, None)
                 lines = [f"{path} {goal}"]
-                lines.extend(f"{path} {k.canonical} {_value(getattr(ind, k.field))}" for k in ATTRIBUTE_KEYS
-                             if getattr(ind, k.field) is not None)
+                attributes = ((k.canonical, _value(getattr(ind, k.field))) for k in ATTRIBUTE_KEYS
+                              if getattr(ind, k.field) is not None)
+                lines.extend(f"{path} {key} {value}" for key, value in attributes if value)
                 rows.append((place, ind.name, lines))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [line for _, _, lines in rows for line in lines]

@@ -174,6 +174,14 @@ def test_attributes_and_a_project_without_a_unit() -> None:
     b = one("产出 {\n数量 {\n指标 >= 1件 {\n分值 20\n}\n}\n}", head="")
     (p,) = d.diff([a], [b]).projects
     assert [(e.field, e.old, e.new) for e in p.edits] == [("weight", "10", "20"), ("nature", "正向", None)]
+    c = one("产出 {\n数量 {\n指标 >= 1件 {\n分值 10.0\n性质 正向\n解释 \"\"\n}\n}\n}", head="")
+    assert d.diff([a], [c]).empty and readable(a) == readable(c)
+
+
+def test_an_empty_prose_section_is_no_section() -> None:
+    assert d.diff([one('概况 ""')], [one("")]).empty
+    (p,) = d.diff([one('概况 ""')], [one('概况 "新"')]).projects
+    assert [(o.op, o.old, o.new) for o in p.edits[0].ops] == [("insert", "", "新")]
 
 
 def test_text_ops_rebuild_both_texts_and_merge_one_character_islands() -> None:
