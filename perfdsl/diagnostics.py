@@ -90,13 +90,20 @@ def _excerpt(lines: list[str], span: Span, color: bool, tone: str) -> list[str]:
     return [f" {span.line} | {text}", f" {gutter} | {marks}"]
 
 
+def _lines(cache: dict[str, list[str]], sources: dict[str, str], file: str) -> list[str]:
+    # split each file once: a big file with many diagnostics must not be split again for each
+    if file not in cache:
+        cache[file] = sources.get(file, "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return cache[file]
+
+
 def render_text(diags: Iterable[Diagnostic], sources: dict[str, str], lang: str = "zh",
                 color: bool = False) -> str:
     """Render diagnostics as `file:line:col: severity[CODE]: message`, the line, a caret, hint and related."""
     out: list[str] = []
     cache: dict[str, list[str]] = {}
     for d in diags:
-        lines = cache.setdefault(d.span.file, sources.get(d.span.file, "").split("\n"))
+        lines = _lines(cache, sources, d.span.file)
         sev = say("severity." + d.severity.value, lang)
         head = f"{d.span.file}:{d.span.line}:{d.span.column}: {sev}[{d.code}]: {d.message(lang)}"
         if color:
@@ -109,7 +116,7 @@ def render_text(diags: Iterable[Diagnostic], sources: dict[str, str], lang: str 
             out.append(f"  = {say('label.hint', lang)}: {hint}")
         for r in d.related:
             out.append(f"  {r.span.file}:{r.span.line}:{r.span.column}: {say(r.key, lang, **r.args)}")
-            rel_lines = cache.setdefault(r.span.file, sources.get(r.span.file, "").split("\n"))
+            rel_lines = _lines(cache, sources, r.span.file)
             out.extend("  " + x for x in _excerpt(rel_lines, r.span, color, "info"))
     return "\n".join(out) + ("\n" if out else "")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 from typing import Any, Iterable
 
 from lark import Lark, Token, Transformer
@@ -266,12 +267,19 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
     scan = Scan(text=text, file=file)
     _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
     reported: set[int] = set()
+    # The parse allocates many small objects and no cycles; the cyclic collector would re-scan every live
+    # node again and again (quadratic on a big file), so it rests until the parse is done.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         spec = _lark().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
     except UnexpectedInput as e:
         _report_syntax(scan, e, reported)
         spec = ast.build(ast.Spec, file=file, unit=None, year=None, framework=None, projects=(),
                                         end_comments=())
+    finally:
+        if collecting:
+            gc.enable()
     diags = sorted(scan.diagnostics, key=sort_key)
     return spec, diags
 

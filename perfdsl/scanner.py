@@ -136,6 +136,8 @@ def _scan(scan: Scan) -> Iterator[Token]:
     while lineno < n:
         line = lines[lineno]
         lineno += 1
+        if not line.isascii() and _INVISIBLE.search(line):
+            line = lines[lineno - 1] = _visible(scan, lineno, line)
         pos = space(line).end()  # type: ignore[union-attr]
         if pos == len(line):
             blank = True
@@ -155,6 +157,22 @@ def _scan(scan: Scan) -> Iterator[Token]:
             yield tok
     scan.end_comments = pending
     yield from _close_all(scan, lines)
+
+
+# Pasted from Word: no-break spaces read as spaces, zero-width characters dropped, both with a warning, so
+# they never silently become part of a name (预算\u200b执行率 and 预算执行率 would be different indicators).
+_INVISIBLE = re.compile("[\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_NAMES = {"\u00a0": "NBSP", "\u2007": "NBSP", "\u202f": "NBSP", "\u200b": "ZWSP", "\u200c": "ZWNJ",
+                    "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
+
+
+def _visible(scan: Scan, lineno: int, line: str) -> str:
+    first = _INVISIBLE.search(line)
+    assert first is not None
+    found = sorted({_INVISIBLE_NAMES[c] for c in _INVISIBLE.findall(line)})
+    scan.diagnostics.append(diag("P023", Severity.warning, scan.span(lineno, first.start() + 1, lineno,
+                                                                     first.start() + 2), chars=", ".join(found)))
+    return _INVISIBLE.sub(lambda m: " " if _INVISIBLE_NAMES[m.group()] == "NBSP" else "", line)
 
 
 def _close_all(scan: Scan, lines: list[str]) -> Iterator[Token]:
