@@ -17,12 +17,15 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from . import ast
 from .atomic import write_atomic
+from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import Diagnostic, Related, Severity, diag
+from .frameworks import Framework
 from .loader import find_files, load_file
+from .messages import Phrase
 
 if TYPE_CHECKING:
     from .backends.view import IndexEntry
@@ -40,6 +43,8 @@ class Options:
     text_width: int = 40
     with_spans: bool = False
     encoding: str | None = None
+    config: str | None = None
+    """A configuration file for every spec; None looks one up from each spec's folder (as `perfdsl check`)."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class Report:
 class BuildRefused(Exception):
     """The build cannot start (a usage problem, exit 2): `key` and `values` make the catalogue message."""
 
-    def __init__(self, key: str, **args: str) -> None:
+    def __init__(self, key: str, **args: Any) -> None:
         super().__init__(key)
         self.key, self.values = key, args
 
@@ -150,29 +155,58 @@ def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], l
             if source_dir == out_dir or out_dir in source_dir.parents:
                 raise BuildRefused("build.out_has_sources", out=out, source=given)
         for f in files:
+            _preflight(f, options)
             folder = "" if f == "-" else os.path.relpath(os.path.dirname(f) or ".", root)
             folder = "" if folder == "." else Path(folder).as_posix()
             jobs.append(Job(f, folder, options))
     return jobs, missing
 
 
-def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, index_href: str | None) -> str:
+_CONFIGS: dict[str, Config] = {}
+"""Configurations found so far in this process, by folder (find_config's cache)."""
+
+
+def config_for(path: str, options: Options) -> Config:
+    """The configuration `perfdsl check` would use for `path`. Raises ConfigError."""
+    if options.config:
+        key = "file:" + os.path.abspath(options.config)
+        if key not in _CONFIGS:
+            _CONFIGS[key] = load_config(options.config)
+        return _CONFIGS[key]
+    return find_config(path if path != "-" else ".", _CONFIGS)
+
+
+def _preflight(path: str, options: Options) -> None:
+    # A broken configuration is a usage problem of the whole build: say so once, before any job runs.
+    try:
+        config_for(path, options)
+    except ConfigError as e:
+        raise BuildRefused("config.error", path=e.path, problem=Phrase(e.key, **e.params)) from e
+
+
+def framework_for(config: Config, spec: ast.Spec, project: ast.Project) -> Framework | None:
+    """The framework the checks judge the project by: its own `框架`, else the configuration's."""
+    return config.framework(spec.framework_of(project) or config.settings_for(spec.file).framework)
+
+
+def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, index_href: str | None,
+            framework: Framework | None) -> str:
     from .backends import BACKENDS
 
     if kind == "text":
-        return BACKENDS[kind](spec, project, width=options.text_width)
+        return BACKENDS[kind](spec, project, width=options.text_width, framework=framework)
     if kind == "html":
-        return BACKENDS[kind](spec, project, index_href=index_href)
+        return BACKENDS[kind](spec, project, index_href=index_href, framework=framework)
     if kind == "json":
         return BACKENDS[kind](spec, project, with_spans=options.with_spans)
-    return BACKENDS[kind](spec, project)
+    return BACKENDS[kind](spec, project, framework=framework)
 
 
-def _checks(spec: ast.Spec) -> list[Diagnostic]:
+def _checks(spec: ast.Spec, config: Config) -> list[Diagnostic]:
     from .checks import run
 
     try:
-        return list(run(spec))
+        return list(run(spec, config))
     except Exception as e:  # a broken check (or its configuration) must not take the whole build down
         span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
         return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
@@ -184,9 +218,10 @@ def build_file(job: Job) -> FileResult:
     from .backends.view import index_entry
 
     src = load_file(job.path, job.options.encoding)
+    config = config_for(job.path, job.options)
     diags = list(src.diagnostics)
     if not any(d.severity is Severity.error for d in diags):
-        diags.extend(_checks(src.spec))
+        diags.extend(_checks(src.spec, config))
     result = FileResult(job.path, src.text, diags, [])
     if any(d.severity is Severity.error for d in diags):
         return result
@@ -197,7 +232,8 @@ def build_file(job: Job) -> FileResult:
         files: dict[str, str] = {}
         for kind in job.options.formats:
             try:
-                files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href)
+                files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href,
+                                                         framework_for(config, src.spec, project))
             except Exception as e:  # a bug in a backend: report it on the project, build the rest
                 result.diagnostics.append(diag("X001", Severity.error, project.span, format=kind,
                                                name=project.name, reason=repr(e)))

@@ -290,3 +290,23 @@ def test_check_does_not_import_jinja() -> None:
             "print('jinja2' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.stdout.strip().split("\n")[-1] == "False", r.stdout + r.stderr
+
+
+def test_the_configuration_chooses_the_framework_as_for_check(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    national = (ROOT / "tests" / "build" / "national.perf").read_text(encoding="utf-8")
+    write(src / "n.perf", national.replace("框架 national-2015\n", ""))
+    write(src / "perfdsl.toml", 'framework = "national-2015"\n')
+    r = run("build", str(src), "-o", str(tmp_path / "out"), "--format", "text")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "out" / "档案数字化加工.txt").read_text(encoding="utf-8").startswith("项目支出绩效目标表\n")
+
+
+def test_a_broken_configuration_stops_the_build_before_it_starts(tmp_path: Path) -> None:
+    write(tmp_path / "src" / "x.perf", spec("甲项目"))
+    write(tmp_path / "src" / "perfdsl.toml", "rules = [\n")
+    r = run("build", str(tmp_path / "src"), "-o", str(tmp_path / "out"))
+    assert r.returncode == 2 and "perfdsl.toml" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
+    fine = write(tmp_path / "fine.toml", "")
+    assert run("build", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--config", str(fine)).returncode == 0

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from .. import ast
+from ..frameworks import Framework
 from .env import render as render_template
 from .view import IndexEntry, ProjectView, money, project_view
 
@@ -29,9 +30,10 @@ def column_widths(view: ProjectView) -> list[int]:
     return [level1, level2, name, target, *attributes]
 
 
-def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None) -> str:
+def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None,
+           framework: Framework | None = None) -> str:
     """The project's page; `index_href` (relative) adds a link back to the index page."""
-    view = project_view(spec, project)
+    view = project_view(spec, project, framework)
     return render_template("html", "html/project.html.jinja", view=view, widths=column_widths(view),
                            index_href=index_href)
 

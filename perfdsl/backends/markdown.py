@@ -8,9 +8,10 @@ cells). User text is escaped by the `md_text`/`md_cell` filters: HTML shows as t
 from __future__ import annotations
 
 from .. import ast
+from ..frameworks import Framework
 from .env import render as render_template
 from .view import project_view
 
 
-def render(spec: ast.Spec, project: ast.Project) -> str:
-    return render_template("markdown", "markdown/project.md.jinja", view=project_view(spec, project))
+def render(spec: ast.Spec, project: ast.Project, *, framework: Framework | None = None) -> str:
+    return render_template("markdown", "markdown/project.md.jinja", view=project_view(spec, project, framework))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .. import ast
+from ..frameworks import Framework
 from ..textblock import wrap
 from .env import render as render_template
 from .view import ProjectView, Row, project_view
@@ -81,8 +82,9 @@ def table(view: ProjectView) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-def render(spec: ast.Spec, project: ast.Project, *, width: int = WIDTH, measure: Measure = "chars") -> str:
+def render(spec: ast.Spec, project: ast.Project, *, width: int = WIDTH, measure: Measure = "chars",
+           framework: Framework | None = None) -> str:
     """The project in the official text layout; prose wrapped at `width` full-width characters."""
-    view = project_view(spec, project)
+    view = project_view(spec, project, framework)
     prose = [(p.label, [line for para in p.paragraphs for line in _wrap(para, width, measure)]) for p in view.prose]
     return render_template("text", "text/project.txt.jinja", view=view, prose=prose, table=table(view))

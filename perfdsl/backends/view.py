@@ -222,9 +222,10 @@ def _replace(row: Row, **changes: int) -> Row:
     return Row(**{**row.__dict__, **changes})
 
 
-def project_view(spec: ast.Spec, project: ast.Project) -> ProjectView:
-    """Everything a backend prints for one project."""
-    framework = framework_of(spec, project)
+def project_view(spec: ast.Spec, project: ast.Project, framework: Framework | None = None) -> ProjectView:
+    """Everything a backend prints for one project; `framework` is the one the checks used (the build reads it
+    from the configuration), else the project's own is looked up."""
+    framework = framework or framework_of(spec, project)
     national = is_national(framework)
     year = spec.year_of(project)
     fields = _attribute_fields(project)

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="wrap the text layout's prose at N characters (default: 40, as printed)")
     p.add_argument("--with-spans", action="store_true", help="JSON: keep source positions and layout")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
+    p.add_argument("--config", metavar="PATH", help="perfdsl.toml (or pyproject.toml) to use for every file")
     p.set_defaults(func=run)
 
 
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(say("build.bad_number", args.lang), file=sys.stderr)
         return 2
     options = Options(formats=formats, text_width=args.text_width, with_spans=args.with_spans,
-                      encoding=args.encoding)
+                      encoding=args.encoding, config=args.config)
     progress = Progress(sys.stderr)
     try:
         report = build(args.paths, args.output, options, args.jobs, progress)
