@@ -36,15 +36,24 @@ def find_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     for p in paths:
         if os.path.isdir(p):
             found = []
+            top = os.path.realpath(p)
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, n) for n in names if n.endswith(SUFFIX))
+                for n in names:
+                    path = os.path.join(root, n)
+                    # a link inside the folder that leads out of it is not part of the folder's specs
+                    if n.endswith(SUFFIX) and _inside(os.path.realpath(path), top):
+                        found.append(path)
             files.extend(sorted(found))
         elif os.path.isfile(p) or p == "-":
             files.append(p)
         else:
             missing.append(p)
     return files, missing
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:

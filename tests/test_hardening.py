@@ -137,3 +137,18 @@ def test_interrupt_leaves_no_half_written_file(tmp_path: Path) -> None:
         now = f.read_text(encoding="utf-8")
         assert now == text or now == SEEDS[sorted(originals).index(f) % len(SEEDS)], f
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in originals), "no temp files left"
+
+
+def test_folder_scan_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
+    from perfdsl.loader import find_files
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.perf").write_text("项目 x {\n}\n", encoding="utf-8")
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "own.perf").write_text("项目 y {\n}\n", encoding="utf-8")
+    (tree / "link.perf").symlink_to(outside / "secret.perf")
+    (tree / "sub" / "dirlink").symlink_to(outside, target_is_directory=True)
+    files, missing = find_files([str(tree)])
+    assert [Path(f).name for f in files] == ["own.perf"] and missing == []
