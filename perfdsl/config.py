@@ -30,6 +30,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -89,6 +90,12 @@ class Settings:
         return None if level == "off" else Severity(level)
 
 
+@lru_cache(maxsize=1)
+def _builtin_names() -> frozenset[str]:
+    # asked for every project by several checks; the package's files do not change while it runs
+    return frozenset(builtin_names())
+
+
 @dataclass
 class Config:
     """A loaded configuration (or the defaults, with `path` None)."""
@@ -104,10 +111,11 @@ class Config:
         """A framework by name: a configured file's, else a builtin, else None."""
         if name in self.frameworks:
             return self.frameworks[name]
-        return builtin(name) if name in builtin_names() else None
+        return builtin(name) if name in _builtin_names() else None
 
     def known_frameworks(self) -> list[Framework]:
-        return [builtin(n) for n in builtin_names()] + list(self.frameworks.values())
+        return [builtin(n) for n in _builtin_names()] + list(self.frameworks.values())
+
 
     def settings_for(self, path: str) -> Settings:
         framework = self.data.framework or DEFAULT_FRAMEWORK

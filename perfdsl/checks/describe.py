@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnostics import display_width
 from ..messages import say
-from .registry import AREAS, RULES, Rule, examples
+from .registry import AREAS, RULES, Rule, examples, ordered
 
 
 def find_rule(word: str) -> Rule | None:
@@ -34,7 +34,7 @@ def _pad(text: str, width: int) -> str:
 def table(lang: str) -> str:
     """One line per rule: code, default severity, name, summary."""
     rows = [(r.code, say("severity." + r.severity.value, lang), r.name, say(f"rule.{r.code}.summary", lang))
-            for r in RULES.values()]
+            for r in ordered()]
     heads = tuple(say(f"rules.col.{c}", lang) for c in ("code", "severity", "name", "summary"))
     widths = [max(display_width(x[i]) for x in [heads, *rows]) for i in range(3)]
     lines = ["  ".join(_pad(cell, widths[i]) if i < 3 else cell for i, cell in enumerate(row)) for row in [heads, *rows]]
@@ -45,7 +45,7 @@ def as_json(lang: str) -> str:
     items: list[dict[str, Any]] = [
         {"code": r.code, "name": r.name, "severity": r.severity.value, "area": r.area,
          "summary": say(f"rule.{r.code}.summary", lang), "rationale": say(f"rule.{r.code}.why", lang)}
-        for r in RULES.values()]
+        for r in ordered()]
     return json.dumps({"version": 1, "rules": items}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -58,10 +58,10 @@ def explain(rule: Rule, lang: str) -> str:
     ex = examples()[rule.code]
     sev = say("severity." + rule.severity.value, lang)
     lines = [f"{rule.code} {rule.name}: {say(f'rule.{rule.code}.summary', lang)}",
-             f"{say('explain.default', lang)}: {sev}", "",
-             f"{say('explain.why', lang)}: {say(f'rule.{rule.code}.why', lang)}", "",
-             f"{say('explain.bad', lang)}:", *_indented(ex["bad"]), "",
-             f"{say('explain.fixed', lang)}:", *_indented(ex["fixed"]), "",
+             say("explain.default", lang, severity=sev), "",
+             say("explain.why", lang, why=say(f"rule.{rule.code}.why", lang)), "",
+             say("explain.bad", lang), *_indented(ex["bad"]), "",
+             say("explain.fixed", lang), *_indented(ex["fixed"]), "",
              say("explain.configure", lang, code=rule.code)]
     return "\n".join(lines) + "\n"
 
@@ -88,12 +88,12 @@ AREA_TITLES = {"structure": "Structure: sections and the framework", "header": "
 def markdown() -> str:
     """docs/rules.md: the table of all rules, then one section per rule (English, with the Chinese summary)."""
     out = [MARKDOWN_HEAD, "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
-    for r in RULES.values():
+    for r in ordered():
         out.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | "
                    f"{say(f'rule.{r.code}.summary', 'en')} |")
     for area in AREAS:
         out += ["", f"## {AREA_TITLES[area]}"]
-        for r in (r for r in RULES.values() if r.area == area):
+        for r in (r for r in ordered() if r.area == area):
             ex = examples()[r.code]
             out += ["", f"### {r.code}", "",
                     f"`{r.name}` · **{r.severity.value}** · {say(f'rule.{r.code}.summary', 'en')} "

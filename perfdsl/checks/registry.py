@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
@@ -41,7 +41,12 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-"""Every rule by code, in declaration order (areas in the order of AREAS)."""
+"""Every rule by code (import order; `ordered()` for display)."""
+
+
+def ordered() -> list[Rule]:
+    """Every rule in code order, which groups them by area (C1 structure … C9 suppression)."""
+    return [RULES[code] for code in sorted(RULES)]
 
 
 def rule(code: str, name: str, severity: Severity, area: str) -> Rule:
@@ -62,6 +67,7 @@ class Context:
 
     config: Config
     settings: Settings
+    _fits: dict[tuple[int, str], Framework | None] = field(default_factory=dict)
 
     def framework_name(self, spec: ast.Spec, project: ast.Project) -> str:
         return spec.framework_of(project) or self.settings.framework
@@ -77,6 +83,12 @@ class Context:
         Then the project was written for that framework, and asking for `fw`'s fields or sections would
         only bury the one useful message: select the other `框架` (C102 says so).
         """
+        key = (id(project), fw.name)
+        if key not in self._fits:  # asked by several checks per project
+            self._fits[key] = self._better_fit(project, fw)
+        return self._fits[key]
+
+    def _better_fit(self, project: ast.Project, fw: Framework) -> Framework | None:
         names = [l1.name for l1 in project.sections]
         fit = best_fit(names, self.config.known_frameworks())
         if fit is None or fit.name == fw.name:

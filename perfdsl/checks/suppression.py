@@ -39,6 +39,9 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
+_LEAVES = (str, int, bool, type(None), ast.Span, ast.Comment)
+
+
 def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
     def walk(value: Any) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
@@ -50,13 +53,16 @@ def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
         if isinstance(value, ast.Block):
             for c in value.end_comments:
                 yield c, frozenset({c.span.line})
-        if isinstance(value, ast.Model) and not isinstance(value, ast.Comment):
-            for name in type(value).model_fields:
-                if name not in ("comments", "trailing", "end_comments"):
-                    yield from walk(getattr(value, name))
-        elif isinstance(value, tuple):
-            for v in value:
-                yield from walk(v)
+        # the models' own attributes, not pydantic's reflection: this walk visits every node of big files
+        for name, child in vars(value).items():
+            if isinstance(child, _LEAVES) or name in ("comments", "end_comments"):
+                continue
+            if isinstance(child, tuple):
+                for v in child:
+                    if isinstance(v, ast.Model):
+                        yield from walk(v)
+            elif isinstance(child, ast.Model):
+                yield from walk(child)
 
     yield from walk(spec)
     for c in spec.end_comments:
