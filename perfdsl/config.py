@@ -102,7 +102,7 @@ class Config:
 
     path: str | None = None
     root: str = "."
-    data: ConfigData = field(default_factory=ConfigData)
+    data: ConfigData = field(default_factory=lambda: ConfigData.model_validate({}))
     frameworks: dict[str, Framework] = field(default_factory=dict)
     _levels: dict[str, Level] = field(default_factory=dict)
     _override_levels: list[dict[str, Level]] = field(default_factory=list)

@@ -216,3 +216,26 @@ def test_rate_rules_are_exclusive_and_right(comparator: str, value: Decimal) -> 
         comparator == ">=" and value <= 0)
     assert found == ({"C401"} if impossible else {"C402"} if always else
                      {"C403"} if comparator == ">=" and value == 100 else set())
+
+
+def test_national_specs_are_fmt_canonical() -> None:
+    from perfdsl.fmt import format_source
+
+    for path in sorted((ROOT / "specs" / "national").glob("*.perf")):
+        text = path.read_text(encoding="utf-8")
+        assert format_source(text, path.name)[0] == text, path.name
+
+
+def test_a_broken_check_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfdsl.checks as checks
+
+    def broken(spec: ast.Spec, ctx: object):
+        yield from ()
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(checks, "CHECKS", (broken, *checks.CHECKS))
+    spec = parse_clean(examples()["C301"]["bad"], "x.perf")
+    found = check_specs([spec], Config())["x.perf"]
+    (x000,) = [d for d in found if d.code == "X000"]
+    assert "broken" in x000.message("en") and "boom" in x000.message("en")
+    assert "C301" in {d.code for d in found}, "the other checks still ran"

@@ -9,7 +9,7 @@ all files of a run (`duplicate_projects`), the one check that sees more than one
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
@@ -72,7 +72,7 @@ def _unknown_level1(project: ast.Project, ctx: Context, fw: Framework,
                     unknown: list[ast.Level1]) -> Iterator[Diagnostic]:
     fit = ctx.better_fit(project, fw)
     for l1 in unknown:
-        args = {"name": l1.name, "framework": fw.name, "expected": Names(fw.level1_names)}
+        args: dict[str, Any] = {"name": l1.name, "framework": fw.name, "expected": Names(fw.level1_names)}
         suggestions = fw.suggest_level1(l1.name, n=1)
         if fit is not None:
             yield C102.at(head(l1), "C102.framework", fit=fit.name, **args)
@@ -97,7 +97,7 @@ def _level2s(ctx: Context, fw: Framework, l1: ast.Level1, definition: Level1Def)
 def _unknown_level2(ctx: Context, fw: Framework, l1: ast.Level1, l2: ast.Level2,
                     definition: Level1Def) -> Diagnostic:
     rule_ = C103 if definition.complete else C104
-    args = {"name": l2.name, "level1": definition.name, "framework": fw.name,
+    args: dict[str, Any] = {"name": l2.name, "level1": definition.name, "framework": fw.name,
             "expected": Names(definition.level2_names)}
     # the 二级 may be right for another framework: national-2013 keeps 满意度 under 效益指标
     for other in ctx.config.known_frameworks():

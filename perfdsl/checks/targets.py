@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
@@ -55,7 +55,7 @@ def rates(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             continue
         if not (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))):
             continue
-        args = {"name": ind.name, "target": target_text(t)}
+        args: dict[str, Any] = {"name": ind.name, "target": target_text(t)}
         if t.comparator in ("=", ">=", ">") and (t.value > 100 or (t.comparator == ">" and t.value >= 100)):
             yield C401.at(t.span, **args)
         elif (t.comparator == "<=" and t.value >= 100) or (t.comparator == "<" and t.value > 100) or (
