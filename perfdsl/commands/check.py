@@ -12,6 +12,8 @@ from ..messages import Phrase, say
 EXAMPLES = """examples:
   perfdsl check specs/                 check every .perf file under specs/
   perfdsl check --format json a.perf   diagnostics as JSON
+  perfdsl check --format github specs/ annotations on a GitHub pull request (workflow commands)
+  perfdsl check --format gitlab specs/ > gl-code-quality-report.json   GitLab Code Quality report
   perfdsl check --config ci.toml specs/   use this configuration instead of looking one up
 
 configuration: perfdsl.toml or [tool.perfdsl] in pyproject.toml, found from each file's folder upwards;
@@ -23,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="check .perf files and folders", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched for *.perf)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
     p.add_argument("--config", metavar="PATH", help="perfdsl.toml (or pyproject.toml) to use for every file")
@@ -57,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
     projects = sum(len(src.spec.projects) for src in sources)
     if args.format == "json":
         sys.stdout.write(render_json(all_diags, args.lang))
+    elif args.format in ("github", "gitlab"):
+        from ..ci_report import render_github, render_gitlab
+
+        sys.stdout.write(render_github(all_diags, args.lang) if args.format == "github"
+                         else render_gitlab(all_diags, texts, args.lang))
     else:
         sys.stdout.write(render_text(all_diags, texts, args.lang, use_color(sys.stdout, args.color)))
     errors = sum(d.severity is Severity.error for d in all_diags)
