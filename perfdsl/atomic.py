@@ -12,8 +12,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Replace `path` with `data` in one step (readers see the old or the new file, never a mix)."""
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, durable: bool = True) -> None:
+    """Replace `path` with `data` in one step (readers see the old or the new file, never a mix).
+
+    `durable` also flushes the data and the rename to disk, so a power cut cannot leave an empty file in
+    place of a user's source; outputs that can be rebuilt skip it.
+    """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
@@ -24,8 +28,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         else:
@@ -34,6 +39,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+        if durable:
+            _sync_folder(target.parent)
     except BaseException:
         # covers KeyboardInterrupt too: the target is untouched and no temp file is left behind
         try:
@@ -41,3 +48,17 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder entry of a rename (POSIX; elsewhere the rename itself is what there is)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

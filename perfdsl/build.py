@@ -10,6 +10,7 @@ mtime too). Jinja is imported by the jobs only, so `perfdsl check` never pays fo
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -71,6 +72,8 @@ class FileResult:
     text: str
     diagnostics: list[Diagnostic]
     outputs: list[ProjectOutput]
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    """Each project's 单位, 年度, name and span: what the cross-file duplicate check needs."""
 
 
 @dataclass
@@ -86,6 +89,8 @@ class Report:
     failures: list[tuple[str, str]] = field(default_factory=list)
     """(path, reason) of outputs that could not be written."""
     seconds: float = 0.0
+    skipped: int = 0
+    """Sources not read again: unchanged since the last build into the same folder."""
 
     @property
     def errors(self) -> int:
@@ -222,7 +227,7 @@ def build_file(job: Job) -> FileResult:
     diags = list(src.diagnostics)
     if not any(d.severity is Severity.error for d in diags):
         diags.extend(_checks(src.spec, config))
-    result = FileResult(job.path, src.text, diags, [])
+    result = FileResult(job.path, src.text, diags, [], [_project_key(src.spec, p) for p in src.spec.projects])
     if any(d.severity is Severity.error for d in diags):
         return result
     depth = job.folder.count("/") + 1 if job.folder else 0
@@ -294,13 +299,19 @@ def write_if_changed(path: Path, content: str) -> bool:
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    # outputs can always be built again: atomic (never half-written) but not flushed file by file, which
+    # would make a build of thousands of files wait on the disk for each one
+    write_atomic(path, data, durable=False)
     return True
 
 
 def build(paths: Iterable[str], out: str, options: Options = Options(), workers: int = 1,
           progress: Callable[[int, int, str], None] | None = None) -> Report:
-    """Build every project of `paths` into `out`. Raises BuildRefused for usage problems."""
+    """Build every project of `paths` into `out`. Raises BuildRefused for usage problems.
+
+    A source whose bytes, configuration and perfdsl itself are unchanged since the last build into `out`
+    (the manifest says so, and its outputs are still there) is not read again: its outputs stay as they are.
+    """
     started = time.monotonic()
     jobs, missing = plan(paths, out, options)
     if missing:
@@ -308,29 +319,202 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     if not jobs:
         raise BuildRefused("cli.no_files", path=" ".join(paths))
     report = Report(files=len(jobs))
-    results: list[FileResult] = []
-    for done, result in enumerate(run_jobs(jobs, workers), 1):
-        results.append(result)
+    manifest = Manifest.load(Path(out), _build_key(options))
+    digests = {job.path: _source_digest(job) for job in jobs}
+    cached = {job.path: manifest.fresh(job.path, digests[job.path], Path(out)) for job in jobs}
+    fresh_jobs = [job for job in jobs if cached[job.path] is None]
+    built: dict[str, FileResult] = {}
+    for done, result in enumerate(run_jobs(fresh_jobs, workers), 1):
+        built[result.path] = result
         report.sources[result.path] = result.text
         report.diagnostics.extend(result.diagnostics)
         if progress is not None:
-            progress(done, len(jobs), result.path)
+            progress(done, len(fresh_jobs), result.path)
+    report.skipped = len(jobs) - len(fresh_jobs)
+    duplicates = _duplicates(jobs, built, cached)
+    report.diagnostics.extend(duplicates)
+    refused = {d.span.file for d in duplicates}
+    results = [built[job.path] for job in jobs if job.path in built]
+    for r in results:
+        if r.path in refused:
+            r.outputs = []
     with_index = "html" in options.formats
     report.diagnostics.extend(_refuse_collisions(results, with_index))
-    outputs = [o for r in results for o in r.outputs]
-    report.projects = len(outputs)
-    files = [(p, c) for o in outputs for p, c in o.files.items()]
+    entries: list[IndexEntry] = []
+    files: list[tuple[str, str]] = []
+    for job in jobs:
+        if job.path in built:
+            outputs = built[job.path].outputs
+            entries.extend(o.entry for o in outputs)
+            files.extend((p, c) for o in outputs for p, c in o.files.items())
+            report.projects += len(outputs)
+        elif job.path not in refused:
+            record = cached[job.path]
+            assert record is not None
+            entries.extend(record.entries())
+            report.unchanged.extend(record.outputs)
+            report.projects += len(record.keys)
     # The index lists what the folder holds: with a spec refused, its old outputs are still there, so the
     # index it had is kept rather than replaced by one that leaves them out.
     if with_index and not report.errors:
         from .backends.html import render_index
 
-        files.append((INDEX, render_index(o.entry for o in outputs)))
+        files.append((INDEX, render_index(entries)))
     for rel, content in files:
         target = Path(out, *rel.split("/"))
         try:
             (report.written if write_if_changed(target, content) else report.unchanged).append(rel)
         except OSError as e:
             report.failures.append((str(target), e.strerror or str(e)))
+    manifest.update(jobs, built, cached, digests, refused)
+    manifest.save(Path(out))
     report.seconds = time.monotonic() - started
     return report
+
+
+# ------------------------------------------------------------------------------------- incremental builds
+
+MANIFEST = ".perfdsl-build.json"
+"""What the last build into a folder made from which source (hidden: it is the build's, not the user's)."""
+
+
+def _build_key(options: Options) -> str:
+    """Everything besides a source that shapes its outputs: perfdsl's own files (code, grammar, templates,
+    frameworks) and the options. A change to any of them makes every output stale."""
+    from . import __version__
+    from .resources import grammar_path, templates_dir
+
+    digest = hashlib.sha256(f"{__version__}|{options!r}".encode())
+    package = Path(__file__).resolve().parent
+    for root in (package, templates_dir(), grammar_path().parent):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".toml", ".jinja", ".css", ".lark"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_FINGERPRINTS: dict[int, str] = {}
+
+
+def _source_digest(job: Job) -> str | None:
+    """The source's bytes and its configuration, hashed; None for standard input (never cached)."""
+    if job.path == "-":
+        return None
+    try:
+        data = Path(job.path).read_bytes()
+    except OSError:
+        return None
+    config = config_for(job.path, job.options)
+    if id(config) not in _FINGERPRINTS:
+        parts = [config.path or "", repr(config.data), repr(sorted(config.frameworks))]
+        if config.path:
+            parts.append(hashlib.sha256(Path(config.path).read_bytes()).hexdigest())
+        parts.extend(repr(fw) for _, fw in sorted(config.frameworks.items()))
+        _FINGERPRINTS[id(config)] = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return hashlib.sha256(data + _FINGERPRINTS[id(config)].encode()).hexdigest()
+
+
+def _project_key(spec: ast.Spec, project: ast.Project) -> dict[str, Any]:
+    return {"unit": spec.unit_of(project), "year": spec.year_of(project), "name": project.name,
+            "span": project.span.model_dump()}
+
+
+@dataclass
+class Record:
+    """The manifest's entry for one source."""
+
+    digest: str
+    outputs: list[str]
+    index: list[dict[str, Any]]
+    keys: list[dict[str, Any]]
+
+    def entries(self) -> list[IndexEntry]:
+        from decimal import Decimal
+
+        from .backends.view import IndexEntry
+
+        return [IndexEntry(**{**e, "total": None if e["total"] is None else Decimal(e["total"]),
+                              "current": None if e["current"] is None else Decimal(e["current"]),
+                              "links": tuple(tuple(link) for link in e["links"])}) for e in self.index]
+
+
+@dataclass
+class Manifest:
+    key: str
+    records: dict[str, Record] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out: Path, key: str) -> Manifest:
+        """The manifest of the last build into `out`; an empty one if there is none, it is unreadable, or
+        perfdsl or the options changed since."""
+        try:
+            data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("version") != 1 or data.get("key") != key:
+                return cls(key)
+            return cls(key, {path: Record(**r) for path, r in data["sources"].items()})
+        except (OSError, ValueError, TypeError, KeyError):
+            return cls(key)
+
+    def fresh(self, path: str, digest: str | None, out: Path) -> Record | None:
+        record = self.records.get(os.path.abspath(path))
+        if digest is None or record is None or record.digest != digest:
+            return None
+        if not all((out / rel).is_file() for rel in record.outputs):
+            return None  # someone removed an output: build the source again
+        return record
+
+    def update(self, jobs: list[Job], built: dict[str, FileResult], cached: dict[str, Record | None],
+               digests: dict[str, str | None], refused: set[str]) -> None:
+        records: dict[str, Record] = {}
+        for job in jobs:
+            digest = digests[job.path]
+            if digest is None or job.path in refused:
+                continue
+            if job.path in built:
+                result = built[job.path]
+                if any(d.severity is Severity.error for d in result.diagnostics):
+                    continue  # build it again next time, and say again what is wrong
+                records[os.path.abspath(job.path)] = Record(
+                    digest, [p for o in result.outputs for p in o.files],
+                    [_entry_data(o.entry) for o in result.outputs], result.keys)
+            elif cached[job.path] is not None:
+                records[os.path.abspath(job.path)] = cached[job.path]  # type: ignore[assignment]
+        self.records = records
+
+    def save(self, out: Path) -> None:
+        data = {"version": 1, "key": self.key,
+                "sources": {path: vars(r) for path, r in sorted(self.records.items())}}
+        try:
+            write_if_changed(out / MANIFEST, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0))
+        except OSError:
+            pass  # without a manifest the next build is simply a full one
+
+
+def _entry_data(entry: IndexEntry) -> dict[str, Any]:
+    data = dict(vars(entry))
+    data["total"] = None if entry.total is None else str(entry.total)
+    data["current"] = None if entry.current is None else str(entry.current)
+    return data
+
+
+def _duplicates(jobs: list[Job], built: dict[str, FileResult], cached: dict[str, Record | None]) -> list[Diagnostic]:
+    """C108 over every file of the build, as `perfdsl check` runs it, from what each file's projects are
+    called (a file not read again keeps its names in the manifest)."""
+    from .checks.structure import duplicate_projects
+
+    specs = []
+    for job in jobs:
+        if job.path in built:
+            keys = built[job.path].keys
+        else:
+            record = cached[job.path]
+            keys = record.keys if record is not None else []
+        projects = []
+        for k in keys:
+            span = ast.build(ast.Span, **k["span"])
+            unit = ast.build(ast.Word, span=span, value=k["unit"]) if k["unit"] is not None else None
+            year = ast.build(ast.Year, span=span, value=k["year"]) if k["year"] is not None else None
+            projects.append(ast.build(ast.Project, name=k["name"], span=span, unit=unit, year=year))
+        specs.append(ast.build(ast.Spec, file=job.path, projects=tuple(projects)))
+    return list(duplicate_projects(specs))

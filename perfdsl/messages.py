@@ -135,6 +135,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "file exists with other content: {path} (use --force to overwrite)"),
     "import.nothing": ("没有写入任何文件", "no file written"),
     "X001": ("内部错误：无法解析此行（{reason}）；请报告此问题", "internal error: this line could not be parsed ({reason}); please report it"),
+    "build.skipped": ("{count} 个源文件自上次构建以来没有变化，未重新读取（它们的警告在当时已显示）",
+                      "{count} sources unchanged since the last build were not read again (their warnings "
+                      "were shown then)"),
     "X000": ("内部错误：检查 {check} 失败（{reason}）；请报告此问题", "internal error: check {check} failed ({reason}); please report it"),
     # --- semantic checks (perfdsl/checks/): rule summaries, rationales, messages, configuration ---
     "rules.col.code": ("代码", "code"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from perfdsl import atomic
-from perfdsl.build import BuildRefused, Options, build, safe_name
+from perfdsl.build import MANIFEST, BuildRefused, Options, build, safe_name
 from perfdsl.commands.build import Progress
 from tests.conftest import ROOT
 
@@ -76,7 +76,9 @@ def run(*args: str, cwd: Path | str = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The documents in a folder (the build's hidden manifest is not one)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
 @pytest.fixture()
@@ -195,6 +197,11 @@ def test_two_projects_writing_one_file_is_an_error_not_an_overwrite(tmp_path: Pa
     out = tmp_path / "out"
     r = run("build", str(src), "-o", str(out), "--format", "text,json")
     assert r.returncode == 1
+    if first == second:
+        # the very same project twice: refused as `perfdsl check` refuses it (C108), the first one is built
+        assert "[C108]" in r.stdout and "two.perf" in r.stdout
+        assert sorted(tree(out)) == ["其他.json", "其他.txt", f"{first}.json", f"{first}.txt"]
+        return
     assert "[B001]" in r.stdout and "one.perf" in r.stdout and "two.perf" in r.stdout
     assert sorted(tree(out)) == ["其他.json", "其他.txt"]
 
@@ -238,7 +245,7 @@ def test_ctrl_c_during_a_write_leaves_the_old_file_and_no_temp_file(sources: Pat
     with pytest.raises(KeyboardInterrupt):
         build([str(sources)], str(out))
     assert (out / "a" / "甲项目.txt").read_bytes() == before
-    assert [p.name for p in out.rglob("*") if p.name.startswith(".")] == []
+    assert [p.name for p in out.rglob("*") if p.name.startswith(".") and p.name != MANIFEST] == []
 
 
 def test_progress_only_on_a_terminal() -> None:
@@ -310,3 +317,57 @@ def test_a_broken_configuration_stops_the_build_before_it_starts(tmp_path: Path)
     assert not (tmp_path / "out").exists()
     fine = write(tmp_path / "fine.toml", "")
     assert run("build", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--config", str(fine)).returncode == 0
+
+
+# ------------------------------------------------------------------------------------- incremental builds
+
+def test_an_unchanged_source_is_not_read_again(sources: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    build([str(sources)], str(out))
+    read: list[str] = []
+    import perfdsl.build as build_module
+
+    real = build_module.load_file
+    monkeypatch.setattr(build_module, "load_file", lambda path, enc=None: read.append(path) or real(path, enc))
+    again = build([str(sources)], str(out))
+    assert read == [] and again.skipped == 2 and again.projects == 3 and again.written == []
+    write(sources / "a" / "two.perf", spec("甲项目", "乙项目").replace("= 100%", ">= 95%"))
+    third = build([str(sources)], str(out))
+    assert [Path(p).name for p in read] == ["two.perf"] and third.skipped == 1
+    fresh = tmp_path / "fresh"
+    build([str(sources)], str(fresh))
+    assert tree(out) == tree(fresh), "an incremental build gives exactly what a cold one gives"
+
+
+def test_what_invalidates_the_manifest(sources: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([str(sources)], str(out))
+    (out / "a" / "甲项目.html").unlink()  # an output removed by hand is built again
+    assert build([str(sources)], str(out)).skipped == 1
+    assert (out / "a" / "甲项目.html").exists()
+    # other options, a configuration, or a damaged manifest: everything is built again
+    assert build([str(sources)], str(out), Options(text_width=30)).skipped == 0
+    write(sources / "perfdsl.toml", "[rules]\nC411 = \"off\"\n")
+    assert build([str(sources)], str(out)).skipped == 0
+    assert build([str(sources)], str(out)).skipped == 2
+    (out / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert build([str(sources)], str(out)).skipped == 0
+
+
+def test_a_source_with_errors_is_never_skipped(sources: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    bad = write(sources / "bad.perf", "项目 坏 {\n  开始 2020-13-01\n}\n")
+    first = build([str(sources)], str(out))
+    assert first.errors and not any(p.startswith("坏") for p in first.written)
+    second = build([str(sources)], str(out))
+    assert second.errors == first.errors, "the errors are reported again, not forgotten"
+    bad.unlink()
+
+
+def test_a_project_given_in_two_files_is_refused_as_check_does(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src / "one.perf", spec("甲项目"))
+    write(src / "two.perf", spec("甲项目"))
+    r = run("build", str(src), "-o", str(tmp_path / "out"))
+    assert r.returncode == 1 and "[C108]" in r.stdout
+    assert not (tmp_path / "out" / "two").exists()

@@ -98,4 +98,6 @@ def run(args: argparse.Namespace) -> int:
     print(say("build.summary", args.lang, projects=report.projects, written=len(report.written),
               unchanged=len(report.unchanged), warnings=report.warnings, errors=report.errors,
               seconds=f"{report.seconds:.2f}"), file=sys.stderr)
+    if report.skipped:
+        print(say("build.skipped", args.lang, count=report.skipped), file=sys.stderr)
     return 1 if report.errors else 0
