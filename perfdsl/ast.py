@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Iterator, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -188,6 +188,51 @@ class Spec(Model):
     def framework_of(self, project: Project) -> str | None:
         node = project.framework or self.framework
         return node.value if node else None
+
+
+_HEADER = ("unit", "year", "framework", "category", "start", "end", "purchase", "type")
+_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "goals")
+_FIGURES = ("total", "current", "prior", "prior_executed")
+_ATTRIBUTES = ("weight", "nature", "standard", "explanation")
+
+
+def nodes(spec: Spec) -> Iterator[Node]:
+    """Every node of a spec in source order of kind (header, budget, texts, sections), parents first.
+
+    Written out rather than found by reflection: passes that look at every node (suppression comments, the
+    outline) run over whole trees of big files, and this is several times faster than a generic walk.
+    """
+    for name in _HEADER[:3]:
+        node = getattr(spec, name)
+        if node is not None:
+            yield node
+    for project in spec.projects:
+        yield project
+        for name in _HEADER:
+            node = getattr(project, name)
+            if node is not None:
+                yield node
+        budget = project.budget
+        if budget is not None:
+            yield budget
+            for name in _FIGURES:
+                node = getattr(budget, name)
+                if node is not None:
+                    yield node
+        for name in _TEXTS:
+            node = getattr(project, name)
+            if node is not None:
+                yield node
+        for level1 in project.sections:
+            yield level1
+            for level2 in level1.sections:
+                yield level2
+                for indicator in level2.indicators:
+                    yield indicator
+                    for name in _ATTRIBUTES:
+                        node = getattr(indicator, name)
+                        if node is not None:
+                            yield node
 
 
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}

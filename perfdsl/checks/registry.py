@@ -11,6 +11,8 @@ comments are applied afterwards, in one place (`perfdsl.checks.check_specs`).
 
 from __future__ import annotations
 
+import functools
+
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -110,6 +112,7 @@ class Names(tuple):  # type: ignore[type-arg]
         return (", " if lang == "en" else "、").join(str(n) for n in self)
 
 
+@functools.lru_cache(maxsize=8192)
 def plain(name: str) -> str:
     """A name as compared for sameness: NFKC, without whitespace."""
     return "".join(unicodedata.normalize("NFKC", name).split())

@@ -39,32 +39,18 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
-_LEAVES = (str, int, bool, type(None), ast.Span, ast.Comment)
-
-
 def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
-    def walk(value: Any) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
-        if isinstance(value, ast.Node):
-            for c in value.comments:
-                yield c, frozenset({c.span.line, value.span.line})
-            if value.trailing is not None:
-                yield value.trailing, frozenset({value.trailing.span.line, value.span.line})
-        if isinstance(value, ast.Block):
-            for c in value.end_comments:
+    for node in ast.nodes(spec):
+        for c in node.comments:
+            yield c, frozenset({c.span.line, node.span.line})
+        if node.trailing is not None:
+            yield node.trailing, frozenset({node.trailing.span.line, node.span.line})
+        if isinstance(node, ast.Block):
+            for c in node.end_comments:
                 yield c, frozenset({c.span.line})
-        # the models' own attributes, not pydantic's reflection: this walk visits every node of big files
-        for name, child in vars(value).items():
-            if isinstance(child, _LEAVES) or name in ("comments", "end_comments"):
-                continue
-            if isinstance(child, tuple):
-                for v in child:
-                    if isinstance(v, ast.Model):
-                        yield from walk(v)
-            elif isinstance(child, ast.Model):
-                yield from walk(child)
-
-    yield from walk(spec)
+            if node.end_trailing is not None:
+                yield node.end_trailing, frozenset({node.end_trailing.span.line})
     for c in spec.end_comments:
         yield c, frozenset({c.span.line})
 

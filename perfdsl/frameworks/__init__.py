@@ -38,6 +38,7 @@ class FrameworkError(Exception):
         super().__init__(f"{self.path}: {message}")
 
 
+@lru_cache(maxsize=8192)
 def normalise(name: str) -> str:
     """The form names are compared in: NFKC, no whitespace, no trailing 指标."""
     # NFKC first so that full-width spaces and letters collapse before whitespace is removed.
