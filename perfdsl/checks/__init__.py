@@ -17,7 +17,7 @@ state it does not expect reports an internal diagnostic (X000) instead of crashi
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .. import ast
 from ..config import Config, find_config
@@ -58,23 +58,35 @@ def _configured(diags: list[Diagnostic], ctx: Context) -> list[Diagnostic]:
     return out
 
 
-def check_specs(specs: Sequence[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]:
-    """Check parsed specs together; see the module docstring."""
+def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]:
+    """Check parsed specs together; see the module docstring.
+
+    The specs are consumed one by one and not kept (only their projects' names are, for the duplicate
+    check), so a generator that parses file after file checks a big tree in the memory of one file.
+    """
     cache: dict[str, Config] = {}
-    contexts: dict[str, Context] = {}
-    found: dict[str, list[Diagnostic]] = {}
+    pending: dict[str, tuple[Context, Any, list[Diagnostic]]] = {}
+    summaries: list[ast.Spec] = []
     for spec in specs:
         used = config or find_config(spec.file if spec.file != "-" else ".", cache)
-        ctx = contexts[spec.file] = Context(used, used.settings_for(spec.file))
-        found[spec.file] = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
-    for d in structure.duplicate_projects(list(specs)):
-        found[d.span.file].append(d)
+        ctx = Context(used, used.settings_for(spec.file))
+        found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
+        pending[spec.file] = (ctx, suppression.collect(spec), found)
+        summaries.append(_summary(spec))
+    for d in structure.duplicate_projects(summaries):
+        pending[d.span.file][2].append(d)
     out = {}
-    for spec in specs:
-        ctx = contexts[spec.file]
-        kept = suppression.apply(spec, _configured(found[spec.file], ctx), ctx.settings)
-        out[spec.file] = sorted(_configured(kept, ctx), key=sort_key)
+    for file, (ctx, collected, found) in pending.items():
+        kept = suppression.apply_collected(file, collected, _configured(found, ctx), ctx.settings)
+        out[file] = sorted(_configured(kept, ctx), key=sort_key)
     return out
+
+
+def _summary(spec: ast.Spec) -> ast.Spec:
+    """A spec reduced to what the duplicate check reads: each project's name, 单位, 年度 and place."""
+    projects = tuple(ast.build(ast.Project, name=p.name, span=p.span, unit=p.unit, year=p.year)
+                     for p in spec.projects)
+    return ast.build(ast.Spec, file=spec.file, unit=spec.unit, year=spec.year, projects=projects)
 
 
 def run(spec: ast.Spec, config: Config | None = None) -> list[Diagnostic]:

@@ -83,11 +83,18 @@ def collect(spec: ast.Spec) -> tuple[list[Suppression], list[Diagnostic]]:
 
 def apply(spec: ast.Spec, diags: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
     """Drop the diagnostics a suppression covers; add C901–C903 for the suppressions themselves."""
-    suppressions, problems = collect(spec)
+    return apply_collected(spec.file, collect(spec), diags, settings)
+
+
+def apply_collected(file: str, collected: tuple[list[Suppression], list[Diagnostic]], diags: Iterable[Diagnostic],
+                    settings: Settings) -> list[Diagnostic]:
+    """`apply` with the suppressions collected earlier, so the spec itself need not be kept."""
+    suppressions, problems = collected
+    problems = list(problems)
     kept = []
     for d in diags:
         hit = next((s for s in suppressions if d.code in s.codes and d.span.line in s.lines
-                    and d.span.file == spec.file and d.code not in _OWN), None)
+                    and d.span.file == file and d.code not in _OWN), None)
         if hit is None:
             kept.append(d)
         else:

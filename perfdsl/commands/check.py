@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Iterator
 
 from ..cli import use_color
-from ..diagnostics import Severity, render_json, render_text, sort_key
+from ..diagnostics import Diagnostic, Severity, render_json, render_text, sort_key
 from ..messages import Phrase, say
+
+if TYPE_CHECKING:
+    from .. import ast
 
 EXAMPLES = """examples:
   perfdsl check specs/                 check every .perf file under specs/
@@ -45,18 +49,27 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(say("cli.no_files", args.lang, path=" ".join(args.paths)), file=sys.stderr)
         return 2
-    sources = [load_file(path, args.encoding) for path in files]
-    parsed = [src.spec for src in sources if not any(d.severity is Severity.error for d in src.diagnostics)]
+    texts: dict[str, str] = {}
+    parse_diags: dict[str, list[Diagnostic]] = {}
+    projects = 0
+
+    def parsed() -> Iterator[ast.Spec]:
+        # one file at a time: the checks keep what they need, so no tree of the whole run is held
+        nonlocal projects
+        for path in files:
+            src = load_file(path, args.encoding)
+            texts[path], parse_diags[path] = src.text, src.diagnostics
+            projects += len(src.spec.projects)
+            if not any(d.severity is Severity.error for d in src.diagnostics):
+                yield src.spec
+
     try:
         config = load_config(args.config) if args.config else None
-        found = check_specs(parsed, config)
+        found = check_specs(parsed(), config)
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2
-    all_diags = [d for src in sources
-                 for d in sorted((*src.diagnostics, *found.get(src.path, ())), key=sort_key)]
-    texts = {src.path: src.text for src in sources}
-    projects = sum(len(src.spec.projects) for src in sources)
+    all_diags = [d for path in files for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
     if args.format == "json":
         sys.stdout.write(render_json(all_diags, args.lang))
     elif args.format in ("github", "gitlab"):
