@@ -54,7 +54,7 @@ class ConfigError(Exception):
 
 class _Strict(BaseModel):
     # extra="forbid": a misspelt key must be reported, not silently ignored
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Override(_Strict):

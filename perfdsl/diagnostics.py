@@ -28,14 +28,14 @@ class Severity(str, Enum):
 class Related(BaseModel):
     """A second place that explains a diagnostic, such as where an unclosed `{` was opened."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     span: Span
     key: str
     args: dict[str, Any] = {}
 
 
 class Diagnostic(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str
     severity: Severity
     span: Span

@@ -72,7 +72,7 @@ def _check_unique(owner: str, entries: Iterable[tuple[str, Iterable[str]]]) -> N
 
 class _Frozen(BaseModel):
     # extra="forbid" so that a misspelt key in a user's framework file is reported, not ignored.
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Level2Def(_Frozen):
