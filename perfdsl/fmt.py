@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from . import ast, textblock
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, diag
 from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING, TEXT_KEYS
 
 INDENT = "  "
@@ -212,5 +212,7 @@ def format_source(text: str, path: str = "<input>",
     again, again_diags = parse(out, path)
     if (any(d.severity is Severity.error for d in again_diags) or not ast.same(spec, again)
             or comment_texts(spec) != comment_texts(again) or format_spec(again, width) != out):
-        raise AssertionError(f"formatting {path} would change its meaning; please report this as a bug")
+        # a formatter bug must never reach the user's file: refuse, and say so
+        span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
+        return None, [*diags, diag("X002", Severity.error, span)]
     return out, diags

@@ -138,6 +138,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "build.skipped": ("{count} 个源文件自上次构建以来没有变化，未重新读取（它们的警告在当时已显示）",
                       "{count} sources unchanged since the last build were not read again (their warnings "
                       "were shown then)"),
+    "X002": ("内部错误：格式化结果与原文件含义不一致，文件未改动；请报告此问题",
+             "internal error: the formatted text would not mean the same as the file, which is left as it is; "
+             "please report it"),
+    "X003": ("内部错误：项目“{name}”导入后无法读回同样的内容，未写入；请报告此问题",
+             "internal error: the imported project `{name}` does not read back the same, so it is not written; "
+             "please report it"),
     "X000": ("内部错误：检查 {check} 失败（{reason}）；请报告此问题", "internal error: check {check} failed ({reason}); please report it"),
     # --- semantic checks (perfdsl/checks/): rule summaries, rationales, messages, configuration ---
     "rules.col.code": ("代码", "code"),
@@ -479,6 +485,48 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diff.budget": ("预算", "budget"),
     "diff.fields": ("字段", "fields"),
     "diff.prose": ("文字", "prose"),
+    # --- editors, CI and exports (perfdsl/editor.py, completion.py, lsp.py, starter.py, xlsx) ---
+    "lsp.no_pygls": ("perfdsl lsp 需要 pygls：pip install 'perfdsl[lsp]'",
+                     "perfdsl lsp needs pygls: pip install 'perfdsl[lsp]'"),
+    "lsp.key": ("**{name}**（正式名称：{official}；英文：`{alias}`）", "**{name}** (official label: {official}; English: `{alias}`)"),
+    "lsp.key.meaning": ("{meaning}（{kind}）", "{meaning} ({kind})"),
+    "lsp.key.unit": ("申报项目的预算单位；写在文件顶层时适用于文件中的每个项目",
+                     "the budget unit filing the project; at the top of the file it applies to every project"),
+    "lsp.key.year": ("预算年度；写在文件顶层时适用于文件中的每个项目",
+                     "the budget year; at the top of the file it applies to every project"),
+    "lsp.key.framework": ("指标框架：决定允许哪些一级、二级目标和必填字段（默认 shanghai-2020）",
+                          "the indicator framework: which 一级/二级 sections and fields are expected (default shanghai-2020)"),
+    "lsp.key.category": ("项目类别，如 其他一次性项目、经常性项目", "the project category, such as 其他一次性项目"),
+    "lsp.key.start": ("计划开始日期（YYYY-MM-DD）", "the planned start date (YYYY-MM-DD)"),
+    "lsp.key.end": ("计划完成日期（YYYY-MM-DD）", "the planned end date (YYYY-MM-DD)"),
+    "lsp.key.purchase": ("项目是否含有政府购买服务：是 或 否", "whether the project includes government-purchased services: 是 or 否"),
+    "lsp.key.type": ("绩效类型，如 其他类、业务类", "the performance type, such as 其他类"),
+    "lsp.key.overview": ("项目概况：项目的内容和背景", "the overview: what the project is and why now"),
+    "lsp.key.basis": ("立项依据：批准项目的文件、规定", "the basis: the documents and rules the project rests on"),
+    "lsp.key.necessity": ("项目设立的必要性", "why the project is needed"),
+    "lsp.key.measures": ("保证项目实施的制度、措施", "the rules and measures that secure the project's delivery"),
+    "lsp.key.plan": ("项目实施计划：步骤和时间安排", "the implementation plan: steps and schedule"),
+    "lsp.key.goals": ("总目标及阶段性目标", "the overall goal and the goals of each stage"),
+    "lsp.key.total": ("项目总预算（元）；多年项目包含各年预算", "the project's total budget (元); a multi-year total includes every year"),
+    "lsp.key.current": ("项目当年预算（元）", "this year's budget of the project (元)"),
+    "lsp.key.prior": ("同名项目上年预算额（元）", "last year's budget of the project of the same name (元)"),
+    "lsp.key.prior_executed": ("同名项目上年预算执行数（元）", "last year's spending of the project of the same name (元)"),
+    "lsp.key.weight": ("指标分值；全国表的分值合计一般为 100", "the indicator's weight; a national table's weights add up to 100"),
+    "lsp.key.nature": ("指标性质：正向（下限）或 反向（上限）", "the indicator's nature: 正向 (a floor) or 反向 (a cap)"),
+    "lsp.key.standard": ("评（扣）分标准：指标值的确定依据", "the scoring standard: what the target value rests on"),
+    "lsp.key.explanation": ("指标解释：指标的含义和计算方法", "what the indicator means and how it is measured"),
+    "lsp.project": ("**项目**：一个项目的绩效目标表，写作 `项目 名称 {{ … }}`",
+                    "**项目** (project): one project's table, written `项目 name {{ … }}`"),
+    "lsp.budget": ("**预算**：总预算、当年预算、上年预算、上年执行", "**预算** (budget): 总预算, 当年预算, 上年预算, 上年执行"),
+    "lsp.level1": ("一级目标（框架 {framework}）", "level-1 section (framework {framework})"),
+    "lsp.level1.hover": ("**{name}**：框架 {framework} 的一级目标，表上印作“{heading}”；二级目标：{level2}",
+                         "**{name}**: a level-1 section of framework {framework}, printed as {heading}; its level-2 "
+                         "sections: {level2}"),
+    "lsp.level2": ("“{level1}”下的二级目标（框架 {framework}）", "level-2 section under {level1} (framework {framework})"),
+    "lsp.word": ("定性目标", "qualitative target"),
+    "lsp.value": ("取值", "value"),
+    "lsp.framework": ("指标框架：{title}", "indicator framework: {title}"),
+    # --- end of editors, CI and exports ---
 }
 
 

@@ -109,3 +109,13 @@ def test_crlf_files_keep_their_line_endings(tmp_path: Path) -> None:
     f.write_bytes("项目 x {\r\n类别 其他类\r\n}\r\n".encode())
     assert fmt_cli(str(f)).returncode == 0
     assert f.read_bytes() == "项目 x {\r\n  类别 其他类\r\n}\r\n".encode()
+
+
+def test_a_result_that_cannot_be_proven_is_refused_not_written(tmp_path: Path, monkeypatch) -> None:
+    """If the printer ever lost something, fmt reports it and leaves the file alone (no traceback)."""
+    import perfdsl.fmt as fmt_module
+
+    real = fmt_module.format_spec
+    monkeypatch.setattr(fmt_module, "format_spec", lambda spec, width=80: real(spec, width).replace("合理", "不合理"))
+    out, diags = format_source("项目 x {\n  产出 {\n    数量 {\n      a 合理\n    }\n  }\n}\n", "x.perf")
+    assert out is None and [d.code for d in diags] == ["X002"]

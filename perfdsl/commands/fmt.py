@@ -53,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             continue
         newline = "\r\n" if "\r\n" in src.text else "\n"
-        out, _ = format_source(src.text, path, width)
-        assert out is not None  # no error diagnostics
+        out, problems = format_source(src.text, path, width)
+        if out is None:  # the formatter could not prove its result: the file stays as it is
+            sys.stdout.write(render_text(problems, {path: src.text}, args.lang, color))
+            failed += 1
+            continue
         out = out.replace("\n", newline)
         if path == "-":
             sys.stdout.write(out)

@@ -38,7 +38,7 @@ def file_name(project_name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..atomic import write_atomic
-    from ..diagnostics import Severity, render_text
+    from ..diagnostics import Severity, diag, render_text
     from ..fmt import format_spec
     from ..importer import decode_document, import_text
     from ..parser import parse
@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
                 again, again_diags = parse(content, path)
                 # never write what does not read back as the same table
                 if again_diags or not ast.same(spec.model_copy(update={"file": path}), again):
-                    raise AssertionError(f"importing {path} produced a file that does not parse back")
+                    # an importer bug must never become a file: refuse this table, and say so
+                    diags.append(diag("X003", Severity.error, spec.projects[0].span, name=spec.projects[0].name))
+                    continue
                 target = out_dir / file_name(spec.projects[0].name)
                 planned[target] = content
         lines = (text or "").split("\n")
