@@ -229,8 +229,12 @@ def from_table(table: Mapping[str, Any], path: str) -> Config:
     root = os.path.dirname(os.path.abspath(path))
     config = Config(path=shown, root=root, data=data)
     for rel in data.frameworks:
+        target = os.path.realpath(os.path.join(root, rel))
+        # a configuration names files of its own project: nothing above its folder, no link leading out
+        if os.path.commonpath([target, os.path.realpath(root)]) != os.path.realpath(root):
+            raise ConfigError(shown, "config.framework_outside", file=rel)
         try:
-            fw = load_framework(os.path.join(root, rel))
+            fw = load_framework(target)
         except FrameworkError as e:
             raise ConfigError(shown, "config.framework_file", file=rel, detail=e.message) from e
         if fw.name in builtin_names() or fw.name in config.frameworks:

@@ -166,6 +166,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config.unknown_rule": ("没有规则“{rule}”（perfdsl rules 列出全部规则）", "no rule `{rule}` (perfdsl rules lists them all)"),
     "config.unknown_rule.close": ("没有规则“{rule}”；是否想写“{suggestion}”？", "no rule `{rule}`; did you mean `{suggestion}`?"),
     "config.unknown_framework": ("框架“{name}”未定义（可用：{known}）", "unknown framework `{name}` (known: {known})"),
+    "config.framework_outside": ("框架文件 {file} 不在配置文件所在的文件夹之内（也不能经链接指向外部）",
+                                 "the framework file {file} is outside the configuration's folder (links out are "
+                                 "not followed either)"),
     "config.framework_file": ("无法读取框架文件 {file}：{detail}", "cannot load the framework file {file}: {detail}"),
     "config.framework_clash": ("框架文件 {file} 的名称“{name}”已被使用，请换一个名称",
                                "the framework file {file} is named `{name}`, a name already taken; choose another"),

@@ -152,3 +152,17 @@ def test_folder_scan_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> 
     (tree / "sub" / "dirlink").symlink_to(outside, target_is_directory=True)
     files, missing = find_files([str(tree)])
     assert [Path(f).name for f in files] == ["own.perf"] and missing == []
+
+
+def test_configuration_reads_no_file_outside_its_folder(tmp_path: Path) -> None:
+    from perfdsl.config import ConfigError, load_config
+
+    (tmp_path / "elsewhere.toml").write_text('name = "x"\n', encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.toml").symlink_to(tmp_path / "elsewhere.toml")
+    for named in ("../elsewhere.toml", "link.toml", "/etc/passwd"):
+        (project / "perfdsl.toml").write_text(f'frameworks = ["{named}"]\n', encoding="utf-8")
+        with pytest.raises(ConfigError) as e:
+            load_config(str(project / "perfdsl.toml"))
+        assert e.value.key == "config.framework_outside", named
