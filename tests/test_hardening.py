@@ -104,7 +104,6 @@ def test_big_inputs_are_linear_and_fast() -> None:
     assert time.perf_counter() - start < 20
 
 
-@pytest.mark.skip(reason="enabled once the checks are linear on huge files")
 def test_fifty_megabyte_file(tmp_path: Path) -> None:
     block = SEEDS[0].split("\n", 3)[3]  # the project, without the file-level header
     count = 50_000_000 // len(block.encode()) + 1
