@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "html", "md", "json")
 """Every output format, in the order they are built (see `backends.BACKENDS`)."""
+WORKBOOK = "xlsx"
+"""The format written once per spec file (a workbook, a sheet per project), and only when asked: openpyxl."""
 INDEX = "index.html"
 MAX_NAME_BYTES = 150
 """Longest output name kept as is (file systems allow 255 bytes; the extension and a temp prefix need room)."""
@@ -61,8 +63,8 @@ class Job:
 class ProjectOutput:
     name: str
     span: ast.Span
-    files: dict[str, str]
-    """Output path (relative, `/`-separated) -> content."""
+    files: dict[str, str | bytes]
+    """Output path (relative, `/`-separated) -> content (bytes for a workbook)."""
     entry: IndexEntry
 
 
@@ -232,22 +234,39 @@ def build_file(job: Job) -> FileResult:
         return result
     depth = job.folder.count("/") + 1 if job.folder else 0
     index_href = "../" * depth + INDEX if "html" in job.options.formats else None
+    kinds = tuple(k for k in job.options.formats if k != WORKBOOK)
+    book = "/".join(p for p in (job.folder, safe_name(Path(job.path).stem)) if p) + ".xlsx"
+    book_links = ((WORKBOOK, book),) if WORKBOOK in job.options.formats else ()
     for project in src.spec.projects:
         stem = "/".join(p for p in (job.folder, safe_name(project.name)) if p)
-        files: dict[str, str] = {}
-        for kind in job.options.formats:
+        files: dict[str, str | bytes] = {}
+        for kind in kinds:
             try:
                 files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href,
                                                          framework_for(config, src.spec, project))
             except Exception as e:  # a bug in a backend: report it on the project, build the rest
                 result.diagnostics.append(diag("X001", Severity.error, project.span, format=kind,
                                                name=project.name, reason=repr(e)))
-        links = tuple((kind, stem + EXTENSIONS[kind]) for kind in job.options.formats)
+        links = tuple((kind, stem + EXTENSIONS[kind]) for kind in kinds) + book_links
         result.outputs.append(ProjectOutput(project.name, project.span, files,
                                             index_entry(src.spec, project, job.path, links)))
+    if book_links and result.outputs:
+        _add_workbook(result, src.spec, config, book)
     if any(d.severity is Severity.error for d in result.diagnostics):
         result.outputs = []
     return result
+
+
+def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str) -> None:
+    """The spec's workbook, carried with its first project's outputs (one file for all its projects)."""
+    from .backends.xlsx import workbook
+
+    try:
+        result.outputs[0].files[path] = workbook(spec, [framework_for(config, spec, p) for p in spec.projects])
+    except Exception as e:  # a bug in the backend: report it, as for the other formats
+        first = spec.projects[0]
+        result.diagnostics.append(diag("X001", Severity.error, first.span, format=WORKBOOK, name=first.name,
+                                       reason=repr(e)))
 
 
 def run_jobs(jobs: list[Job], workers: int = 1) -> Iterator[FileResult]:
@@ -290,9 +309,9 @@ def _refuse_collisions(results: list[FileResult], index: bool) -> list[Diagnosti
     return diags
 
 
-def write_if_changed(path: Path, content: str) -> bool:
+def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write `content` atomically unless the file already holds exactly it; tell whether it was written."""
-    data = content.encode("utf-8")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False

@@ -529,6 +529,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lsp.word": ("定性目标", "qualitative target"),
     "lsp.value": ("取值", "value"),
     "lsp.framework": ("指标框架：{title}", "indicator framework: {title}"),
+    "xlsx.no_openpyxl": ("Excel 工作簿需要 openpyxl：pip install 'perfdsl[xlsx]'",
+                         "Excel workbooks need openpyxl: pip install 'perfdsl[xlsx]'"),
+    "I101": ("工作表“{sheet}”不是绩效目标表（第一行不是表名），未导入",
+             "the sheet `{sheet}` is not a performance-target table (its first row is not the title); not imported"),
+    "I102": ("无法读取单元格 {cell}：“{text}”", "cannot read the cell {cell}: `{text}`"),
+    "I103": ("单元格 {cell}：未知的栏目“{text}”，未导入", "cell {cell}: unknown label `{text}`, not imported"),
+    "I103.hint": ("栏目名称见 perfdsl build --format xlsx 生成的工作簿；--strict 会把它当作错误",
+                  "the labels are those of a workbook from perfdsl build --format xlsx; --strict makes this an error"),
+    "I104": ("无法打开工作簿：{reason}", "cannot open the workbook: {reason}"),
     # --- end of editors, CI and exports ---
 }
 

@@ -15,9 +15,13 @@ EXAMPLES = """examples:
   perfdsl build specs/ -o site --format html
   perfdsl build a.perf --format text --text-width 36
   perfdsl build specs/ --jobs 4           four worker processes
+  perfdsl build specs/ --format html,xlsx an Excel workbook per spec too (pip install 'perfdsl[xlsx]')
 """
 
 FORMATS = ("text", "html", "md", "json")
+OPTIONAL = ("xlsx",)
+"""Built only when asked for: an Excel workbook per spec needs openpyxl (pip install 'perfdsl[xlsx]'), and what
+`perfdsl build specs/` writes must not depend on what happens to be installed."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched for *.perf)")
     p.add_argument("-o", "--output", default="build", metavar="OUT", help="output folder (default: build/)")
     p.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
-                   help="comma-separated formats: text, html, md, json (default: all)")
+                   help="comma-separated formats: text, html, md, json (default: these four), xlsx (a workbook "
+                        "per spec, needs openpyxl)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="build N files at once (default: 1)")
     p.add_argument("--text-width", type=int, default=40, metavar="N",
                    help="wrap the text layout's prose at N characters (default: 40, as printed)")
@@ -64,10 +69,18 @@ class Progress:
 
 def _formats(text: str) -> tuple[str, ...] | None:
     chosen = [f.strip() for f in text.split(",") if f.strip()]
-    if not chosen or any(f not in FORMATS for f in chosen):
+    if not chosen or any(f not in FORMATS + OPTIONAL for f in chosen):
         return None
     # built in the canonical order, each once, whatever order they were asked in
-    return tuple(f for f in FORMATS if f in chosen)
+    return tuple(f for f in FORMATS + OPTIONAL if f in chosen)
+
+
+def _have_openpyxl() -> bool:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
 
     formats = _formats(args.format)
     if formats is None:
-        print(say("build.bad_format", args.lang, value=args.format, known=", ".join(FORMATS)), file=sys.stderr)
+        print(say("build.bad_format", args.lang, value=args.format, known=", ".join(FORMATS + OPTIONAL)),
+              file=sys.stderr)
+        return 2
+    if "xlsx" in formats and not _have_openpyxl():
+        print(say("xlsx.no_openpyxl", args.lang), file=sys.stderr)
         return 2
     if args.jobs < 1 or args.text_width < 10:
         print(say("build.bad_number", args.lang), file=sys.stderr)

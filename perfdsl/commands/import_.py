@@ -12,6 +12,7 @@ from ..messages import say
 
 EXAMPLES = """examples:
   perfdsl import 2020年绩效目标.txt -o specs/2020
+  perfdsl import build/2020/审判辅助人员经费.xlsx -o specs/2020   a workbook of perfdsl build --format xlsx
   perfdsl import --encoding gb18030 old.txt -o specs/2019
 """
 
@@ -19,7 +20,8 @@ EXAMPLES = """examples:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="import tables in the official text layout", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE", help="text files in the official layout")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="text files in the official layout, or .xlsx workbooks laid out like the form")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the .perf files")
     p.add_argument("--encoding", help="input encoding (default: UTF-8, with or without BOM, else GB18030)")
     p.add_argument("--strict", action="store_true", help="guesses (such as an unknown 二级 heading) are errors")
@@ -54,20 +56,32 @@ def run(args: argparse.Namespace) -> int:
         except OSError as e:
             print(say("P000", args.lang, reason=f"{path}: {e.strerror}"), file=sys.stderr)
             return 2
-        text, diags = decode_document(data, path, args.encoding)
-        if text is not None:
-            specs, found = import_text(text, path, args.strict)
-            diags += found
-            for spec in specs:
-                content = format_spec(spec)
-                again, again_diags = parse(content, path)
-                # never write what does not read back as the same table
-                if again_diags or not ast.same(spec.model_copy(update={"file": path}), again):
-                    # an importer bug must never become a file: refuse this table, and say so
-                    diags.append(diag("X003", Severity.error, spec.projects[0].span, name=spec.projects[0].name))
-                    continue
-                target = out_dir / file_name(spec.projects[0].name)
-                planned[target] = content
+        if path.lower().endswith(".xlsx"):  # a workbook laid out like the form (perfdsl build --format xlsx)
+            try:
+                from ..xlsx_import import import_workbook
+                import openpyxl  # noqa: F401
+            except ImportError:
+                print(say("xlsx.no_openpyxl", args.lang), file=sys.stderr)
+                return 2
+
+            text: str | None = ""
+            specs, diags = import_workbook(data, path, args.strict)
+        else:
+            text, diags = decode_document(data, path, args.encoding)
+            specs = []
+            if text is not None:
+                specs, found = import_text(text, path, args.strict)
+                diags += found
+        for spec in specs:
+            content = format_spec(spec)
+            again, again_diags = parse(content, path)
+            # never write what does not read back as the same table
+            if again_diags or not ast.same(spec.model_copy(update={"file": path}), again):
+                # an importer bug must never become a file: refuse this table, and say so
+                diags.append(diag("X003", Severity.error, spec.projects[0].span, name=spec.projects[0].name))
+                continue
+            target = out_dir / file_name(spec.projects[0].name)
+            planned[target] = content
         lines = (text or "").split("\n")
         shown = {path: "\n".join(lines)}
         if diags:

@@ -1,0 +1,236 @@
+"""Excel workbooks: `perfdsl build --format xlsx` (a sheet per project, laid out like the form) and
+`perfdsl import` of such a workbook back into specs."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl", reason="the xlsx extra: pip install '.[test]'")
+
+from openpyxl.cell.cell import MergedCell  # noqa: E402
+
+from perfdsl import ast  # noqa: E402
+from perfdsl.backends.view import project_view  # noqa: E402
+from perfdsl.backends.xlsx import sheet_title, workbook  # noqa: E402
+from perfdsl.loader import load_file  # noqa: E402
+from perfdsl.xlsx_import import import_workbook  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+
+SPECS = sorted((ROOT / "specs").rglob("*.perf"))
+HERE = ROOT / "tests" / "xlsx"
+
+
+def perfdsl(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full.pop("PERFDSL_LANG", None)
+    return subprocess.run([sys.executable, "-m", "perfdsl", *args], capture_output=True, text=True, cwd=cwd,
+                          env=full, timeout=120)
+
+
+def _load(path: Path) -> ast.Spec:
+    src = load_file(str(path))
+    assert not src.diagnostics
+    return src.spec
+
+
+def _resolved(spec: ast.Spec, project: ast.Project) -> ast.Project:
+    """The project with its file-level 单位/年度/框架 filled in, and none of its own comments."""
+    return project.model_copy(update={"unit": spec.unit_of(project), "year": spec.year_of(project),
+                                      "framework": spec.framework_of(project) or "shanghai-2020"})
+
+
+def test_round_trip_of_the_seed_projects() -> None:
+    """build xlsx of specs/2020 -> import -> the same AST (spans, layout and the file's comment aside)."""
+    for path in sorted((ROOT / "specs" / "2020").glob("*.perf")):
+        original = _load(path)
+        specs, diags = import_workbook(workbook(original), "book.xlsx")
+        assert diags == [] and len(specs) == 1
+        (imported,) = specs
+        assert ast.same(imported.projects[0], original.projects[0]), path.name
+        assert imported.unit is not None and original.unit is not None and imported.unit.value == original.unit.value
+        assert imported.year is not None and original.year is not None and imported.year.value == original.year.value
+
+
+def test_round_trip_of_national_tables_with_attributes() -> None:
+    for path in SPECS:
+        original = _load(path)
+        for project, imported in zip(original.projects, import_workbook(workbook(original), "b.xlsx")[0]):
+            assert ast.same(_resolved(imported, imported.projects[0]), _resolved(original, project)), path.name
+
+
+def _dump(ws: Any) -> str:
+    """A sheet as text: merged ranges, then each non-empty cell with its type and number format."""
+    lines = [f"sheet {ws.title}", "merged " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)),
+             "widths " + " ".join(f"{k}={v.width}" for k, v in sorted(ws.column_dimensions.items()))]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                fmt = "" if cell.number_format == "General" else f" [{cell.number_format}]"
+                lines.append(f"{cell.coordinate} {cell.data_type}{fmt} {cell.value!r}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("name", ["2020/审判辅助人员经费", "national/信息系统运行维护"])
+def test_layout(name: str, golden) -> None:
+    spec = _load(ROOT / "specs" / f"{name}.perf")
+    ws = openpyxl.load_workbook(io.BytesIO(workbook(spec))).worksheets[0]
+    golden(HERE / f"{name.replace('/', '_')}.cells", _dump(ws))
+
+
+def test_the_form_on_a4_with_merged_sections_borders_and_numbers() -> None:
+    spec = _load(ROOT / "specs" / "2020" / "审判辅助人员经费.perf")
+    project = spec.projects[0]
+    ws = openpyxl.load_workbook(io.BytesIO(workbook(spec))).worksheets[0]
+    assert ws.title == "审判辅助人员经费"
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"  # 9: A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [12, 12, 38, 16]
+    rows = project_view(spec, project).rows
+    first = next(r for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == "一级目标")[0].row + 1
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for i, row in enumerate(rows):
+        if row.level1_span > 1:
+            assert f"A{first + i}:A{first + i + row.level1_span - 1}" in merged
+        if row.level2_span > 1:
+            assert f"B{first + i}:B{first + i + row.level2_span - 1}" in merged
+    for r in range(first, first + len(rows)):
+        for c in range(1, 5):
+            cell = ws.cell(row=r, column=c)
+            assert cell.border.left.style == cell.border.right.style == "thin", cell.coordinate
+            if not isinstance(cell, MergedCell):  # inside a merged cell only its outline is drawn
+                assert cell.border.top.style == cell.border.bottom.style == "thin", cell.coordinate
+    target = ws.cell(row=first, column=4)
+    assert (target.value, target.data_type) == ("=100%", "s")  # text, not a formula
+    assert ws.cell(row=first, column=3).alignment.wrap_text
+    budget = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1)
+              for r in range(1, first) for c in (1, 3)}
+    total = budget["项目总预算（元）"]
+    assert (total.value, total.data_type, total.number_format) == (10144000, "n", "#,##0")
+    start = budget["计划开始日期"]
+    assert start.value == datetime.datetime(2020, 1, 1) and start.number_format == "yyyy-mm-dd"
+
+
+def test_user_text_is_never_a_formula() -> None:
+    text = ('项目 "=HYPERLINK(\\"http://x\\")" {\n  概况 "=1+1"\n  产出 {\n    数量 {\n'
+            '      "@SUM(A1)" 合理\n    }\n  }\n}\n')
+    from perfdsl.parser import parse
+
+    spec, diags = parse(text, "x.perf")
+    assert not diags
+    ws = openpyxl.load_workbook(io.BytesIO(workbook(spec))).worksheets[0]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for value in ('=HYPERLINK("http://x")', "=1+1", "@SUM(A1)"):
+        assert cells[value].data_type == "s" and cells[value].quotePrefix, value
+    (back,), problems = import_workbook(workbook(spec), "x.xlsx")
+    assert problems == [] and ast.same(back.projects[0], spec.projects[0])
+
+
+def test_sheet_titles_are_valid_and_distinct() -> None:
+    taken: set[str] = set()
+    titles = [sheet_title(n, taken) for n in ["a/b", "a/b", "A/B", "x" * 40, "[周期]:*?"]]
+    assert titles == ["a_b", "a_b(2)", "A_B(3)", "x" * 31, "_周期____"]
+    assert all(len(t) <= 31 for t in titles)
+
+
+def test_workbook_bytes_do_not_depend_on_the_time() -> None:
+    spec = _load(SPECS[0])
+    assert workbook(spec) == workbook(spec)
+
+
+def test_build_writes_a_workbook_per_spec_only_when_asked(tmp_path: Path) -> None:
+    default = perfdsl("build", "specs/2020", "-o", str(tmp_path / "plain"))
+    assert default.returncode == 0, default.stderr
+    assert not list((tmp_path / "plain").rglob("*.xlsx"))
+    r = perfdsl("build", "specs", "-o", str(tmp_path / "out"), "--format", "xlsx,html")
+    assert r.returncode == 0, r.stderr
+    books = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.xlsx"))
+    assert books == sorted(p.relative_to(ROOT / "specs").with_suffix(".xlsx").as_posix() for p in SPECS)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2020/%E5%AE%A1%E5%88%A4%E8%BE%85%E5%8A%A9%E4%BA%BA%E5%91%98%E7%BB%8F%E8%B4%B9.xlsx">xlsx' in index
+    again = perfdsl("build", "specs", "-o", str(tmp_path / "again"), "--format", "xlsx")
+    assert again.returncode == 0
+    for book in books:
+        assert (tmp_path / "out" / book).read_bytes() == (tmp_path / "again" / book).read_bytes(), book
+
+
+def test_import_command_reads_workbooks_back(tmp_path: Path) -> None:
+    assert perfdsl("build", "specs", "-o", str(tmp_path / "out"), "--format", "xlsx").returncode == 0
+    books = sorted(str(p) for p in (tmp_path / "out").rglob("*.xlsx"))
+    r = perfdsl("import", *books, "-o", str(tmp_path / "back"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(list((tmp_path / "back").glob("*.perf"))) == len(SPECS)
+    diff = perfdsl("diff", "specs", str(tmp_path / "back"))
+    assert diff.returncode == 0 and "没有实质变化" in diff.stdout, diff.stdout
+
+
+def _edited(tmp_path: Path) -> Path:
+    """A seed workbook as someone might change it in Excel: merges undone and the names typed out, money and
+    dates typed as text, a label renamed, a target made unreadable, a second sheet of notes."""
+    spec = _load(ROOT / "specs" / "2020" / "审判辅助人员经费.perf")
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(spec)))
+    ws = wb.worksheets[0]
+    for rng in [r for r in ws.merged_cells.ranges if r.min_col <= 2 and r.max_row > r.min_row]:
+        value = ws.cell(row=rng.min_row, column=rng.min_col).value
+        ws.unmerge_cells(str(rng))
+        for r in range(rng.min_row, rng.max_row + 1):
+            ws.cell(row=r, column=rng.min_col).value = value
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    ws.cell(row=cells["项目总预算（元）"].row, column=2).value = "10,144,000"
+    ws.cell(row=cells["计划开始日期"].row, column=2).value = "2020-01-01"
+    cells["绩效类型"].value = "绩效分类"
+    cells["辅助人员流失率"].offset(column=1).value = "<= 五%"
+    wb.create_sheet("备注")["A1"] = "说明"
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_import_of_an_edited_workbook(tmp_path: Path) -> None:
+    path = _edited(tmp_path)
+    (spec,), diags = import_workbook(path.read_bytes(), str(path))
+    by_code = {d.code: d for d in diags}
+    assert set(by_code) == {"I101", "I102", "I103"}
+    assert by_code["I102"].message("en") == "cannot read the cell 审判辅助人员经费!D38: `<= 五%`"
+    assert by_code["I102"].severity.value == "error" and by_code["I102"].span.line == 38
+    assert by_code["I103"].message("en") == "cell 审判辅助人员经费!C6: unknown label `绩效分类`, not imported"
+    assert by_code["I103"].severity.value == "warning"
+    assert by_code["I101"].message("en").startswith("the sheet `备注` is not a performance-target table")
+    original = _load(ROOT / "specs" / "2020" / "审判辅助人员经费.perf").projects[0]
+    project = spec.projects[0]
+    assert project.budget is not None and project.budget.total is not None
+    assert project.budget.total.value == 10144000 and project.start is not None
+    assert project.start.value == datetime.date(2020, 1, 1)
+    assert [(l1.name, [l2.name for l2 in l1.sections]) for l1 in project.sections] == [
+        (l1.name, [l2.name for l2 in l1.sections]) for l1 in original.sections]
+    r = perfdsl("import", str(path), "-o", str(tmp_path / "out"))
+    assert r.returncode == 1 and not (tmp_path / "out").exists()
+    assert "edited.xlsx:38:4: 错误[I102]: 无法读取单元格 审判辅助人员经费!D38：“<= 五%”" in r.stdout
+
+
+def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a zip", encoding="utf-8")
+    specs, diags = import_workbook(bad.read_bytes(), str(bad))
+    assert specs == [] and [d.code for d in diags] == ["I104"]
+    assert diags[0].message("en").startswith("cannot open the workbook: BadZipFile")
+
+
+def test_without_openpyxl(tmp_path: Path) -> None:
+    """The core install builds the four default formats; asking for xlsx says what to install."""
+    blocker = tmp_path / "block"
+    (blocker / "openpyxl").mkdir(parents=True)
+    (blocker / "openpyxl" / "__init__.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
+    assert perfdsl("build", "specs/2020", "-o", str(tmp_path / "plain"), env=env).returncode == 0
+    r = perfdsl("build", "specs/2020", "-o", str(tmp_path / "out"), "--format", "xlsx", env=env)
+    assert r.returncode == 2 and r.stderr.strip() == "Excel 工作簿需要 openpyxl：pip install 'perfdsl[xlsx]'"
+    r = perfdsl("import", str(tmp_path / "x.xlsx"), "-o", str(tmp_path / "in"), env=env)
+    assert r.returncode == 2
