@@ -21,7 +21,7 @@ EPILOG = """examples:
   perfdsl diff --git HEAD~1            what the last commit changed in the specs (targets, money, prose)
 """
 
-COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "schema", "lsp")
+COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "schema", "new", "lsp")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/commands/."""
 
 

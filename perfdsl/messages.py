@@ -538,6 +538,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "I103.hint": ("栏目名称见 perfdsl build --format xlsx 生成的工作簿；--strict 会把它当作错误",
                   "the labels are those of a workbook from perfdsl build --format xlsx; --strict makes this an error"),
     "I104": ("无法打开工作簿：{reason}", "cannot open the workbook: {reason}"),
+    "new.title": ("{name}：{year}年度项目支出绩效目标（perfdsl new 生成的初稿）",
+                  "{name}: performance targets for {year} (a draft written by perfdsl new)"),
+    "new.fill": ("待填写：值为 \"\" 的字段、以 # 开头的示例行（去掉 #）、每个二级目标下的指标；perfdsl check 列出还缺的内容",
+                 "to fill in: the fields set to \"\", the example lines after # (remove the #), indicators under each "
+                 "二级 section; perfdsl check lists what is still missing"),
+    "new.wrote": ("已写入：{path}；perfdsl check {path} 列出还要填写的内容",
+                  "wrote {path}; perfdsl check {path} lists what is left to fill in"),
+    "new.exists": ("文件已存在：{path}（用 --force 覆盖）", "the file exists: {path} (use --force to replace it)"),
     # --- end of editors, CI and exports ---
 }
 

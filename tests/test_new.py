@@ -1,0 +1,98 @@
+"""`perfdsl new`: starter specs that hold every field and section of their framework, empty, and that
+`perfdsl check` reports until a person has filled them in."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdsl.checks import run
+from perfdsl.config import Config
+from perfdsl.fmt import format_source
+from perfdsl.frameworks import builtin, builtin_names
+from perfdsl.parser import parse
+from perfdsl.starter import starter
+from perfdsl.vocab import lookup_key
+from tests.conftest import ROOT
+
+HERE = ROOT / "tests" / "new"
+
+
+def perfdsl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PERFDSL_LANG", None)
+    return subprocess.run([sys.executable, "-m", "perfdsl", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=60)
+
+
+def _codes(text: str) -> list[str]:
+    spec, diags = parse(text, "new.perf")
+    assert diags == []
+    return [d.code for d in run(spec, Config())]
+
+
+@pytest.mark.parametrize("framework", builtin_names())
+def test_starter_has_every_required_field_and_section_and_check_says_so(framework: str) -> None:
+    fw = builtin(framework)
+    text = starter("档案数字化", "某区人民法院", 2022, fw, name_framework=True)
+    assert format_source(text, "new.perf")[0] == text  # fmt leaves it as it is
+    spec, _ = parse(text, "new.perf")
+    project = spec.projects[0]
+    found = run(spec, Config())
+    assert {d.code for d in found} <= {"C201", "C105", "C411"}
+    (c201,) = [d for d in found if d.code == "C201"]
+    expected = [c for c in fw.required if c not in ("单位", "年度")]
+    assert list(c201.args["fields"]) == [lookup_key(c).canonical for c in expected]  # type: ignore[union-attr]
+    for c in expected:  # every required field stands in the file, to be filled where it is
+        assert re.search(rf"^\s+(# )?{c} ", text, re.M), c
+    confirmed = [(l1.name, [l2.name for l2 in l1.level2 if l2.status == "confirmed"])
+                 for l1 in fw.level1 if l1.status == "confirmed"]
+    assert [(l1.name, [l2.name for l2 in l1.sections]) for l1 in project.sections] == confirmed
+    empty = [d.args["name"] for d in found if d.code == "C105"]
+    assert empty == [name for _, names in confirmed for name in names]
+
+
+def _filled(text: str) -> str:
+    """What a person would do: fill every "" and example line, and write an indicator in every section."""
+    text = re.sub(r'^(\s+)(\S+) ""$', r"\1\2 已填写", text, flags=re.M)
+    text = re.sub(r"^(\s+)# (\S+) 0$", r"\1\2 100,000", text, flags=re.M)
+    text = re.sub(r"^(\s+)# (\S+) (\S+)$", r"\1\2 \3", text, flags=re.M)
+    text = re.sub(r"^(\s+)(\S+) \{\n\s+\}$", r"\1\2 {\n\1  \2完成率 = 100%\n\1}", text, flags=re.M)
+    return text
+
+
+@pytest.mark.parametrize("framework", ["shanghai-2020", "national-2021"])
+def test_once_filled_nothing_is_missing(framework: str) -> None:
+    text = _filled(starter("档案数字化", "某区人民法院", 2022, builtin(framework), name_framework=True))
+    assert not {"C201", "C105"} & set(_codes(text)), text
+
+
+def test_new_command(tmp_path: Path, golden) -> None:
+    r = perfdsl("new", "档案数字化", "--unit", "某区人民法院", "--year", "2022", cwd=tmp_path)
+    assert r.returncode == 0 and r.stderr == "已写入：档案数字化.perf；perfdsl check 档案数字化.perf 列出还要填写的内容\n"
+    golden(HERE / "shanghai-2020.perf", (tmp_path / "档案数字化.perf").read_text(encoding="utf-8"))
+    again = perfdsl("new", "档案数字化", "--unit", "某区人民法院", "--year", "2022", cwd=tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr
+    check = perfdsl("check", "档案数字化.perf", cwd=tmp_path)
+    assert check.returncode == 1 and "[C201]" in check.stdout
+
+
+def test_new_in_english_to_stdout_with_a_framework(tmp_path: Path, golden) -> None:
+    r = perfdsl("--lang", "en", "new", "档案 数字化", "--unit", "某区人民法院", "--year", "2022", "--framework",
+                "national-2021", "-o", "-", cwd=tmp_path)
+    assert r.returncode == 0 and list(tmp_path.iterdir()) == []
+    golden(HERE / "national-2021.en.perf", r.stdout)
+
+
+def test_framework_from_the_configuration_and_unknown_ones(tmp_path: Path) -> None:
+    (tmp_path / "perfdsl.toml").write_text('framework = "national-2015"\n', encoding="utf-8")
+    r = perfdsl("new", "甲", "--unit", "乙", "--year", "2022", "-o", "sub/甲.perf", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "\n框架 national-2015\n" in (tmp_path / "sub" / "甲.perf").read_text(encoding="utf-8")
+    bad = perfdsl("new", "甲", "--unit", "乙", "--year", "2022", "--framework", "national-2099", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.startswith("框架“national-2099”未定义（可用：")
