@@ -40,7 +40,6 @@ class PerfdslLexer(RegexLexer):
     aliases = ["perfdsl", "perf"]
     filenames = ["*.perf"]
     mimetypes = ["text/x-perfdsl"]
-    url = "https://pypi.org/project/perfdsl/"
     flags = re.MULTILINE | re.UNICODE
 
     tokens = {
