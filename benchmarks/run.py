@@ -171,6 +171,34 @@ def startup(spec: Path, repeat: int) -> dict[str, float]:
     return {"check_s": statistics.median(ours), "import_s": statistics.median(theirs)}
 
 
+def _burn(n: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - start
+
+
+def machine_parallelism(repeat: int) -> float:
+    """How much faster two CPU-bound Python processes finish together than one after the other: what this
+    machine lets any `--jobs 2` gain at best (a shared or throttled host gives less than 2)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = 5_000_000
+    ratios = []
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_burn, [1000, 1000]))
+        for _ in range(repeat):
+            start = time.perf_counter()
+            _burn(n)
+            _burn(n)
+            serial = time.perf_counter() - start
+            start = time.perf_counter()
+            list(pool.map(_burn, [n, n]))
+            ratios.append(serial / (time.perf_counter() - start))
+    return statistics.median(ratios)
+
+
 def memory(corpus: Path, size_mb: float) -> dict[str, float]:
     _, code, rss_kib = run_process([*PERFDSL, "check", str(corpus)])
     return {"rss_mb": rss_kib / 1024, "corpus_mb": size_mb, "exit": code}
@@ -186,10 +214,13 @@ def main() -> int:
         work = Path(tmp)
         files = write_corpus(work / "corpus", args.projects)
         size_mb = sum(f.stat().st_size for f in files) / 1e6
-        tp = throughput(files, args.repeat)
-        st = startup(files[0], args.repeat)
+        # memory first: a child forked from a parent that holds a parsed corpus starts with the parent's
+        # resident pages counted in its peak
         mem = memory(work / "corpus", size_mb)
+        st = startup(files[0], args.repeat)
+        machine = machine_parallelism(args.repeat)
         bd = build_figures(work / "corpus", work, args.repeat)
+        tp = throughput(files, args.repeat)
     rows = [
         ("throughput (parse + checks)",
          f"{tp['perf_mb'] / tp['perf_s']:.1f} MB/s ({tp['perf_s']:.2f} s)",
@@ -197,6 +228,8 @@ def main() -> int:
          tp["toml_s"] / tp["perf_s"], ">= 1.0x", tp["toml_s"] / tp["perf_s"] >= 1.0),
         ("parallel build", f"--jobs 2: {bd['jobs2_s']:.2f} s", f"--jobs 1: {bd['jobs1_s']:.2f} s",
          bd["jobs1_s"] / bd["jobs2_s"], ">= 1.7x", bd["jobs1_s"] / bd["jobs2_s"] >= 1.7),
+        ("(machine: 2 CPU-bound processes)", f"{machine:.2f}x faster together", "one after the other",
+         machine, "(2.0 ideal)", machine >= 1.7),
         ("incremental build", f"{bd['incr_s']:.2f} s, {bd['rewritten']:.0f} of {bd['outputs']:.0f} outputs "
          f"rewritten, identical to cold: {bool(bd['identical'])}", f"cold: {bd['jobs1_s']:.2f} s",
          bd["incr_s"] / bd["jobs1_s"], "<= 0.05", bd["incr_s"] / bd["jobs1_s"] <= 0.05 and bool(bd["identical"])),
@@ -206,8 +239,8 @@ def main() -> int:
         ("memory (check the corpus)", f"{mem['rss_mb']:.0f} MB peak RSS", f"corpus {mem['corpus_mb']:.1f} MB",
          mem["rss_mb"] / mem["corpus_mb"], "<= 20x", mem["rss_mb"] / mem["corpus_mb"] <= 20),
     ]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"perfdsl benchmark: {args.projects} projects, {size_mb:.1f} MB, {machine}, best of {args.repeat}")
+    host = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"perfdsl benchmark: {args.projects} projects, {size_mb:.1f} MB, {host}, best of {args.repeat}")
     if args.markdown:
         print("\n| figure | perfdsl | baseline | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |")
         for name, ours, base, ratio, target, met in rows:

@@ -375,10 +375,15 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
             report.projects += len(record.keys)
     # The index lists what the folder holds: with a spec refused, its old outputs are still there, so the
     # index it had is kept rather than replaced by one that leaves them out.
+    index_digest = _index_digest(entries)
     if with_index and not report.errors:
-        from .backends.html import render_index
+        # the index only changes when a listed project does: an unchanged one is not rendered again
+        if index_digest != manifest.index_digest or not (Path(out) / INDEX).is_file():
+            from .backends.html import render_index
 
-        files.append((INDEX, render_index(entries)))
+            files.append((INDEX, render_index(entries)))
+        else:
+            report.unchanged.append(INDEX)
     for rel, content in files:
         target = Path(out, *rel.split("/"))
         try:
@@ -386,6 +391,7 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
         except OSError as e:
             report.failures.append((str(target), e.strerror or str(e)))
     manifest.update(jobs, built, cached, digests, refused)
+    manifest.index_digest = index_digest if with_index and not report.errors else ""
     manifest.save(Path(out))
     report.seconds = time.monotonic() - started
     return report
@@ -462,6 +468,8 @@ class Record:
 class Manifest:
     key: str
     records: dict[str, Record] = field(default_factory=dict)
+    index_digest: str = ""
+    """What the index page listed when it was last written."""
 
     @classmethod
     def load(cls, out: Path, key: str) -> Manifest:
@@ -471,7 +479,7 @@ class Manifest:
             data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
             if data.get("version") != 1 or data.get("key") != key:
                 return cls(key)
-            return cls(key, {path: Record(**r) for path, r in data["sources"].items()})
+            return cls(key, {path: Record(**r) for path, r in data["sources"].items()}, data.get("index", ""))
         except (OSError, ValueError, TypeError, KeyError):
             return cls(key)
 
@@ -502,12 +510,16 @@ class Manifest:
         self.records = records
 
     def save(self, out: Path) -> None:
-        data = {"version": 1, "key": self.key,
+        data = {"version": 1, "key": self.key, "index": self.index_digest,
                 "sources": {path: vars(r) for path, r in sorted(self.records.items())}}
         try:
             write_if_changed(out / MANIFEST, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0))
         except OSError:
             pass  # without a manifest the next build is simply a full one
+
+
+def _index_digest(entries: list[IndexEntry]) -> str:
+    return hashlib.sha256(json.dumps([_entry_data(e) for e in entries], ensure_ascii=False).encode()).hexdigest()
 
 
 def _entry_data(entry: IndexEntry) -> dict[str, Any]:

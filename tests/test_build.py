@@ -371,3 +371,18 @@ def test_a_project_given_in_two_files_is_refused_as_check_does(tmp_path: Path) -
     r = run("build", str(src), "-o", str(tmp_path / "out"))
     assert r.returncode == 1 and "[C108]" in r.stdout
     assert not (tmp_path / "out" / "two").exists()
+
+
+def test_the_index_follows_a_changed_budget_and_stays_when_nothing_listed_changed(sources: Path,
+                                                                                   tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([str(sources)], str(out))
+    index = out / "index.html"
+    os.utime(index, (1_000_000_000, 1_000_000_000))
+    write(sources / "a" / "two.perf", spec("甲项目", "乙项目").replace("= 100%", ">= 95%"))
+    assert "index.html" in build([str(sources)], str(out)).unchanged
+    assert index.stat().st_mtime == 1_000_000_000
+    write(sources / "a" / "two.perf", spec("甲项目", "乙项目").replace("100,000", "120,000"))
+    assert "index.html" in build([str(sources)], str(out)).written
+    build([str(sources)], str(tmp_path / "cold"))
+    assert tree(out) == tree(tmp_path / "cold")
