@@ -234,3 +234,17 @@ def test_without_openpyxl(tmp_path: Path) -> None:
     assert r.returncode == 2 and r.stderr.strip() == "Excel 工作簿需要 openpyxl：pip install 'perfdsl[xlsx]'"
     r = perfdsl("import", str(tmp_path / "x.xlsx"), "-o", str(tmp_path / "in"), env=env)
     assert r.returncode == 2
+
+
+def test_a_spec_of_several_projects_is_one_workbook_of_several_sheets() -> None:
+    from perfdsl.parser import parse
+
+    bodies = [p.read_text(encoding="utf-8").split("\n项目 ", 1)[1] for p in SPECS[:2]]  # without header lines
+    spec, diags = parse("单位 上海市第一中级人民法院\n年度 2020\n" + "".join("\n项目 " + b for b in bodies), "two.perf")
+    assert [p.name for p in spec.projects] == ["信息化新建", "信息化运维"] and not diags
+    book = openpyxl.load_workbook(io.BytesIO(workbook(spec)))
+    assert book.sheetnames == ["信息化新建", "信息化运维"]
+    specs, problems = import_workbook(workbook(spec), "two.xlsx")
+    assert problems == [] and len(specs) == 2
+    for imported, project in zip(specs, spec.projects):
+        assert ast.same(_resolved(imported, imported.projects[0]), _resolved(spec, project))
