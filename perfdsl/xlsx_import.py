@@ -154,29 +154,37 @@ class SheetReader:
         return ast.build(ast.Word, span=span, value=text) if text else None
 
     def _table(self, head: int) -> list[list[Any]]:
-        columns = list(_TABLE_FIELDS)
-        for column in range(5, self.ws.max_column + 1):
+        """The indicator rows below the column headings `head`, each as [row, 一级, 二级, name, target,
+        attributes…]; columns are found by their headings (the first four by position among the headings), so
+        a heading spread over merged columns or a column inserted in Excel is read as well."""
+        columns: list[tuple[int, str]] = []
+        for column in range(1, self.ws.max_column + 1):
             label = _text(self.ws.cell(row=head, column=column).value)
+            if not label:
+                continue  # the columns a merged heading covers, or an empty one
+            if len(columns) < len(_TABLE_FIELDS):
+                columns.append((column, _TABLE_FIELDS[len(columns)]))
+                continue
             key = LABELS.get(label) or lookup_key(label)
             if key is None:
                 self.report("I103", head, column, Severity.error if self.strict else Severity.warning, text=label)
-            columns.append(key.field if key is not None else "")
+                continue
+            columns.append((column, key.field))
         self.columns = columns
-        return [[row, *(self.value(row, c) for c in range(1, len(columns) + 1))]
-                for row in range(head + 1, self.ws.max_row + 1)
-                if any(self.value(row, c) is not None for c in range(1, len(columns) + 1))]
+        return [[row, *(self.value(row, c) for c, _ in columns)] for row in range(head + 1, self.ws.max_row + 1)
+                if any(self.value(row, c) is not None for c, _ in columns)]
 
     def _indicator(self, row: int, cells: list[Any]) -> ast.Indicator | None:
         target_text = _text(cells[3])
         parsed = values.read_target(target_text)
         if parsed is None:
-            self.report("I102", row, 4, text=target_text)
+            self.report("I102", row, self.columns[3][0], text=target_text)
             return None
-        span = _span(self.file, row, 3)
+        span = _span(self.file, row, self.columns[2][0])
         attributes = {}
-        for column, (field, raw) in enumerate(zip(self.columns[4:], cells[4:]), 5):
-            key = lookup_key(field) if field else None
-            if key is None or raw is None or _text(raw) == "":
+        for (column, field), raw in zip(self.columns[4:], cells[4:]):
+            key = lookup_key(field)
+            if key is None or _text(raw) == "":
                 continue
             node = self._node(key, raw, _span(self.file, row, column))
             if node is None:
@@ -184,7 +192,7 @@ class SheetReader:
             else:
                 attributes[field] = node
         return ast.build(ast.Indicator, span=span, name=_text(cells[2]),
-                         target=values.make_target(parsed, _span(self.file, row, 4)), **attributes)
+                         target=values.make_target(parsed, _span(self.file, row, self.columns[3][0])), **attributes)
 
     def _spec(self, rows: list[list[Any]]) -> ast.Spec:
         framework = _framework([_text(r[1]) for r in rows])

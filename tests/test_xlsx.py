@@ -92,7 +92,7 @@ def test_the_form_on_a4_with_merged_sections_borders_and_numbers() -> None:
     assert ws.title == "审判辅助人员经费"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"  # 9: A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert [ws.column_dimensions[c].width for c in "ABCD"] == [12, 12, 38, 16]
+    assert [ws.column_dimensions[c].width for c in "ABCDE"] == [12, 12, 20, 18, 16]  # 三级 over C:D
     rows = project_view(spec, project).rows
     first = next(r for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == "一级目标")[0].row + 1
     merged = {str(r) for r in ws.merged_cells.ranges}
@@ -101,17 +101,28 @@ def test_the_form_on_a4_with_merged_sections_borders_and_numbers() -> None:
             assert f"A{first + i}:A{first + i + row.level1_span - 1}" in merged
         if row.level2_span > 1:
             assert f"B{first + i}:B{first + i + row.level2_span - 1}" in merged
-    for r in range(first, first + len(rows)):
-        for c in range(1, 5):
+        assert f"C{first + i}:D{first + i}" in merged
+    ranges = list(ws.merged_cells.ranges)
+
+    def outline(cell: Any) -> list[str]:
+        """The sides of a cell that lie on the outline of its merged range (all four for a plain cell)."""
+        for rng in ranges:
+            if cell.coordinate in rng:
+                return [side for side, edge in (("left", cell.column == rng.min_col), ("right", cell.column == rng.max_col),
+                                                ("top", cell.row == rng.min_row), ("bottom", cell.row == rng.max_row)) if edge]
+        assert not isinstance(cell, MergedCell)
+        return ["left", "right", "top", "bottom"]
+
+    for r in range(first - 1, first + len(rows)):
+        for c in range(1, 6):
             cell = ws.cell(row=r, column=c)
-            assert cell.border.left.style == cell.border.right.style == "thin", cell.coordinate
-            if not isinstance(cell, MergedCell):  # inside a merged cell only its outline is drawn
-                assert cell.border.top.style == cell.border.bottom.style == "thin", cell.coordinate
-    target = ws.cell(row=first, column=4)
+            for side in outline(cell):
+                assert getattr(cell.border, side).style == "thin", (cell.coordinate, side)
+    target = ws.cell(row=first, column=5)
     assert (target.value, target.data_type) == ("=100%", "s")  # text, not a formula
     assert ws.cell(row=first, column=3).alignment.wrap_text
     budget = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1)
-              for r in range(1, first) for c in (1, 3)}
+              for r in range(1, first) for c in (1, 4)}
     total = budget["项目总预算（元）"]
     assert (total.value, total.data_type, total.number_format) == (10144000, "n", "#,##0")
     start = budget["计划开始日期"]
@@ -186,7 +197,7 @@ def _edited(tmp_path: Path) -> Path:
     ws.cell(row=cells["项目总预算（元）"].row, column=2).value = "10,144,000"
     ws.cell(row=cells["计划开始日期"].row, column=2).value = "2020-01-01"
     cells["绩效类型"].value = "绩效分类"
-    cells["辅助人员流失率"].offset(column=1).value = "<= 五%"
+    cells["辅助人员流失率"].offset(column=2).value = "<= 五%"
     wb.create_sheet("备注")["A1"] = "说明"
     path = tmp_path / "edited.xlsx"
     wb.save(path)
@@ -198,9 +209,9 @@ def test_import_of_an_edited_workbook(tmp_path: Path) -> None:
     (spec,), diags = import_workbook(path.read_bytes(), str(path))
     by_code = {d.code: d for d in diags}
     assert set(by_code) == {"I101", "I102", "I103"}
-    assert by_code["I102"].message("en") == "cannot read the cell 审判辅助人员经费!D38: `<= 五%`"
+    assert by_code["I102"].message("en") == "cannot read the cell 审判辅助人员经费!E38: `<= 五%`"
     assert by_code["I102"].severity.value == "error" and by_code["I102"].span.line == 38
-    assert by_code["I103"].message("en") == "cell 审判辅助人员经费!C6: unknown label `绩效分类`, not imported"
+    assert by_code["I103"].message("en") == "cell 审判辅助人员经费!D6: unknown label `绩效分类`, not imported"
     assert by_code["I103"].severity.value == "warning"
     assert by_code["I101"].message("en").startswith("the sheet `备注` is not a performance-target table")
     original = _load(ROOT / "specs" / "2020" / "审判辅助人员经费.perf").projects[0]
@@ -212,7 +223,7 @@ def test_import_of_an_edited_workbook(tmp_path: Path) -> None:
         (l1.name, [l2.name for l2 in l1.sections]) for l1 in original.sections]
     r = perfdsl("import", str(path), "-o", str(tmp_path / "out"))
     assert r.returncode == 1 and not (tmp_path / "out").exists()
-    assert "edited.xlsx:38:4: 错误[I102]: 无法读取单元格 审判辅助人员经费!D38：“<= 五%”" in r.stdout
+    assert "edited.xlsx:38:5: 错误[I102]: 无法读取单元格 审判辅助人员经费!E38：“<= 五%”" in r.stdout
 
 
 def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:

@@ -31,9 +31,11 @@ from .view import ProjectView, project_view
 
 FONT = "SimSun"
 POINTS_PER_LINE = 15.0
-WIDTHS = {"level1": 12.0, "level2": 12.0, "name": 38.0, "target": 16.0}
-"""Column widths (characters) of the indicator table; the header block lays out over the same columns."""
-NARROW_NAME = 24.0
+WIDTHS = {"level1": 12.0, "level2": 12.0, "name": 20.0, "name2": 18.0, "target": 16.0}
+"""Column widths (characters) of the indicator table. The 三级 name takes two columns (merged on every row):
+the header block lays out over the same columns, and so its second label gets a column of its own (D) and
+both values get room (B:C and E onwards)."""
+NARROW_NAME = (14.0, 14.0)
 ATTRIBUTE_WIDTHS = {"weight": 7.0, "nature": 8.0, "standard": 14.0, "explanation": 24.0}
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 """The document's created/modified dates: the bytes must not depend on when the build ran."""
@@ -68,14 +70,13 @@ class Sheet:
 
     def __init__(self, ws: Worksheet, view: ProjectView) -> None:
         self.ws, self.view, self.row = ws, view, 1
-        self.fields = ["level1", "level2", "name", "target", *view.attribute_fields]
+        self.fields = ["level1", "level2", "name", "name2", "target", *view.attribute_fields]
         self.widths = [WIDTHS.get(f) or ATTRIBUTE_WIDTHS.get(f, 12.0) for f in self.fields]
         if view.attribute_fields:  # the attribute columns take their room from the names
-            self.widths[2] = NARROW_NAME
+            self.widths[2:4] = NARROW_NAME
         self.last = len(self.fields)
-        self.half = 3 if self.last == 4 else 4
-        """The column of the second label of a header row: C on the four-column form, else the wide target
-        column (the attribute columns are too narrow for a label)."""
+        self.half = 4
+        """The column of the second label of a header row."""
         for i, width in enumerate(self.widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -162,8 +163,9 @@ def write_project(ws: Worksheet, spec: ast.Spec, project: ast.Project, framework
 def _table(sheet: Sheet, project: ast.Project) -> None:
     view = sheet.view
     sheet.band(view.goals_heading)
-    for column, heading in enumerate(view.columns, 1):
-        sheet.put(column, heading, bold=True, center=True)
+    starts = [1, 2, 3, *range(5, sheet.last + 1)]  # 三级 spans the two name columns
+    for heading, column in zip(view.columns, starts):
+        sheet.put(column, heading, bold=True, center=True, to=4 if column == 3 else None)
     sheet.row += 1
     indicators = iter(ind for l1 in project.sections for l2 in l1.sections for ind in l2.indicators)
     for row in view.rows:
@@ -173,14 +175,17 @@ def _table(sheet: Sheet, project: ast.Project) -> None:
         if row.level2_span:
             _merged(sheet, 2, row.level2, row.level2_span)
         indicator = next(indicators) if row.name else None
-        sheet.put(3, row.name)
-        sheet.put(4, row.target, center=True)
-        cells += [(row.name, sheet.widths[2]), (row.target, sheet.widths[3])]
+        sheet.put(3, row.name, to=4)
+        sheet.put(5, row.target, center=True)
+        cells += [(row.name, sheet.span(3, 4)), (row.target, sheet.widths[4])]
+        # a 一级 or 二级 name on one row only needs that row tall enough; a merged one has the rows it covers
+        cells += [(text, sheet.widths[i]) for i, (text, rows) in enumerate(((row.level1, row.level1_span),
+                                                                          (row.level2, row.level2_span))) if rows == 1]
         for i, field in enumerate(view.attribute_fields):
             node = getattr(indicator, field) if indicator is not None else None
             value: Any = _number(node.value) if isinstance(node, ast.Amount) else "\n".join(row.attributes[i])
-            sheet.put(5 + i, value, center=isinstance(node, ast.Amount))
-            cells.append(("\n".join(row.attributes[i]), sheet.widths[4 + i]))
+            sheet.put(6 + i, value, center=isinstance(node, ast.Amount))
+            cells.append(("\n".join(row.attributes[i]), sheet.widths[5 + i]))
         sheet.height(cells)
         sheet.row += 1
 
