@@ -27,7 +27,7 @@ ERROR_MARK = "\x00"
 """Value of tokens invented by error recovery: already reported, so the builder stays quiet about them."""
 
 _BARE = re.compile(r'[^\s{}"#]+')
-_SPACE = re.compile(r"[ \t\u3000]*")
+_SPACE = re.compile(r"[^\S\n]*")  # any whitespace but the line break: \x1f and U+3000 too
 # A quoted string: `\"` and `\\` are the only escapes.
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.)")

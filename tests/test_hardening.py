@@ -80,7 +80,7 @@ def test_random_bytes_never_crash(data: bytes) -> None:
 @pytest.mark.parametrize("text", [
     "", "# only a comment\n", "\n\n\n", "}" * 50, "{" * 5000, "项目 x {\n" * 3000, '"""' * 7,
     "项目 x {\n  概况 \"\"\"\n", "项目 " + "名" * 100_000 + " {\n}\n", "\t项目\tx\t{\n\t类别\t其他类\n}\n",
-    "项目 x {\r  类别 其他类\r}\r", "\ufeff项目 x {\n}\n", "项目 x {\n" + "  产出 {\n" * 2000 + "  }\n" * 2000 + "}\n",
+    "项目 x {\r  类别 其他类\r}\r", "\ufeff项目 x {\n}\n", "\x1f项目 x {\n\x1c\x1d 类别\x85其他类\n}\n", "项目 x {\n" + "  产出 {\n" * 2000 + "  }\n" * 2000 + "}\n",
 ])
 def test_structural_abuse(text: str) -> None:
     assert_sane(text)
