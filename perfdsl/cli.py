@@ -15,9 +15,12 @@ from . import __version__
 from .diagnostics import default_lang
 
 EPILOG = """examples:
+  perfdsl build specs/                 check and write text, HTML, Markdown and JSON to build/
   perfdsl check specs/                 check every .perf file under specs/
   perfdsl check --format json a.perf   diagnostics as JSON
   perfdsl --lang en check specs/       messages in English
+  perfdsl fmt --check specs/           list the files that are not in the canonical layout
+  perfdsl import 绩效目标.txt -o specs/2020   published tables (text layout) -> .perf files
   perfdsl diff --git HEAD~1            what the last commit changed in the specs (targets, money, prose)
 """
 
