@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Iterator
 
 from . import ast, values
