@@ -2,7 +2,7 @@
 
 Public entry point (used by `perfdsl check` and `perfdsl build`):
 
-    check_specs(specs: Sequence[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]
+    check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]
 
 It runs every check on every spec, the cross-file checks on all of them together (C108 duplicate projects),
 applies the configured severities (`off` drops a diagnostic) and the `# perfdsl: ignore[…]` comments, and
@@ -17,7 +17,7 @@ state it does not expect reports an internal diagnostic (X000) instead of crashi
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from .. import ast
 from ..config import Config, find_config
