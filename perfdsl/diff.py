@@ -18,7 +18,8 @@ from .diff_match import Item, Pair, indicator_items, pair_indicators, pair_proje
 from .diff_model import (SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged, Goal,
                          IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
-from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, TEXT_KEYS
+from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, HEADER_KEYS, TEXT_KEYS
+from .values import shown
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
            "IndicatorAdded", "IndicatorMoved", "IndicatorRemoved", "IndicatorRenamed", "ProjectAdded",
@@ -86,14 +87,7 @@ def _field_value(spec: ast.Spec, p: ast.Project, field: str) -> str | None:
         return None if year is None else str(year)
     if field == "framework":
         return spec.framework_of(p)
-    node = getattr(p, field)
-    if node is None:
-        return None
-    if isinstance(node, ast.Flag):
-        return FLAG_SPELLING[node.value]
-    if isinstance(node, ast.Day):
-        return node.value.isoformat()
-    return str(node.value)
+    return shown(getattr(p, field))
 
 
 def _fields(old_spec: ast.Spec, old: ast.Project, new_spec: ast.Spec, new: ast.Project) -> list[FieldChanged]:

@@ -16,6 +16,7 @@ from . import diff as d
 from .diagnostics import display_width
 from .messages import say
 from .vocab import KEY_BY_FIELD
+from .values import money_text
 
 CONTEXT = 10
 """Characters of unchanged prose shown on each side of an edit in the inline (text, Markdown) views."""
@@ -88,7 +89,7 @@ class ProjectView:
 
 
 def money(value: Decimal | None) -> str:
-    return "—" if value is None else format(value, ",f")
+    return "—" if value is None else money_text(value)
 
 
 def signed(value: Decimal) -> str:

@@ -16,8 +16,8 @@ from lark import Token
 from . import ast, textblock
 from .diagnostics import Severity, diag
 from .scanner import ERROR_MARK, Scan
-from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_WORDS, MONEY_UNITS, UNIT_ALIASES,
-                    Key)
+from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
+                    UNIT_ALIASES, Key)
 
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -145,3 +145,27 @@ def _number(text: str) -> Decimal | None:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+def money_text(value: Decimal) -> str:
+    """Money as the form writes it: thousands commas, no decimals when there are none (`10,144,000`)."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return format(value, ",f")
+
+
+def shown(node: ast.Node | None) -> str | None:
+    """A header or budget value as documents show it: 是/否, ISO dates, money as on the form, prose run on."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Flag):
+        return FLAG_SPELLING[node.value]
+    if isinstance(node, ast.Day):
+        return node.value.isoformat()
+    if isinstance(node, ast.Amount):
+        return money_text(node.value)
+    if isinstance(node, ast.Text):
+        return "".join(node.paragraphs)
+    return str(getattr(node, "value"))

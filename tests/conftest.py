@@ -32,3 +32,19 @@ def golden(request: pytest.FixtureRequest):
         assert actual == expected, f"output differs from {path.relative_to(ROOT)} (pytest --update-golden to accept)"
 
     return check
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `perfdsl ARGS` in this process from the repository root, as the goldens' relative paths need."""
+    import os
+
+    from perfdsl.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        code = main(["--color", "never", *args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    return code, out, err

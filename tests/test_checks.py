@@ -4,7 +4,6 @@ examples, `perfdsl rules`/`explain`, docs/rules.md, and the check of every spec 
 from __future__ import annotations
 
 import json
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -16,26 +15,14 @@ from hypothesis import strategies as st
 from perfdsl import ast
 from perfdsl.checks import RULES, check_specs, describe, examples
 from perfdsl.checks.suppression import comments
-from perfdsl.cli import main
 from perfdsl.config import Config
 from perfdsl.messages import say
 from perfdsl.parser import parse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 CASES_DIR = ROOT / "tests" / "checks"
 CASES = sorted([*CASES_DIR.glob("C*.perf"), *(p for p in CASES_DIR.glob("C*") if p.is_dir())])
 CLI = CASES_DIR / "cli"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        code = main(["--color", "never", *args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def codes_in(out: str) -> list[str]:
@@ -56,7 +43,7 @@ def parse_clean(text: str, file: str) -> ast.Spec:
 def test_rule_case(case: Path, capsys: pytest.CaptureFixture[str], golden) -> None:
     rel = case.relative_to(ROOT).as_posix()
     code_in_name = case.name.split("_")[0]
-    code, out, err = run(capsys, "check", rel)
+    code, out, err = run_cli(capsys, "check", rel)
     assert "Traceback" not in out + err
     assert code == (1 if "错误[" in out else 0)
     if is_ok(case):
@@ -65,7 +52,7 @@ def test_rule_case(case: Path, capsys: pytest.CaptureFixture[str], golden) -> No
         assert code_in_name in codes_in(out), "the case triggers the rule its name says"
     golden(case.with_suffix(".out") if case.is_file() else case.parent / f"{case.name}.out", out)
     if not is_ok(case):
-        _, out_en, _ = run(capsys, "--lang", "en", "check", rel)
+        _, out_en, _ = run_cli(capsys, "--lang", "en", "check", rel)
         golden(case.with_suffix(".en.out") if case.is_file() else case.parent / f"{case.name}.en.out", out_en)
 
 
@@ -77,7 +64,7 @@ def test_every_rule_has_a_case_that_triggers_it_and_one_that_does_not() -> None:
 
 
 def test_every_emitted_code_is_a_documented_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "check", "tests/checks")
+    _, out, _ = run_cli(capsys, "check", "tests/checks")
     emitted = set(codes_in(out))
     assert emitted == set(RULES), "every rule fires on some case, and nothing undocumented does"
     docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
@@ -104,24 +91,24 @@ def test_docs_rules_md_is_generated_from_the_rules() -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rules_and_explain_output(lang: str, capsys: pytest.CaptureFixture[str], golden) -> None:
     suffix = ".out" if lang == "zh" else ".en.out"
-    code, out, _ = run(capsys, "--lang", lang, "rules")
+    code, out, _ = run_cli(capsys, "--lang", lang, "rules")
     assert code == 0 and len(out.splitlines()) == len(RULES) + 1
     golden(CLI / f"rules{suffix}", out)
-    code, out, _ = run(capsys, "--lang", lang, "explain", "C301")
+    code, out, _ = run_cli(capsys, "--lang", lang, "explain", "C301")
     assert code == 0
     golden(CLI / f"explain_C301{suffix}", out)
-    assert run(capsys, "--lang", lang, "explain", "current-over-total")[1] == out
+    assert run_cli(capsys, "--lang", lang, "explain", "current-over-total")[1] == out
 
 
 def test_explain_unknown_code_suggests_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "--lang", "en", "explain", "C3010")
+    code, out, err = run_cli(capsys, "--lang", "en", "explain", "C3010")
     assert code == 2 and out == "" and "did you mean `C301`?" in err
-    code, _, err = run(capsys, "explain", "zzz")
+    code, _, err = run_cli(capsys, "explain", "zzz")
     assert code == 2 and "perfdsl rules" in err
 
 
 def test_rules_json_is_versioned(capsys: pytest.CaptureFixture[str]) -> None:
-    data = json.loads(run(capsys, "--lang", "en", "rules", "--format", "json")[1])
+    data = json.loads(run_cli(capsys, "--lang", "en", "rules", "--format", "json")[1])
     assert data["version"] == 1
     c301 = next(r for r in data["rules"] if r["code"] == "C301")
     assert c301 == {"code": "C301", "name": "current-over-total", "severity": "error", "area": "budget",
@@ -131,7 +118,7 @@ def test_rules_json_is_versioned(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_json_output_of_a_check(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--lang", "en", "check", "--format", "json",
+    code, out, _ = run_cli(capsys, "--lang", "en", "check", "--format", "json",
                        "tests/checks/C301_current_over_total.perf")
     data = json.loads(out)
     assert code == 1 and data["version"] == 1

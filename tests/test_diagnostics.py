@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from perfdsl.cli import main
 from perfdsl.diagnostics import display_width
 from perfdsl.messages import CATALOGUE, placeholders
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 CASES = sorted((ROOT / "tests" / "diagnostics").glob("*.perf"))
-
-
-def run_check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        code = main(["--color", "never", *args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
 def test_diagnostic_golden(case: Path, lang: str, capsys: pytest.CaptureFixture[str], golden) -> None:
     rel = case.relative_to(ROOT).as_posix()
-    code, out, err = run_check(capsys, "--lang", lang, "check", rel)
+    code, out, err = run_cli(capsys, "--lang", lang, "check", rel)
     assert "Traceback" not in out + err
     code_in_name = case.stem.split("_")[0]
     assert f"[{code_in_name}]" in out, "each case triggers the code its name says"
@@ -41,14 +28,14 @@ def test_diagnostic_golden(case: Path, lang: str, capsys: pytest.CaptureFixture[
 
 
 def test_every_error_is_reported_not_just_the_first(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_check(capsys, "check", "tests/diagnostics/P002_multiple_errors_reported.perf")
+    code, out, _ = run_cli(capsys, "check", "tests/diagnostics/P002_multiple_errors_reported.perf")
     codes = [line.split("[")[1].split("]")[0] for line in out.splitlines() if line.startswith("tests/")]
     assert codes == ["P002", "P002", "P007", "P006"]
     assert code == 1
 
 
 def test_caret_is_placed_by_display_width(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run_check(capsys, "check", "tests/diagnostics/P010_unreadable_target.perf")
+    _, out, _ = run_cli(capsys, "check", "tests/diagnostics/P010_unreadable_target.perf")
     lines = out.splitlines()
     source, caret = lines[1], lines[2]
     # the caret starts under the first character of the target, counting CJK characters as two columns
@@ -57,7 +44,7 @@ def test_caret_is_placed_by_display_width(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_json_format_is_versioned_and_complete(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_check(capsys, "check", "--format", "json", "tests/diagnostics/P003_unclosed_brace.perf")
+    code, out, _ = run_cli(capsys, "check", "--format", "json", "tests/diagnostics/P003_unclosed_brace.perf")
     data = json.loads(out)
     assert code == 1 and data["version"] == 1
     (d,) = [d for d in data["diagnostics"] if d["code"] == "P003"]

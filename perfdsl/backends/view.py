@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, load_framework
-from ..vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FLAG_SPELLING, FORM_TITLE,
+from ..vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
                      GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
                      NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
+from ..values import shown
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,6 @@ class ProjectView:
         return tuple(p for line in self.budget for p in line)
 
 
-def money(value: Decimal) -> str:
-    """Money as the form writes it: thousands commas, no decimals when there are none (`10,144,000`)."""
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return format(value, ",f")
-
-
 def number(value: Decimal) -> str:
     """A number as written in the source (`100`, `98.5`), never in exponent form."""
     return format(value, "f")
@@ -123,20 +117,6 @@ def is_national(framework: Framework | None) -> bool:
     return framework is not None and framework.name.startswith("national")
 
 
-def _value(node: ast.Node | None) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, ast.Flag):
-        return FLAG_SPELLING[node.value]
-    if isinstance(node, ast.Day):
-        return node.value.isoformat()
-    if isinstance(node, ast.Amount):
-        return money(node.value)
-    if isinstance(node, ast.Text):
-        return "".join(node.paragraphs)
-    return str(getattr(node, "value"))
-
-
 def _label(field: str) -> str:
     key = KEY_BY_FIELD[field]
     return key.official or key.canonical
@@ -151,9 +131,9 @@ def _header(spec: ast.Spec, project: ast.Project) -> tuple[tuple[Pair, ...], ...
     # The printed form puts the unit alone on its line and the other fields two to a line.
     lines = (
         _pairs(("unit", spec.unit_of(project))),
-        _pairs(("name", project.name), ("category", _value(project.category))),
-        _pairs(("start", _value(project.start)), ("end", _value(project.end))),
-        _pairs(("purchase", _value(project.purchase)), ("type", _value(project.type))),
+        _pairs(("name", project.name), ("category", shown(project.category))),
+        _pairs(("start", shown(project.start)), ("end", shown(project.end))),
+        _pairs(("purchase", shown(project.purchase)), ("type", shown(project.type))),
     )
     return tuple(line for line in lines if line)
 
@@ -162,7 +142,7 @@ def _budget(project: ast.Project) -> tuple[tuple[Pair, ...], ...]:
     budget = project.budget
     if budget is None:
         return ()
-    values = {k.field: _value(getattr(budget, k.field)) for k in BUDGET_KEYS}
+    values = {k.field: shown(getattr(budget, k.field)) for k in BUDGET_KEYS}
     lines = (_pairs(("total", values["total"]), ("current", values["current"])),
              _pairs(("prior", values["prior"]), ("prior_executed", values["prior_executed"])))
     return tuple(line for line in lines if line)
@@ -191,7 +171,7 @@ def _cell(node: ast.Node | None) -> tuple[str, ...]:
         return node.paragraphs
     if isinstance(node, ast.Amount):
         return (number(node.value),)
-    return (_value(node) or "",)
+    return (shown(node) or "",)
 
 
 def heading(framework: Framework | None, level1: ast.Level1) -> str:
@@ -276,7 +256,7 @@ def index_entry(spec: ast.Spec, project: ast.Project, source: str,
         unit=spec.unit_of(project) or "",
         year=spec.year_of(project),
         name=project.name,
-        category=_value(project.category) or "",
+        category=shown(project.category) or "",
         total=budget.total.value if budget is not None and budget.total is not None else None,
         current=budget.current.value if budget is not None and budget.current is not None else None,
         source=source,
