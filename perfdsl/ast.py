@@ -1,12 +1,12 @@
 """The one AST of perfdsl: immutable pydantic models, every node with its source span.
 
-The parser builds these nodes (with `model_construct`, since it already guarantees the types); every later
+The parser builds these nodes with `build` (no re-validation: it already guarantees the types); every later
 pass reads them and builds new ones rather than mutating. Field names are the language's English aliases,
 which are also the JSON keys. Comments are attached to the nodes they precede, so `fmt` is a pure printer.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate every annotation string at import,
+# a cost every one-file `perfdsl check` pays.
 import datetime
 from decimal import Decimal
 from typing import Any, Iterator, Literal, TypeVar, Union

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 from typing import Sequence
 
 from . import __version__
@@ -36,7 +37,9 @@ def use_color(stream: object, choice: str = "auto") -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; given the arguments, only the sub-command they name is set up (a one-file
+    `perfdsl check` in an editor should not pay for every command's options), else all of them."""
     parser = argparse.ArgumentParser(prog="perfdsl", description="项目支出绩效目标表 as plain text: check, "
                                      "build, format, import and diff .perf specs.", epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -46,14 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                         help="colour output (default: auto: only on a terminal, never with NO_COLOR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    by_name = {module.rstrip("_"): module for module in COMMANDS}
+    named = next((by_name[a] for a in argv or () if a in by_name), None)
+    for module in (named,) if named else COMMANDS:
         # command modules are light: each imports what its run() needs only when it runs
-        importlib.import_module(f"perfdsl.commands.{name}").register(sub)
+        importlib.import_module(f"perfdsl.commands.{module}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

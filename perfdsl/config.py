@@ -24,7 +24,6 @@ arguments, rendered by the command), and the command exits 2.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -102,7 +101,7 @@ class Config:
 
     path: str | None = None
     root: str = "."
-    data: ConfigData = field(default_factory=lambda: ConfigData.model_validate({}))
+    data: ConfigData = field(default_factory=ConfigData.model_construct)  # the defaults need no validation
     frameworks: dict[str, Framework] = field(default_factory=dict)
     _levels: dict[str, Level] = field(default_factory=dict)
     _override_levels: list[dict[str, Level]] = field(default_factory=list)
@@ -187,6 +186,7 @@ def _rule_codes(path: str, key: str) -> list[str]:
         return exact
     codes = [code for code in RULES if key[:1] in "cC" and code.startswith(key.upper())]
     if not codes:
+        import difflib  # only when something is misspelt: start-up stays light
         close = difflib.get_close_matches(key, [*RULES, *(r.name for r in RULES.values())], n=1)
         if close:
             raise ConfigError(path, "config.unknown_rule.close", rule=key, suggestion=close[0])

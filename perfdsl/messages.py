@@ -564,6 +564,12 @@ class Phrase:
     def __repr__(self) -> str:
         return f"Phrase({self.key!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and (self.key, self.args) == (other.key, other.args)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
 
 class AnyOf(tuple):  # type: ignore[type-arg]
     """Alternatives rendered as one phrase: `值 或 “{”` / `a value or `{``."""

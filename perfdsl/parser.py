@@ -9,24 +9,14 @@ is reported in one run.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import gc
-import hashlib
-import os
-import sys
-from pathlib import Path
 from typing import Any, Iterable
 
-import lark
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-
-from . import ast, values
+from . import ast, tables, values
 from .diagnostics import Diagnostic, Severity, diag, sort_key
 from .messages import AnyOf, Phrase
-from .resources import grammar_path
-from .scanner import ERROR_MARK, LineScanner, LineToken, Piece, Scan
+from .scanner import ERROR_MARK, LineToken, Piece, Scan, scan_lines
 from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, key_spellings, lookup_key
 
 
@@ -41,8 +31,9 @@ class Raw:
         self.rule, self.head, self.value, self.items, self.close = rule, head, value, items or [], close
 
 
-class Builder(Transformer[Token, ast.Spec]):
-    """Inline transformer: one method per grammar rule. Each token is a whole line with its pieces."""
+class Builder:
+    """One method per grammar rule, called with the rule's children when it is reduced (an inline
+    transformer, in Lark's words). Each token is a whole line with its pieces."""
 
     scan: Scan
 
@@ -122,6 +113,7 @@ def _misplaced(scan: Scan, raw: Raw, where: str) -> None:
 
 def _indicator_misplaced(scan: Scan, raw: Raw) -> None:
     # A `word value` line outside sections is most often a mistyped header key: say so when one is close.
+    import difflib  # only when something is misspelt: start-up stays light
     close = difflib.get_close_matches(raw.head.value, key_spellings(), n=2, cutoff=0.5)
     if close:
         _error(scan, "P006", raw.head, name=raw.head.value, suggestion=AnyOf(Phrase("quoted", text=c) for c in close))
@@ -260,47 +252,104 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
 _BUILDER = Builder()
 
 
-@functools.lru_cache(maxsize=1)
-def _lark() -> Lark:
-    grammar = grammar_path().read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer=LineScanner, transformer=_BUILDER, maybe_placeholders=False,
-                cache=_cache_file(grammar))
+class _Rejected(Exception):
+    """The tables have no action for a token: Lark's own driver takes the file over to report it."""
 
 
-def _cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps the LALR tables between runs (a cold start then skips ~40 ms of table building).
+class Driver:
+    """Runs the LALR tables Lark built from grammar/perfdsl.lark (perfdsl/tables.py), reducing straight
+    into the `Builder`.
 
-    The cache is a pickle, so it lives in the user's own cache folder (mode 0700), never in a shared temp
-    folder where another user could plant one, and never beside an installed package.
+    Lark's generic driver wraps every reduction in tree-building callbacks (a `Tree` per `_item`, child
+    filters for the inlined star rules); this loop does the same shifts and reductions with one call per
+    reduction, and needs no import of Lark. Only well-formed token streams run here: on the first token the
+    tables reject, the caller re-parses the file with Lark's driver and its error recovery, so diagnostics
+    come from one place. A test holds both drivers to the same results.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfdsl"
-    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
-    try:
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        owner_ok = not hasattr(os, "getuid") or base.stat().st_uid == os.getuid()
-        if not owner_ok or not os.access(base, os.W_OK):
-            return False
-    except OSError:
-        return False
-    return str(base / f"grammar-{key}.lark")
+
+    def __init__(self, table: tables.Tables, builder: Builder) -> None:
+        self.start, self.end = table.start, table.end
+        reductions = [(rule.size, rule.origin, _reduction(rule, builder)) for rule in table.rules]
+        # a shift is the next state (an int); a reduction is (size, nonterminal, callback)
+        self.states: dict[int, dict[str, Any]] = {
+            state: {sym: arg if action == "shift" else reductions[arg] for sym, (action, arg) in row.items()}
+            for state, row in table.states.items()}
+
+    def run(self, tokens: Iterable[LineToken]) -> ast.Spec:
+        states, end = self.states, self.end
+        stack = [self.start]
+        values: list[Any] = []
+        for tok in tokens:
+            kind = tok.type
+            while True:
+                act = states[stack[-1]].get(kind)
+                if act.__class__ is int:
+                    stack.append(act)
+                    values.append(tok)
+                    break
+                if act is None:
+                    raise _Rejected
+                self._reduce(act, stack, values)
+        while stack[-1] != end:
+            act = states[stack[-1]].get("$END")
+            if act is None or act.__class__ is int:
+                raise _Rejected
+            self._reduce(act, stack, values)
+        return values[-1]  # type: ignore[no-any-return]
+
+    def _reduce(self, act: tuple[int, str, Any], stack: list[int], values: list[Any]) -> None:
+        size, origin, callback = act
+        if size:
+            children = values[-size:]
+            del values[-size:]
+            del stack[-size:]
+        else:
+            children = []
+        values.append(callback(children))
+        stack.append(self.states[stack[-1]][origin])
+
+
+def _reduction(rule: tables.Rule, builder: Builder) -> Any:
+    """The callback of one rule, shaped as Lark shapes trees: inlined rules (`_item`, Lark's `__x_star`)
+    return their children as a list, spliced into the parent's; the others call the builder."""
+    splice = rule.splice
+    inline = rule.origin.startswith("_")
+    make = (lambda children: children) if inline else getattr(builder, rule.origin)
+    if not any(splice):
+        return make
+
+    def reduce(children: list[Any]) -> Any:
+        # the first spliced list is reused, which keeps left-recursive star rules linear
+        out: list[Any] = children[0] if splice[0] else [children[0]]
+        for child, spliced in zip(children[1:], splice[1:]):
+            if spliced:
+                out += child
+            else:
+                out.append(child)
+        return make(out)
+
+    return reduce
+
+
+@functools.lru_cache(maxsize=1)
+def _driver() -> Driver:
+    return Driver(tables.load(), _BUILDER)
 
 
 def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]:
     """Parse one file's text. Returns the AST (as much as could be recovered) and every diagnostic."""
     text = values.normalise_newlines(text)
-    scan = Scan(text=text, file=file)
-    _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
-    reported: set[int] = set()
     # The parse allocates many small objects and no cycles; the cyclic collector would re-scan every live
     # node again and again (quadratic on a big file), so it rests until the parse is done.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        spec = _lark().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
-    except UnexpectedInput as e:
-        _report_syntax(scan, e, reported)
-        spec = ast.build(ast.Spec, file=file, unit=None, year=None, framework=None, projects=(),
-                                        end_comments=())
+        scan = Scan(text=text, file=file)
+        _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
+        try:
+            spec = _driver().run(scan_lines(scan))
+        except _Rejected:
+            scan, spec = _parse_with_lark(text, file)
     finally:
         if collecting:
             gc.enable()
@@ -308,19 +357,9 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
     return spec, diags
 
 
-def _recover(scan: Scan, e: UnexpectedInput, reported: set[int]) -> bool:
-    """The scanner hands over balanced, well-shaped lines, so the grammar has nothing left to reject; should
-    it ever, report the line and skip it rather than stop."""
-    _report_syntax(scan, e, reported)
-    return isinstance(e, UnexpectedToken) and e.token.type != "$END"
+def _parse_with_lark(text: str, file: str) -> tuple[Scan, ast.Spec]:
+    from .larkparser import parse_with_lark
 
-
-def _report_syntax(scan: Scan, e: UnexpectedInput, reported: set[int]) -> None:
-    tok = getattr(e, "token", None)
-    line = getattr(tok, "line", None) or 1
-    if line in reported:
-        return
-    reported.add(line)
-    column = getattr(tok, "column", None) or 1
-    span = scan.span(line, column, line, column + 1)
-    scan.diagnostics.append(diag("X001", Severity.error, span, reason=str(e).split("\n")[0]))
+    scan = Scan(text=text, file=file)
+    _BUILDER.scan = scan
+    return scan, parse_with_lark(scan, _BUILDER)

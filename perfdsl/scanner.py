@@ -15,9 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from lark import Token
-from lark.lexer import Lexer
-
 from .ast import Comment, Span, build
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .messages import AnyOf, Phrase
@@ -60,7 +57,8 @@ class Scan:
     braces: list[Brace] = field(default_factory=list)
     pairs: list[tuple[Brace, int]] = field(default_factory=list)
     """Each closed `{` with the indentation of its `}` (to guess which `{` lacks one)."""
-    tokens: Iterator[Token] | None = None
+    tokens: Iterator[object] | None = None
+    """For Lark's driver (perfdsl/larkparser.py): the token stream, kept across its error-recovery restarts."""
 
     def span(self, line: int, col: int, end_line: int, end_col: int) -> Span:
         return build(Span, file=self.file, line=line, column=col, end_line=end_line, end_column=end_col)
@@ -90,34 +88,21 @@ class Piece:
         self.end_line, self.end_column = end_line, end_column
 
 
-class LineToken(Token):
-    """A token for a whole line; `parts` holds its pieces (head first)."""
+class LineToken:
+    """A token for a whole line: its grammar terminal and its pieces (head first).
 
-    __slots__ = ("parts",)
-    parts: tuple[Piece, ...]
+    A plain object rather than a `lark.Token` (a `str` with eight attributes): the parser's own driver only
+    needs the terminal's name; perfdsl/larkparser.py turns it into a `lark.Token` for Lark's driver.
+    """
+
+    __slots__ = ("type", "parts")
+
+    def __init__(self, type: str, parts: tuple[Piece, ...]) -> None:
+        self.type, self.parts = type, parts
 
 
 def _line_token(kind: str, *parts: Piece) -> LineToken:
-    first, last = parts[0], parts[-1]
-    tok = LineToken(kind, first.value, None, first.line, first.column, last.end_line, last.end_column)
-    tok.parts = parts
-    return tok
-
-
-class LineScanner(Lexer):
-    """Lark custom lexer over a `Scan` passed as the parser's input."""
-
-    __future_interface__ = 2
-
-    def __init__(self, lexer_conf: object) -> None:
-        pass
-
-    def lex(self, lexer_state: object, parser_state: object) -> Iterator[Token]:
-        scan: Scan = lexer_state.text  # type: ignore[attr-defined]
-        # Error recovery resumes the parse with a fresh call: hand back the same generator.
-        if scan.tokens is None:
-            scan.tokens = _scan(scan)
-        return scan.tokens
+    return LineToken(kind, parts)
 
 
 def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comment:
@@ -126,7 +111,8 @@ def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comme
                                    blank_before=blank)
 
 
-def _scan(scan: Scan) -> Iterator[Token]:
+def scan_lines(scan: Scan) -> Iterator[LineToken]:
+    """The tokens of `scan.text`, one per logical line; problems go to `scan.diagnostics`."""
     lines = scan.text.split("\n")
     pending: list[Comment] = []
     blank = False
@@ -175,7 +161,7 @@ def _visible(scan: Scan, lineno: int, line: str) -> str:
     return _INVISIBLE.sub(lambda m: " " if _INVISIBLE_NAMES[m.group()] == "NBSP" else "", line)
 
 
-def _close_all(scan: Scan, lines: list[str]) -> Iterator[Token]:
+def _close_all(scan: Scan, lines: list[str]) -> Iterator[LineToken]:
     """At the end of the file: report braces left open and close them so the parse can finish."""
     open_braces = [b for b in scan.braces if not b.dropped]
     scan.braces.clear()
@@ -213,7 +199,7 @@ def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
                expected=AnyOf(Phrase("expect." + k) for k in expected))
 
 
-def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[Token | None, int]:
+def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[LineToken | None, int]:
     """The token of one logical line starting at `pos` (a text block makes it span several lines)."""
     indent = pos
     if line[pos] == "}":
@@ -267,7 +253,7 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
     return _line_token("FIELD", head, value), lineno
 
 
-def _missing_value(scan: Scan, head: Piece) -> Token | None:
+def _missing_value(scan: Scan, head: Piece) -> LineToken | None:
     """A name or key alone on its line: say what is missing; an indicator is kept without its target."""
     if head.type == "KEY":
         key = KEY_BY_SPELLING[head.value]
@@ -283,7 +269,7 @@ def _missing_value(scan: Scan, head: Piece) -> Token | None:
     return _line_token("INDICATOR", head, mark)
 
 
-def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, indent: int) -> Token:
+def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, indent: int) -> LineToken:
     hash_at = line.find("#", pos)
     stop = len(line) if hash_at < 0 else hash_at
     text = line[pos:stop].rstrip()
@@ -304,7 +290,7 @@ def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, inden
     return _line_token("INDICATOR_BLOCK", head, value)
 
 
-def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, indent: int) -> Token | None:
+def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, indent: int) -> LineToken | None:
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
     quoted = line.startswith('"', pos)
     name, pos = _name(scan, lineno, line, pos)
@@ -359,7 +345,7 @@ def _open_brace(scan: Scan, lineno: int, pos: int, indent: int) -> None:
     scan.braces.append(Brace(lineno, pos + 1, indent))
 
 
-def _close_brace(scan: Scan, lineno: int, pos: int, indent: int) -> Token | None:
+def _close_brace(scan: Scan, lineno: int, pos: int, indent: int) -> LineToken | None:
     if not scan.braces:
         scan.error("P004", lineno, pos + 1, pos + 2)
         return None

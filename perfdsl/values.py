@@ -11,11 +11,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lark import Token
-
 from . import ast, textblock
 from .diagnostics import Severity, diag
-from .scanner import ERROR_MARK, Scan
+from .scanner import ERROR_MARK, Piece, Scan
 from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
                     UNIT_ALIASES, Key)
 
@@ -37,11 +35,11 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
-def _span(scan: Scan, tok: Token) -> ast.Span:
+def _span(scan: Scan, tok: Piece) -> ast.Span:
     return scan.span(tok.line, tok.column, tok.end_line, tok.end_column)
 
 
-def _report(scan: Scan, code: str, tok: Token, severity: Severity = Severity.error, **args: Any) -> None:
+def _report(scan: Scan, code: str, tok: Piece, severity: Severity = Severity.error, **args: Any) -> None:
     scan.diagnostics.append(diag(code, severity, _span(scan, tok), **args))
 
 
@@ -77,7 +75,7 @@ def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) ->
                                             span=span, kind="quantitative")
 
 
-def target(scan: Scan, name: Token, tok: Token) -> ast.Target:
+def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
     """Read the target token of an indicator line, reporting what cannot be read."""
     span = _span(scan, tok)
     if tok.value == ERROR_MARK:
@@ -100,7 +98,7 @@ def money(text: str) -> Decimal | None:
     return Decimal(m.group("num").replace(",", "")) * MONEY_UNITS[m.group("unit") or "元"]
 
 
-def read(scan: Scan, key: Key, tok: Token) -> tuple[type[ast.Node], dict[str, Any]] | None:
+def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, Any]] | None:
     """Read the value of a `key value` line into the node class and fields its key calls for."""
     text = tok.value
     if key.kind == "text":

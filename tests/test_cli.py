@@ -90,3 +90,16 @@ def test_hostile_input_never_crashes(tmp_path, data: bytes) -> None:
     f.write_bytes(data)
     r = perfdsl("check", str(f))
     assert r.returncode in (0, 1) and "Traceback" not in r.stderr
+
+
+def test_only_the_named_command_is_set_up_and_help_lists_them_all() -> None:
+    from perfdsl.cli import COMMANDS, build_parser
+
+    def commands(parser):  # type: ignore[no-untyped-def]
+        return sorted(parser._subparsers._group_actions[0].choices)
+
+    assert commands(build_parser(["--lang", "en", "check", "build"])) == ["check"]
+    assert commands(build_parser(["import", "x.txt", "-o", "out"])) == ["import"]
+    every = sorted(c.rstrip("_") for c in COMMANDS)
+    assert commands(build_parser(["--help"])) == every
+    assert commands(build_parser(["chek", "x"])) == every  # a typo gets the full list in its error

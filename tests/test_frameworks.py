@@ -34,6 +34,16 @@ def test_builtin_names() -> None:
 
 
 @pytest.mark.parametrize("name", BUILTINS)
+def test_builtins_built_without_validation_equal_validated_ones(name: str) -> None:
+    # builtins skip pydantic's validation for start-up time; they must be exactly what validation makes
+    path = Path(__import__("perfdsl.frameworks").frameworks.__file__).parent / f"{name}.toml"
+    validated = load_framework(path)
+    assert builtin(name) == validated
+    assert builtin(name).model_dump() == validated.model_dump()
+    assert [type(l1.level2) for l1 in builtin(name).level1] == [tuple] * len(validated.level1)
+
+
+@pytest.mark.parametrize("name", BUILTINS)
 def test_every_builtin_loads(name: str) -> None:
     fw = builtin(name)
     assert fw.name == name

@@ -92,6 +92,8 @@ class Context:
 
     def _better_fit(self, project: ast.Project, fw: Framework) -> Framework | None:
         names = [l1.name for l1 in project.sections]
+        if all(fw.match_level1(n) is not None for n in names):
+            return None  # no framework recognises more than all: the others need not even be loaded
         fit = best_fit(names, self.config.known_frameworks())
         if fit is None or fit.name == fw.name:
             return None

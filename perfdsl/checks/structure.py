@@ -8,7 +8,6 @@ all files of a run (`duplicate_projects`), the one check that sees more than one
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 
 from .. import ast
@@ -35,6 +34,7 @@ def unknown_framework(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     for node in nodes:
         if node is None or ctx.config.framework(node.value) is not None:
             continue
+        import difflib  # only when something is misspelt: start-up stays light
         close = difflib.get_close_matches(node.value, known, n=1, cutoff=0.5)
         if close:
             yield C101.at(node.span, "C101.close", name=node.value, suggestion=close[0], known=Names(known))

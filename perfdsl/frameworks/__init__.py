@@ -11,14 +11,13 @@ span, so callers catch it and turn it into a diagnostic themselves.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -51,6 +50,7 @@ def normalise(name: str) -> str:
 
 def _closest(name: str, spellings: dict[str, str], n: int, cutoff: float) -> list[str]:
     """Canonical names whose spellings are closest to `name`, best first, without repeats."""
+    import difflib  # only when something is misspelt: start-up stays light
     hits = difflib.get_close_matches(normalise(name), list(spellings), n=len(spellings), cutoff=cutoff)
     out: list[str] = []
     for hit in hits:
@@ -95,7 +95,7 @@ class Level1Def(_Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_heading(cls, data: object) -> object:
+    def default_heading(cls, data: object) -> object:
         # Most 一级 print under their own name, so files only spell out a heading when it differs.
         if isinstance(data, dict) and not data.get("heading") and isinstance(data.get("name"), str):
             return {**data, "heading": data["name"]}
@@ -195,6 +195,22 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     return _parse(data, os.fspath(path))
 
 
+def _trusted(raw: dict[str, Any]) -> Framework:
+    """A builtin framework built without validation: the same models `Framework.model_validate` makes (the
+    test suite holds every builtin to that), without building pydantic's validators, which would cost a
+    one-file `perfdsl check` a tenth of its run time. Users' framework files are always validated."""
+    def level2(data: dict[str, Any]) -> Level2Def:
+        return Level2Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ()))})
+
+    def level1(data: dict[str, Any]) -> Level1Def:
+        data = Level1Def.default_heading(data)  # type: ignore[assignment]
+        return Level1Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ())),
+                                            "level2": tuple(level2(l2) for l2 in data.get("level2", ()))})
+
+    return Framework.model_construct(**{**raw, "required": tuple(raw.get("required", ())),
+                                        "level1": tuple(level1(l1) for l1 in raw["level1"])})
+
+
 def builtin_names() -> list[str]:
     """Names of the frameworks shipped with perfdsl, sorted."""
     root = files(__name__)
@@ -207,10 +223,11 @@ def builtin(name: str) -> Framework:
     resource = files(__name__) / f"{name}.toml"
     if not resource.is_file():
         known = builtin_names()
+        import difflib  # only when something is misspelt: start-up stays light
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise FrameworkError(str(resource), f"no builtin framework {name!r} (known: {', '.join(known)}){hint}")
-    framework = _parse(resource.read_bytes(), str(resource))
+    framework = _trusted(tomllib.loads(resource.read_text(encoding="utf-8")))
     if framework.name != name:
         # Users refer to builtins by file name; a mismatch would make diagnostics name the wrong framework.
         raise FrameworkError(str(resource), f"file declares name {framework.name!r}, expected {name!r}")

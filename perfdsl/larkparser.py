@@ -1,0 +1,111 @@
+"""Lark's own parser over the line scanner's tokens: it builds the LALR tables from grammar/perfdsl.lark and
+parses the rare file whose token stream the tables reject, with Lark's error recovery.
+
+Kept apart from perfdsl/parser.py so that parsing well-formed files (nearly every run) never imports Lark:
+its driver runs tables Lark made once (perfdsl/tables.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import lark
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer
+
+from . import ast
+from .diagnostics import Severity, diag
+from .resources import grammar_path
+from .scanner import LineToken, Scan, scan_lines
+
+
+class LarkLineToken(Token):
+    """A line token as Lark's driver wants it (a `lark.Token`), with the line's pieces."""
+
+    __slots__ = ("parts",)
+    parts: tuple[Any, ...]
+
+
+def _lark_token(tok: LineToken) -> LarkLineToken:
+    first, last = tok.parts[0], tok.parts[-1]
+    lark_tok = LarkLineToken(tok.type, first.value, None, first.line, first.column, last.end_line,
+                             last.end_column)
+    lark_tok.parts = tok.parts
+    return lark_tok
+
+
+class LineScanner(Lexer):
+    """Lark custom lexer over a `Scan` passed as the parser's input."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf: object) -> None:
+        pass
+
+    def lex(self, lexer_state: object, parser_state: object) -> Iterator[Token]:
+        scan: Scan = lexer_state.text  # type: ignore[attr-defined]
+        # Error recovery resumes the parse with a fresh call: hand back the same generator.
+        if scan.tokens is None:
+            scan.tokens = map(_lark_token, scan_lines(scan))
+        return scan.tokens  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=None)
+def lark_parser(transformer: Any = None) -> Lark:
+    """The LALR parser Lark builds from the grammar; `transformer` gets one call per rule reduced."""
+    grammar = grammar_path().read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=LineScanner, transformer=transformer, maybe_placeholders=False,
+                cache=_cache_file(grammar))
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps its tables between runs (a cold start then skips ~40 ms of table building).
+
+    The cache is a pickle, so it lives in the user's own cache folder (mode 0700), never in a shared temp
+    folder where another user could plant one, and never beside an installed package.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfdsl"
+    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner_ok = not hasattr(os, "getuid") or base.stat().st_uid == os.getuid()
+        if not owner_ok or not os.access(base, os.W_OK):
+            return False
+    except OSError:
+        return False
+    return str(base / f"grammar-{key}.lark")
+
+
+def parse_with_lark(scan: Scan, builder: Any) -> ast.Spec:
+    """Parse `scan` with Lark's driver; every line the grammar rejects is reported (X001) and skipped."""
+    reported: set[int] = set()
+    try:
+        return lark_parser(builder).parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+    except UnexpectedInput as e:
+        _report_syntax(scan, e, reported)
+        return ast.build(ast.Spec, file=scan.file, unit=None, year=None, framework=None, projects=(),
+                         end_comments=())
+
+
+def _recover(scan: Scan, e: UnexpectedInput, reported: set[int]) -> bool:
+    """The scanner hands over balanced, well-shaped lines, so the grammar has nothing left to reject; should
+    it ever, report the line and skip it rather than stop."""
+    _report_syntax(scan, e, reported)
+    return isinstance(e, UnexpectedToken) and e.token.type != "$END"
+
+
+def _report_syntax(scan: Scan, e: UnexpectedInput, reported: set[int]) -> None:
+    tok = getattr(e, "token", None)
+    line = getattr(tok, "line", None) or 1
+    if line in reported:
+        return
+    reported.add(line)
+    column = getattr(tok, "column", None) or 1
+    span = scan.span(line, column, line, column + 1)
+    scan.diagnostics.append(diag("X001", Severity.error, span, reason=str(e).split("\n")[0]))
