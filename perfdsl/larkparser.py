@@ -26,18 +26,29 @@ from .scanner import LineToken, Scan, scan_lines
 
 
 class LarkLineToken(Token):
-    """A line token as Lark's driver wants it (a `lark.Token`), with the line's pieces."""
+    """A line token as Lark's driver wants it (a `lark.Token`), carrying the scanner's own."""
 
-    __slots__ = ("parts",)
-    parts: tuple[Any, ...]
+    __slots__ = ("line_token",)
+    line_token: LineToken
 
 
 def _lark_token(tok: LineToken) -> LarkLineToken:
-    first, last = tok.parts[0], tok.parts[-1]
-    lark_tok = LarkLineToken(tok.type, first.value, None, first.line, first.column, last.end_line,
+    last = tok.value or tok.head
+    lark_tok = LarkLineToken(tok.type, tok.head.value, None, tok.head.line, tok.head.column, last.end_line,
                              last.end_column)
-    lark_tok.parts = tok.parts
+    lark_tok.line_token = tok
     return lark_tok
+
+
+class _Unwrapped:
+    """The builder as Lark's transformer: its callbacks get the scanner's tokens back, as from our driver."""
+
+    def __init__(self, builder: Any) -> None:
+        self.builder = builder
+
+    def __getattr__(self, rule: str) -> Any:
+        method = getattr(self.builder, rule)
+        return lambda children: method([getattr(c, "line_token", c) for c in children])
 
 
 class LineScanner(Lexer):
@@ -86,7 +97,7 @@ def parse_with_lark(scan: Scan, builder: Any) -> ast.Spec:
     """Parse `scan` with Lark's driver; every line the grammar rejects is reported (X001) and skipped."""
     reported: set[int] = set()
     try:
-        return lark_parser(builder).parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        return lark_parser(_Unwrapped(builder)).parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
     except UnexpectedInput as e:
         _report_syntax(scan, e, reported)
         return ast.build(ast.Spec, file=scan.file, unit=None, year=None, framework=None, projects=(),

@@ -33,28 +33,22 @@ class Raw:
 
 class Builder:
     """One method per grammar rule, called with the rule's children when it is reduced (an inline
-    transformer, in Lark's words). Each token is a whole line with its pieces."""
+    transformer, in Lark's words). Each token is a whole line with its pieces; field and indicator lines
+    are items as they stand (`LineToken`), blocks become `Raw`."""
 
     scan: Scan
 
-    def field(self, c: list[LineToken]) -> Raw:
-        return Raw("field", *c[0].parts)
-
     def section(self, c: list[Any]) -> Raw:
-        return Raw("section", c[0].parts[0], None, c[1:-1], c[-1].parts[0])
+        return Raw("section", c[0].head, None, c[1:-1], c[-1].head)
 
     def budget(self, c: list[Any]) -> Raw:
-        return Raw("budget", c[0].parts[0], None, c[1:-1], c[-1].parts[0])
+        return Raw("budget", c[0].head, None, c[1:-1], c[-1].head)
 
     def indicator(self, c: list[Any]) -> Raw:
-        head, value = c[0].parts
-        if len(c) == 1:
-            return Raw("indicator", head, value)
-        return Raw("indicator", head, value, c[1:-1], c[-1].parts[0])
+        return Raw("indicator", c[0].head, c[0].value, c[1:-1], c[-1].head)
 
     def project(self, c: list[Any]) -> Raw:
-        keyword, name = c[0].parts
-        return Raw("project", name, keyword, c[1:-1], c[-1].parts[0])
+        return Raw("project", c[0].value, c[0].head, c[1:-1], c[-1].head)
 
     def start(self, items: list[Any]) -> ast.Spec:
         return build_spec(self.scan, items)
@@ -289,24 +283,27 @@ class Driver:
                     break
                 if act is None:
                     raise _Rejected
-                self._reduce(act, stack, values)
+                # a reduction, written out here: the loop runs several times per line
+                size, origin, callback = act
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    del stack[-size:]
+                else:
+                    children = []
+                values.append(callback(children))
+                stack.append(states[stack[-1]][origin])
         while stack[-1] != end:
             act = states[stack[-1]].get("$END")
             if act is None or act.__class__ is int:
                 raise _Rejected
-            self._reduce(act, stack, values)
+            size, origin, callback = act
+            children = values[-size:] if size else []
+            del values[len(values) - size:]
+            del stack[len(stack) - size:]
+            values.append(callback(children))
+            stack.append(states[stack[-1]][origin])
         return values[-1]  # type: ignore[no-any-return]
-
-    def _reduce(self, act: tuple[int, str, Any], stack: list[int], values: list[Any]) -> None:
-        size, origin, callback = act
-        if size:
-            children = values[-size:]
-            del values[-size:]
-            del stack[-size:]
-        else:
-            children = []
-        values.append(callback(children))
-        stack.append(self.states[stack[-1]][origin])
 
 
 def _reduction(rule: tables.Rule, builder: Builder) -> Any:

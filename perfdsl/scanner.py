@@ -88,21 +88,24 @@ class Piece:
         self.end_line, self.end_column = end_line, end_column
 
 
-class LineToken:
-    """A token for a whole line: its grammar terminal and its pieces (head first).
+_ITEM_RULE = {"FIELD": "field", "INDICATOR": "indicator"}
 
-    A plain object rather than a `lark.Token` (a `str` with eight attributes): the parser's own driver only
-    needs the terminal's name; perfdsl/larkparser.py turns it into a `lark.Token` for Lark's driver.
+
+class LineToken:
+    """A token for a whole line: its grammar terminal and its pieces (the head, and the value if any).
+
+    A field or an indicator line is also, as it stands, an item of the block it is in: it answers to
+    `rule`, `head`, `value`, `items` and `close` like the parser's `Raw` for blocks, so the parser makes
+    no second object per line. A plain object rather than a `lark.Token` (a `str` with eight attributes);
+    perfdsl/larkparser.py wraps it for Lark's driver.
     """
 
-    __slots__ = ("type", "parts")
+    __slots__ = ("type", "rule", "head", "value")
+    items: tuple[object, ...] = ()
+    close: Piece | None = None
 
-    def __init__(self, type: str, parts: tuple[Piece, ...]) -> None:
-        self.type, self.parts = type, parts
-
-
-def _line_token(kind: str, *parts: Piece) -> LineToken:
-    return LineToken(kind, parts)
+    def __init__(self, type: str, head: Piece, value: Piece | None = None) -> None:
+        self.type, self.rule, self.head, self.value = type, _ITEM_RULE.get(type), head, value
 
 
 def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comment:
@@ -181,7 +184,7 @@ def _close_all(scan: Scan, lines: list[str]) -> Iterator[LineToken]:
                             key="P003.culprit"),)
     scan.error("P003", end, end_col, end_col + 1, related=related, line=innermost.line, count=len(open_braces))
     for _ in open_braces:
-        yield _line_token("RBRACE", Piece("RBRACE", "}", end, end_col, end, end_col))
+        yield LineToken("RBRACE", Piece("RBRACE", "}", end, end_col, end, end_col))
 
 
 def _unclosed_culprit(scan: Scan, outer: Brace) -> Brace | None:
@@ -212,7 +215,7 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
         _unexpected(scan, brace, (("RBRACE",) if scan.braces else ()) + _STARTERS)
         _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return _line_token("SECTION", Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)), lineno
+        return LineToken("SECTION", Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)), lineno
     head, pos = _head(scan, lineno, line, pos)
     if head is None:
         return None, lineno
@@ -230,7 +233,7 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
             return None, lineno
         _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return _line_token("BUDGET" if head.type == "BUDGET" else "SECTION", head), lineno
+        return LineToken("BUDGET" if head.type == "BUDGET" else "SECTION", head), lineno
     if head.type == "BUDGET":
         _unexpected(scan, Piece("VALUE", line[pos:].split("#")[0].strip(), lineno, pos + 1, lineno, len(line) + 1),
                     ("LBRACE",))
@@ -249,8 +252,8 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
     if head.type == "NAME":
         scan.error("P002", head.line, head.column, head.end_column, name=head.value)
         value = Piece("VALUE", ERROR_MARK, value.line, value.column, value.line, value.column)
-        return _line_token("INDICATOR", head, value), lineno
-    return _line_token("FIELD", head, value), lineno
+        return LineToken("INDICATOR", head, value), lineno
+    return LineToken("FIELD", head, value), lineno
 
 
 def _missing_value(scan: Scan, head: Piece) -> LineToken | None:
@@ -266,7 +269,7 @@ def _missing_value(scan: Scan, head: Piece) -> LineToken | None:
         return None
     scan.error("P002", head.line, head.column, head.end_column, name=head.value)
     mark = Piece("VALUE", ERROR_MARK, head.line, head.end_column, head.line, head.end_column)
-    return _line_token("INDICATOR", head, mark)
+    return LineToken("INDICATOR", head, mark)
 
 
 def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, indent: int) -> LineToken:
@@ -279,15 +282,15 @@ def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, inden
     value = Piece("VALUE", text, lineno, pos + 1, lineno, pos + len(text) + 1)
     _end_of_line(scan, lineno, line, stop)
     if not opens:
-        return _line_token("FIELD" if head.type == "KEY" else "INDICATOR", head, value)
+        return LineToken("FIELD" if head.type == "KEY" else "INDICATOR", head, value)
     brace_at = line.rindex("{", 0, stop)
     if head.type == "KEY":
         # `类别 其他类 {`: a field cannot open a block; its `}` must not close the enclosing one
         _unexpected(scan, Piece("LBRACE", "{", lineno, brace_at + 1, lineno, brace_at + 2), ("_NL",))
         scan.braces.append(Brace(lineno, brace_at + 1, indent, dropped=True))
-        return _line_token("FIELD", head, value)
+        return LineToken("FIELD", head, value)
     _open_brace(scan, lineno, brace_at, indent)
-    return _line_token("INDICATOR_BLOCK", head, value)
+    return LineToken("INDICATOR_BLOCK", head, value)
 
 
 def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, indent: int) -> LineToken | None:
@@ -304,14 +307,14 @@ def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, 
     if pos < len(line) and line[pos] == "{":
         _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return _line_token("PROJECT", keyword, name)
+        return LineToken("PROJECT", keyword, name)
     rest = line[pos:].split("#")[0].rstrip()
     if rest.endswith("{"):
         # `项目 名称 多余 {`: complain about the extra words, still open the project
         extra = rest[:-1].rstrip()
         _unexpected(scan, Piece("VALUE", extra, lineno, pos + 1, lineno, pos + len(extra) + 1), ("LBRACE",))
         _open_brace(scan, lineno, line.index("{", pos), indent)
-        return _line_token("PROJECT", keyword, name)
+        return LineToken("PROJECT", keyword, name)
     found = Piece("_NL", "\n", lineno, pos + 1, lineno, pos + 2) if not rest else \
         Piece("VALUE", rest, lineno, pos + 1, lineno, pos + len(rest) + 1)
     _unexpected(scan, found, ("LBRACE",))
@@ -353,7 +356,7 @@ def _close_brace(scan: Scan, lineno: int, pos: int, indent: int) -> LineToken | 
     scan.pairs.append((brace, indent))
     if brace.dropped:
         return None
-    return _line_token("RBRACE", Piece("RBRACE", "}", lineno, pos + 1, lineno, pos + 2))
+    return LineToken("RBRACE", Piece("RBRACE", "}", lineno, pos + 1, lineno, pos + 2))
 
 
 def _end_of_line(scan: Scan, lineno: int, line: str, pos: int) -> None:

@@ -7,6 +7,7 @@ report what cannot be read as a diagnostic on the value's own span.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,6 +44,7 @@ def _report(scan: Scan, code: str, tok: Piece, severity: Severity = Severity.err
     scan.diagnostics.append(diag(code, severity, _span(scan, tok), **args))
 
 
+@functools.lru_cache(maxsize=4096)  # tables repeat a few targets (= 100%, >= 90%) thousands of times
 def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
     """Split a target: (comparator, value, unit, implicit) or the qualitative word, or None if unreadable.
 

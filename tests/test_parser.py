@@ -217,7 +217,7 @@ def test_a_stream_the_tables_reject_goes_to_lark_and_is_reported(monkeypatch: py
 
     def stray_brace(scan: scanner.Scan):  # type: ignore[no-untyped-def]
         yield from scanner.scan_lines(scan)
-        yield scanner.LineToken("RBRACE", (scanner.Piece("RBRACE", "}", 3, 1, 3, 2),))
+        yield scanner.LineToken("RBRACE", scanner.Piece("RBRACE", "}", 3, 1, 3, 2))
 
     monkeypatch.setattr(parser, "scan_lines", stray_brace)
     monkeypatch.setattr("perfdsl.larkparser.scan_lines", stray_brace)
