@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from .. import ast
-from ..config import Config, find_config
+from ..config import Config, Settings, find_config
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from . import budget, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
@@ -45,14 +45,14 @@ def _guarded(check: Check, spec: ast.Spec, ctx: Context) -> list[Diagnostic]:
         return [diag("X000", Severity.error, file_start(spec), check=check.__name__, reason=repr(e))]
 
 
-def _configured(diags: list[Diagnostic], ctx: Context) -> list[Diagnostic]:
+def _configured(diags: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
     out = []
     for d in diags:
         rule = RULES.get(d.code)
         if rule is None:
             out.append(d)
             continue
-        severity = ctx.settings.severity(d.code, rule.severity)
+        severity = settings.severity(d.code, rule.severity)
         if severity is not None:
             out.append(d if severity is d.severity else d.model_copy(update={"severity": severity}))
     return out
@@ -65,20 +65,21 @@ def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict
     check), so a generator that parses file after file checks a big tree in the memory of one file.
     """
     cache: dict[str, Config] = {}
-    pending: dict[str, tuple[Context, Any, list[Diagnostic]]] = {}
+    # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
+    pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
     summaries: list[ast.Spec] = []
     for spec in specs:
         used = config or find_config(spec.file if spec.file != "-" else ".", cache)
         ctx = Context(used, used.settings_for(spec.file))
         found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
-        pending[spec.file] = (ctx, suppression.collect(spec), found)
+        pending[spec.file] = (ctx.settings, suppression.collect(spec), found)
         summaries.append(_summary(spec))
     for d in structure.duplicate_projects(summaries):
         pending[d.span.file][2].append(d)
     out = {}
-    for file, (ctx, collected, found) in pending.items():
-        kept = suppression.apply_collected(file, collected, _configured(found, ctx), ctx.settings)
-        out[file] = sorted(_configured(kept, ctx), key=sort_key)
+    for file, (settings, collected, found) in pending.items():
+        kept = suppression.apply_collected(file, collected, _configured(found, settings), settings)
+        out[file] = sorted(_configured(kept, settings), key=sort_key)
     return out
 
 

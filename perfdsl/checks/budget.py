@@ -12,7 +12,7 @@ from typing import Iterator
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..vocab import MONEY_UNITS, TOTAL_COST_NAMES
-from .registry import Context, indicators, number, plain, rule, target_text
+from .registry import Context, number, plain, rule, target_text
 
 C301 = rule("C301", "current-over-total", Severity.error, "budget")
 C302 = rule("C302", "executed-over-prior", Severity.warning, "budget")
@@ -49,9 +49,8 @@ def prior_execution(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         rate = b.prior_executed.value / b.prior.value * 100
         if rate >= 100:
             continue
-        for _, _, ind in indicators([project]):
-            t = ind.target
-            if (EXECUTION_RATE in plain(ind.name) and isinstance(t, ast.Quantitative) and t.unit == "%"
+        for _, _, ind, name, t in ctx.rows(project):
+            if (t is not None and EXECUTION_RATE in name and t.unit == "%"
                     and t.value == 100 and t.comparator in ("=", ">=")):
                 yield C303.at(t.span, related=[Related(span=b.prior_executed.span, key="C303.executed")],
                               rate=number(rate.quantize(Decimal("0.1"))) + "%",
@@ -74,7 +73,9 @@ def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         b = project.budget
         if b is None or b.current is None:
             continue
-        for _, _, ind in indicators([project]):
+        for _, _, ind, name, _ in ctx.rows(project):
+            if name not in _TOTAL_COST:
+                continue
             cost = cost_in_yuan(ind)
             if cost is None or cost == b.current.value:
                 continue

@@ -63,6 +63,9 @@ def examples() -> dict[str, dict[str, str]]:
     return tomllib.loads((files(__package__) / "examples.toml").read_text(encoding="utf-8"))
 
 
+Row = tuple[ast.Level1, ast.Level2, ast.Indicator, str, "ast.Quantitative | None"]
+
+
 @dataclass
 class Context:
     """What a check may know besides the spec: the configuration that applies to its file."""
@@ -70,6 +73,23 @@ class Context:
     config: Config
     settings: Settings
     _fits: dict[tuple[int, str], Framework | None] = field(default_factory=dict)
+    _rows: dict[int, list[Row]] = field(default_factory=dict)
+
+    def rows(self, project: ast.Project) -> list[Row]:
+        """Every indicator of a project as (一级, 二级, indicator, name as compared, quantitative target or
+        None): made once for all the checks that walk the indicators, which is most of them."""
+        rows = self._rows.get(id(project))
+        if rows is None:
+            rows = self._rows[id(project)] = [
+                (l1, l2, ind, plain(ind.name), ind.target if ind.target.kind == "quantitative" else None)
+                for l1 in project.sections for l2 in l1.sections for ind in l2.indicators]
+        return rows
+
+    def all_rows(self, spec: ast.Spec) -> list[Row]:
+        """`rows` of every project of the spec."""
+        if len(spec.projects) == 1:
+            return self.rows(spec.projects[0])
+        return [row for project in spec.projects for row in self.rows(project)]
 
     def framework_name(self, spec: ast.Spec, project: ast.Project) -> str:
         return spec.framework_of(project) or self.settings.framework
@@ -101,7 +121,7 @@ class Context:
         return fit if score > sum(fw.match_level1(n) is not None for n in names) else None
 
 
-Check = Callable[[ast.Spec, Context], Iterator[Diagnostic]]
+Check = Callable[[ast.Spec, "Context"], Iterator[Diagnostic]]
 
 
 # ---------------------------------------------------------------------------------------------- phrases
@@ -134,13 +154,11 @@ def target_text(t: ast.Target) -> str:
     return f"{t.comparator} {number(t.value).replace(',', '')}{t.unit}"
 
 
-def indicators(projects: Iterable[ast.Project]) -> Iterator[tuple[ast.Level1, ast.Level2, ast.Indicator]]:
-    """Every indicator of the projects, with its 一级 and 二级."""
-    for project in projects:
-        for level1 in project.sections:
-            for level2 in level1.sections:
-                for ind in level2.indicators:
-                    yield level1, level2, ind
+def indicators(projects: Iterable[ast.Project]) -> list[tuple[ast.Level1, ast.Level2, ast.Indicator]]:
+    """Every indicator of the projects, with its 一级 and 二级 (a list: several checks walk every indicator
+    of every file, and a comprehension is several times cheaper than a generator)."""
+    return [(level1, level2, ind) for project in projects for level1 in project.sections
+            for level2 in level1.sections for ind in level2.indicators]
 
 
 def head(node: ast.Node) -> ast.Span:

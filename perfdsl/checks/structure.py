@@ -8,6 +8,7 @@ all files of a run (`duplicate_projects`), the one check that sees more than one
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterator
 
 from .. import ast
@@ -30,10 +31,10 @@ C109 = rule("C109", "duplicate-section", Severity.error, "structure")
 def unknown_framework(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C101: `框架` names a framework that is neither builtin nor configured."""
     nodes = [spec.framework] + [p.framework for p in spec.projects]
-    known = [*builtin_names(), *ctx.config.frameworks]
     for node in nodes:
         if node is None or ctx.config.framework(node.value) is not None:
             continue
+        known = [*builtin_names(), *ctx.config.frameworks]
         import difflib  # only when something is misspelt: start-up stays light
         close = difflib.get_close_matches(node.value, known, n=1, cutoff=0.5)
         if close:
@@ -122,22 +123,22 @@ def indicator_names(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C106 duplicate indicator names in a project; C107 an indicator named like a section."""
     for project in spec.projects:
         fw = ctx.framework(spec, project)
-        section_names = set()
-        if fw is not None:
-            section_names = {normalise(s) for l1 in fw.level1 for s in (*l1.spellings,
-                             *(x for l2 in l1.level2 for x in l2.spellings))}
+        section_names = _section_names(fw) if fw is not None else frozenset()
         first: dict[str, ast.Indicator] = {}
-        for level1 in project.sections:
-            for level2 in level1.sections:
-                for ind in level2.indicators:
-                    key = plain(ind.name)
-                    if key in first:
-                        yield C106.at(head(ind), related=[Related(span=head(first[key]), key="C106.first")],
-                                      name=ind.name)
-                    else:
-                        first[key] = ind
-                    if normalise(ind.name) in section_names:
-                        yield C107.at(head(ind), name=ind.name)
+        for _, _, ind, key, _ in ctx.rows(project):
+            if key in first:
+                yield C106.at(head(ind), related=[Related(span=head(first[key]), key="C106.first")],
+                              name=ind.name)
+            else:
+                first[key] = ind
+            if normalise(ind.name) in section_names:
+                yield C107.at(head(ind), name=ind.name)
+
+
+@functools.lru_cache(maxsize=32)
+def _section_names(fw: Framework) -> frozenset[str]:
+    return frozenset(normalise(s) for l1 in fw.level1
+                     for s in (*l1.spellings, *(x for l2 in l1.level2 for x in l2.spellings)))
 
 
 def duplicate_projects(specs: list[ast.Spec]) -> Iterator[Diagnostic]:

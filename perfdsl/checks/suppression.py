@@ -42,6 +42,8 @@ class Suppression:
 def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
     for node in ast.nodes(spec):
+        if not (node.comments or node.trailing or isinstance(node, ast.Block)):
+            continue
         for c in node.comments:
             yield c, frozenset({c.span.line, node.span.line})
         if node.trailing is not None:

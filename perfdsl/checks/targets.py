@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
@@ -19,7 +19,7 @@ from ..frameworks import Framework, normalise
 from ..messages import Phrase
 from ..vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_WORDS, QUALITATIVE_WORDS,
                      RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST, SECTION_WORD_TIMELINESS, STANDARD_WORDS)
-from .registry import Context, Names, head, indicators, plain, rule, target_text
+from .registry import Context, Names, head, plain, rule, target_text
 
 C401 = rule("C401", "rate-over-100", Severity.error, "targets")
 C402 = rule("C402", "vacuous-target", Severity.warning, "targets")
@@ -38,59 +38,56 @@ SATISFACTION_FLOOR = 80
 _DEADLINES = [re.compile(p + DEADLINE_SUFFIX) for p in DEADLINE_PATTERNS]
 
 
-def _quantity(ind: ast.Indicator) -> ast.Quantitative | None:
-    return ind.target if isinstance(ind.target, ast.Quantitative) else None
-
-
-def _is_change(name: str) -> bool:
-    return any(w in name for w in CHANGE_RATE_WORDS)
+_CHANGE = re.compile("|".join(map(re.escape, CHANGE_RATE_WORDS)))
+_SATISFACTION = re.compile("|".join(map(re.escape, SATISFACTION_WORDS)))
+_NATURES = tuple(NATURE_WORDS)
 
 
 def rates(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C401 a rate above 100%; C402 a target that is always true; C403 `>= 100%`."""
-    for _, _, ind in indicators(spec.projects):
-        t = _quantity(ind)
-        name = plain(ind.name)
-        if t is None or _is_change(name):
+    for _, _, ind, name, t in ctx.all_rows(spec):
+        if t is None or not (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))):
             continue
-        if not (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))):
+        if _CHANGE.search(name):
             continue
-        args: dict[str, Any] = {"name": ind.name, "target": target_text(t)}
         if t.comparator in ("=", ">=", ">") and (t.value > 100 or (t.comparator == ">" and t.value >= 100)):
-            yield C401.at(t.span, **args)
+            found = C401
         elif (t.comparator == "<=" and t.value >= 100) or (t.comparator == "<" and t.value > 100) or (
                 t.comparator == ">=" and t.value <= 0):
-            yield C402.at(t.span, **args)
+            found = C402
         elif t.comparator == ">=" and t.value == 100:
-            yield C403.at(t.span, **args)
+            found = C403
+        else:
+            continue
+        yield found.at(t.span, name=ind.name, target=target_text(t))
 
 
 def satisfaction(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C404 a satisfaction target that is not `>= N%`; C405 one below 80%."""
-    for _, _, ind in indicators(spec.projects):
-        if not any(w in plain(ind.name) for w in SATISFACTION_WORDS):
+    for _, _, ind, name, t in ctx.all_rows(spec):
+        if not _SATISFACTION.search(name):
             continue
-        t = _quantity(ind)
         if t is None or t.unit != "%" or t.comparator not in (">=", ">"):
             yield C404.at(ind.target.span, name=ind.name, target=target_text(ind.target))
         elif t.value < SATISFACTION_FLOOR:
             yield C405.at(t.span, name=ind.name, target=target_text(t))
 
 
-def _is_cost(l1: ast.Level1, l2: ast.Level2, ind: ast.Indicator) -> bool:
-    return any(SECTION_WORD_COST in plain(n) for n in (l1.name, l2.name, ind.name))
+def _is_cost(l1: ast.Level1, l2: ast.Level2, name: str) -> bool:
+    return SECTION_WORD_COST in name or SECTION_WORD_COST in plain(l2.name) or SECTION_WORD_COST in plain(l1.name)
 
 
 def directions(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C406 a cost written as a floor; C407 a comparator against the indicator's 性质."""
-    for l1, l2, ind in indicators(spec.projects):
-        t = _quantity(ind)
+    for l1, l2, ind, name, t in ctx.all_rows(spec):
         if t is None:
             continue
-        if _is_cost(l1, l2, ind) and t.comparator in (">=", ">") and t.unit != "%":
+        if t.comparator in (">=", ">") and t.unit != "%" and _is_cost(l1, l2, name):
             yield C406.at(t.span, name=ind.name, target=target_text(t))
-        nature = ind.nature.value if ind.nature else None
-        wanted = NATURE_WORDS.get(nature or "")
+        if ind.nature is None:
+            continue
+        nature = ind.nature.value
+        wanted = NATURE_WORDS.get(nature)
         if wanted and t.comparator != "=" and t.comparator[0] != wanted:
             yield C407.at(t.span, related=[Related(span=ind.nature.span, key="C407.nature")],  # type: ignore[union-attr]
                           name=ind.name, nature=nature, target=target_text(t),
@@ -99,14 +96,18 @@ def directions(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 def attribute_words(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C408: 性质 other than 正向/反向, 标准 other than the five kinds of standard."""
-    for _, _, ind in indicators(spec.projects):
-        for node, known, field in ((ind.nature, tuple(NATURE_WORDS), "性质"), (ind.standard, STANDARD_WORDS, "标准")):
+    for _, _, ind, _, _ in ctx.all_rows(spec):
+        if ind.nature is None and ind.standard is None:
+            continue
+        for node, known, field in ((ind.nature, _NATURES, "性质"), (ind.standard, STANDARD_WORDS, "标准")):
             if node is not None and node.value not in known:
                 yield C408.at(node.span, field=field, value=node.value, known=Names(known))
 
 
 def _deadline(t: ast.Quantitative, year: int | None) -> datetime.date | None:
     text = format(t.value, "f") + t.unit
+    if "年" not in text and "月" not in text and "-" not in text:
+        return None  # every deadline form has one of them: `<= 24小时` is not a date
     for pattern in _DEADLINES:
         m = pattern.fullmatch(text)
         if m is None:
@@ -130,8 +131,7 @@ def deadlines(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         start, end = project.start, project.end
         if start is None and end is None:
             continue
-        for _, l2, ind in indicators([project]):
-            t = _quantity(ind)
+        for _, l2, ind, _, t in ctx.rows(project):
             if t is None or SECTION_WORD_TIMELINESS not in plain(l2.name):
                 continue
             when = _deadline(t, spec.year_of(project))
@@ -145,14 +145,16 @@ def deadlines(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 def words(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C410 a qualitative target outside the known words; C412 a number without a comparator."""
-    for _, _, ind in indicators(spec.projects):
-        t = ind.target
-        if isinstance(t, ast.Qualitative):
-            if t.word and t.word not in QUALITATIVE_WORDS:
-                yield C410.at(t.span, word=t.word, known=Names(QUALITATIVE_WORDS))
-        elif t.implicit:
-            written = target_text(t).removeprefix(t.comparator).strip()
-            yield C412.at(t.span, name=ind.name, written=written, target=target_text(t))
+    for _, _, ind, _, t in ctx.all_rows(spec):
+        if t is not None:
+            if t.implicit:
+                written = target_text(t).removeprefix(t.comparator).strip()
+                yield C412.at(t.span, name=ind.name, written=written, target=target_text(t))
+            continue
+        word = ind.target
+        assert isinstance(word, ast.Qualitative)
+        if word.word and word.word not in QUALITATIVE_WORDS:
+            yield C410.at(word.span, word=word.word, known=Names(QUALITATIVE_WORDS))
 
 
 def _cost_places(fw: Framework) -> list[str]:
@@ -172,7 +174,7 @@ def cost_present(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         if not places:
             continue  # a framework without a cost section cannot ask for one
         if not any(SECTION_WORD_COST in normalise(l1.name) or SECTION_WORD_COST in normalise(l2.name)
-                   for l1, l2, _ in indicators([project])):
+                   for l1, l2, _, _, _ in ctx.rows(project)):
             yield C411.at(head(project), project=project.name, where=Names(places))
 
 

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity
-from .registry import Context, Names, head, indicators, number, rule
+from .registry import Context, Names, head, number, rule
 
 C501 = rule("C501", "weights-do-not-add-up", Severity.error, "weights")
 C502 = rule("C502", "weight-missing", Severity.warning, "weights")
@@ -21,7 +21,7 @@ def weights(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C501 the 分值 sum differs from the total; C502 an indicator without 分值 among weighted ones."""
     total = ctx.settings.weight_total
     for project in spec.projects:
-        found = [ind for _, _, ind in indicators([project])]
+        found = [ind for _, _, ind, _, _ in ctx.rows(project)]
         weighted = [ind for ind in found if ind.weight is not None]
         if not weighted:
             continue

@@ -116,8 +116,7 @@ class Level1Def(_Frozen):
         return [l2.name for l2 in self.level2]
 
     def match_level2(self, name: str) -> Level2Def | None:
-        key = normalise(name)
-        return next((l2 for l2 in self.level2 if key in {normalise(s) for s in l2.spellings}), None)
+        return _by_spelling(self, self.level2).get(normalise(name))
 
     def suggest_level2(self, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
         """Did-you-mean: canonical 二级 names close to `name`, best first."""
@@ -147,8 +146,7 @@ class Framework(_Frozen):
         return [l1.name for l1 in self.level1]
 
     def match_level1(self, name: str) -> Level1Def | None:
-        key = normalise(name)
-        return next((l1 for l1 in self.level1 if key in {normalise(s) for s in l1.spellings}), None)
+        return _by_spelling(self, self.level1).get(normalise(name))
 
     def suggest_level1(self, name: str, n: int = 3, cutoff: float = 0.5) -> list[str]:
         """Did-you-mean: canonical 一级 names close to `name`, best first."""
@@ -162,6 +160,22 @@ class Framework(_Frozen):
         """Did-you-mean for a 二级 under `level1` (a definition or any spelling of its name)."""
         l1 = level1 if isinstance(level1, Level1Def) else self.match_level1(level1)
         return [] if l1 is None else l1.suggest_level2(name, n, cutoff)
+
+
+_SPELLINGS: dict[int, tuple[object, dict[str, Any]]] = {}
+
+
+def _by_spelling(owner: _Frozen, entries: Sequence[Level1Def | Level2Def]) -> dict[str, Any]:
+    """Normalised spelling -> entry, made once per framework or 一级 (the checks ask for every section of
+    every file). Keyed by identity, with the owner kept so that the identity stays its own."""
+    hit = _SPELLINGS.get(id(owner))
+    if hit is None or hit[0] is not owner:
+        table: dict[str, Any] = {}
+        for entry in entries:
+            for spelling in entry.spellings:
+                table.setdefault(normalise(spelling), entry)  # the first entry wins, as in file order
+        hit = _SPELLINGS[id(owner)] = (owner, table)
+    return hit[1]
 
 
 def _describe(error: ValidationError) -> str:
