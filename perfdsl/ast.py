@@ -249,11 +249,24 @@ def build(cls: type[M], **fields: Any) -> M:
     if template is None:
         # every field in declaration order (serialisers follow the dict's order); required ones are filled below
         template = _DEFAULTS[cls] = {name: f.default for name, f in cls.model_fields.items()}
-    data = template.copy()
-    data.update(fields)
+    data = {**template, **fields}
     node = object.__new__(cls)
     _set(node, "__dict__", data)
     _set(node, "__pydantic_fields_set__", set(fields))
+    _set(node, "__pydantic_extra__", None)
+    _set(node, "__pydantic_private__", None)
+    return node
+
+
+_SPAN_FIELDS = frozenset(Span.model_fields)
+
+
+def span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
+    """`build(Span, …)` written out: the parser makes a span for every node it builds."""
+    node = object.__new__(Span)
+    _set(node, "__dict__", {"file": file, "line": line, "column": column, "end_line": end_line,
+                            "end_column": end_column})
+    _set(node, "__pydantic_fields_set__", set(_SPAN_FIELDS))
     _set(node, "__pydantic_extra__", None)
     _set(node, "__pydantic_private__", None)
     return node

@@ -119,6 +119,8 @@ class Config:
     def settings_for(self, path: str) -> Settings:
         framework = self.data.framework or DEFAULT_FRAMEWORK
         levels = dict(self._levels)
+        if not self.data.overrides:
+            return Settings(framework, levels, self.data.weight_total)
         rel = _relative(path, self.root)
         for override, override_levels in zip(self.data.overrides, self._override_levels):
             if any(matches(pattern, rel) for pattern in override.paths):

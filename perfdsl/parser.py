@@ -57,26 +57,22 @@ class Builder:
 # ---------------------------------------------------------------------------------------------- building
 
 
-def _span(scan: Scan, head: Piece, close: Piece | None = None) -> ast.Span:
+def _node_meta(scan: Scan, head: Piece, close: Piece | None = None) -> dict[str, Any]:
+    line = head.line
     end = close if close is not None else head
-    return scan.span(head.line, head.column, end.end_line, end.end_column)
-
-
-def _node_meta(scan: Scan, head: Piece, close: Piece | None = None, first_line: int | None = None) -> dict[str, Any]:
-    line = first_line or head.line
     return {
-        "span": _span(scan, head, close),
+        "span": ast.span(scan.file, line, head.column, end.end_line, end.end_column),
         "blank_before": line in scan.blank_before,
-        "comments": tuple(scan.leading.get(line, ())),
+        "comments": scan.leading.get(line, ()),
         "trailing": scan.trailing.get(line),
     }
 
 
 def _block_meta(scan: Scan, head: Piece, close: Piece | None) -> dict[str, Any]:
     meta = _node_meta(scan, head, close)
-    closed = close is not None and close.type == "RBRACE"
-    meta["end_comments"] = tuple(scan.leading.get(close.line, ())) if closed else ()
-    meta["end_trailing"] = scan.trailing.get(close.line) if closed else None
+    if close is not None and close.type == "RBRACE":
+        meta["end_comments"] = scan.leading.get(close.line, ())
+        meta["end_trailing"] = scan.trailing.get(close.line)
     return meta
 
 

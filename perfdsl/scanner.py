@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .ast import Comment, Span, build
+from .ast import span as make_span
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .messages import AnyOf, Phrase
 from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_WORDS
@@ -48,7 +49,7 @@ class Scan:
     text: str
     file: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    leading: dict[int, list[Comment]] = field(default_factory=dict)
+    leading: dict[int, tuple[Comment, ...]] = field(default_factory=dict)
     """Own-line comments, keyed by the line of the code they stand above."""
     trailing: dict[int, Comment] = field(default_factory=dict)
     blank_before: set[int] = field(default_factory=set)
@@ -61,7 +62,7 @@ class Scan:
     """For Lark's driver (perfdsl/larkparser.py): the token stream, kept across its error-recovery restarts."""
 
     def span(self, line: int, col: int, end_line: int, end_col: int) -> Span:
-        return build(Span, file=self.file, line=line, column=col, end_line=end_line, end_column=end_col)
+        return make_span(self.file, line, col, end_line, end_col)
 
     def error(self, code: str, at_line: int, col: int, end_col: int, key: str | None = None,
               related: tuple[Related, ...] = (), **args: object) -> None:
@@ -136,7 +137,7 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
             blank = False
             continue
         if pending:
-            scan.leading[lineno] = pending
+            scan.leading[lineno] = tuple(pending)
             pending = []
         if blank:
             scan.blank_before.add(lineno)

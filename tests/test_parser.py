@@ -224,3 +224,12 @@ def test_a_stream_the_tables_reject_goes_to_lark_and_is_reported(monkeypatch: py
     spec, diags = parse("项目 x {\n}\n", "x.perf")
     assert [(d.code, d.span.line) for d in diags] == [("X001", 3)]
     assert [p.name for p in spec.projects] == ["x"]
+
+
+def test_fast_constructors_make_what_pydantic_makes() -> None:
+    made = ast.span("a.perf", 1, 2, 3, 4)
+    validated = ast.Span(file="a.perf", line=1, column=2, end_line=3, end_column=4)
+    assert made == validated and made.model_fields_set == validated.model_fields_set
+    assert made.model_dump() == validated.model_dump() and repr(made) == repr(validated)
+    node = ast.build(ast.Word, value="x", span=made)
+    assert node == ast.Word(value="x", span=validated) and node.model_dump() == ast.Word(value="x", span=validated).model_dump()
