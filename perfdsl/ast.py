@@ -229,6 +229,9 @@ def nodes(spec: Spec) -> Iterator[Node]:
                 yield level2
                 for indicator in level2.indicators:
                     yield indicator
+                    if (indicator.weight is None and indicator.nature is None and indicator.standard is None
+                            and indicator.explanation is None):
+                        continue  # the usual case, and the most frequent node: no attributes
                     for name in _ATTRIBUTES:
                         node = getattr(indicator, name)
                         if node is not None:

@@ -8,12 +8,11 @@ all files of a run (`duplicate_projects`), the one check that sees more than one
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..frameworks import Framework, Level1Def, builtin_names, normalise
+from ..frameworks import Framework, Level1Def, builtin_names, normalise, section_spellings
 from ..messages import Phrase
 from .registry import Context, Names, head, plain, rule
 
@@ -123,7 +122,7 @@ def indicator_names(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C106 duplicate indicator names in a project; C107 an indicator named like a section."""
     for project in spec.projects:
         fw = ctx.framework(spec, project)
-        section_names = _section_names(fw) if fw is not None else frozenset()
+        section_names = section_spellings(fw) if fw is not None else frozenset()
         first: dict[str, ast.Indicator] = {}
         for _, _, ind, key, _ in ctx.rows(project):
             if key in first:
@@ -133,12 +132,6 @@ def indicator_names(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 first[key] = ind
             if normalise(ind.name) in section_names:
                 yield C107.at(head(ind), name=ind.name)
-
-
-@functools.lru_cache(maxsize=32)
-def _section_names(fw: Framework) -> frozenset[str]:
-    return frozenset(normalise(s) for l1 in fw.level1
-                     for s in (*l1.spellings, *(x for l2 in l1.level2 for x in l2.spellings)))
 
 
 def duplicate_projects(specs: list[ast.Spec]) -> Iterator[Diagnostic]:

@@ -42,19 +42,22 @@ class Suppression:
 def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
     for node in ast.nodes(spec):
-        if not (node.comments or node.trailing or isinstance(node, ast.Block)):
-            continue
         for c in node.comments:
             yield c, frozenset({c.span.line, node.span.line})
         if node.trailing is not None:
             yield node.trailing, frozenset({node.trailing.span.line, node.span.line})
-        if isinstance(node, ast.Block):
-            for c in node.end_comments:
+        # by type, not isinstance: the models' metaclass makes isinstance slow, and every node passes here
+        if type(node) in _BLOCKS:
+            for c in node.end_comments:  # type: ignore[attr-defined]
                 yield c, frozenset({c.span.line})
-            if node.end_trailing is not None:
-                yield node.end_trailing, frozenset({node.end_trailing.span.line})
+            if node.end_trailing is not None:  # type: ignore[attr-defined]
+                yield node.end_trailing, frozenset({node.end_trailing.span.line})  # type: ignore[attr-defined]
     for c in spec.end_comments:
         yield c, frozenset({c.span.line})
+
+
+_BLOCKS = frozenset(cls for cls in vars(ast).values()
+                    if isinstance(cls, type) and issubclass(cls, ast.Block))
 
 
 def collect(spec: ast.Spec) -> tuple[list[Suppression], list[Diagnostic]]:

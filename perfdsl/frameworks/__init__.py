@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -162,20 +162,34 @@ class Framework(_Frozen):
         return [] if l1 is None else l1.suggest_level2(name, n, cutoff)
 
 
-_SPELLINGS: dict[int, tuple[object, dict[str, Any]]] = {}
+_MEMO: dict[tuple[int, str], tuple[object, Any]] = {}
+
+
+def _memo(owner: _Frozen, what: str, make: Callable[[], Any]) -> Any:
+    """What the checks ask a framework for every section of every file, made once per framework (or 一级).
+    Keyed by identity (hashing a model hashes all of it), with the owner kept so the identity stays its own."""
+    hit = _MEMO.get((id(owner), what))
+    if hit is None or hit[0] is not owner:
+        hit = _MEMO[id(owner), what] = (owner, make())
+    return hit[1]
 
 
 def _by_spelling(owner: _Frozen, entries: Sequence[Level1Def | Level2Def]) -> dict[str, Any]:
-    """Normalised spelling -> entry, made once per framework or 一级 (the checks ask for every section of
-    every file). Keyed by identity, with the owner kept so that the identity stays its own."""
-    hit = _SPELLINGS.get(id(owner))
-    if hit is None or hit[0] is not owner:
+    """Normalised spelling -> entry (the first wins, as in file order; spellings are unique anyway)."""
+    def make() -> dict[str, Any]:
         table: dict[str, Any] = {}
         for entry in entries:
             for spelling in entry.spellings:
-                table.setdefault(normalise(spelling), entry)  # the first entry wins, as in file order
-        hit = _SPELLINGS[id(owner)] = (owner, table)
-    return hit[1]
+                table.setdefault(normalise(spelling), entry)
+        return table
+
+    return _memo(owner, "by-spelling", make)  # type: ignore[no-any-return]
+
+
+def section_spellings(fw: Framework) -> frozenset[str]:
+    """Every normalised spelling of the framework's 一级 and 二级 names."""
+    return _memo(fw, "sections", lambda: frozenset(  # type: ignore[no-any-return]
+        normalise(s) for l1 in fw.level1 for s in (*l1.spellings, *(x for l2 in l1.level2 for x in l2.spellings))))
 
 
 def _describe(error: ValidationError) -> str:
