@@ -123,10 +123,11 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     lineno = 0
     n = len(lines)
     space = _SPACE.match
+    invisible = not scan.text.isascii() and _INVISIBLE.search(scan.text) is not None
     while lineno < n:
         line = lines[lineno]
         lineno += 1
-        if not line.isascii() and _INVISIBLE.search(line):
+        if invisible and _INVISIBLE.search(line):
             line = lines[lineno - 1] = _visible(scan, lineno, line)
         pos = space(line).end()  # type: ignore[union-attr]
         if pos == len(line):
@@ -203,8 +204,41 @@ def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
                expected=AnyOf(Phrase("expect." + k) for k in expected))
 
 
+# The two commonest lines, `name value` and `name {`, with nothing that needs a closer look (no quote,
+# brace, comment or keyword): read in one match. Any other line takes the general path below, which reads
+# these two the same way (a test runs every file of the repository through both).
+_PLAIN_VALUE = re.compile(r'([^\s{}"#]+)[^\S\n]+([^\s{}"#][^{}"#]*)')
+_PLAIN_OPEN = re.compile(r'([^\s{}"#]+)[^\S\n]+\{[^\S\n]*')
+
+
+def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | None:
+    m = _PLAIN_VALUE.fullmatch(line, pos)
+    if m is not None:
+        word = m.group(1)
+        if word in _WORD_KIND:
+            return None
+        kind = "KEY" if word in KEY_BY_SPELLING else "NAME"
+        text = m.group(2).rstrip()
+        start = m.start(2)
+        return LineToken("FIELD" if kind == "KEY" else "INDICATOR", Piece(kind, word, lineno, pos + 1, lineno, m.end(1) + 1),
+                         Piece("VALUE", text, lineno, start + 1, lineno, start + len(text) + 1))
+    m = _PLAIN_OPEN.fullmatch(line, pos)
+    if m is not None:
+        word = m.group(1)
+        kind = _WORD_KIND.get(word) or ("KEY" if word in KEY_BY_SPELLING else "NAME")
+        if kind in ("PROJECT", "KEY"):
+            return None
+        scan.braces.append(Brace(lineno, line.index("{", m.end(1)) + 1, pos))
+        return LineToken("BUDGET" if kind == "BUDGET" else "SECTION",
+                         Piece(kind, word, lineno, pos + 1, lineno, m.end(1) + 1))
+    return None
+
+
 def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[LineToken | None, int]:
     """The token of one logical line starting at `pos` (a text block makes it span several lines)."""
+    plain = _plain_line(scan, lineno, line, pos)
+    if plain is not None:
+        return plain, lineno
     indent = pos
     if line[pos] == "}":
         tok = _close_brace(scan, lineno, pos, indent)

@@ -233,3 +233,25 @@ def test_fast_constructors_make_what_pydantic_makes() -> None:
     assert made.model_dump() == validated.model_dump() and repr(made) == repr(validated)
     node = ast.build(ast.Word, value="x", span=made)
     assert node == ast.Word(value="x", span=validated) and node.model_dump() == ast.Word(value="x", span=validated).model_dump()
+
+
+def _without_plain_lines(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[ast.Spec, list]:
+    from perfdsl import scanner
+
+    with monkeypatch.context() as m:
+        m.setattr(scanner, "_plain_line", lambda *args: None)
+        return parse(text, "x.perf")
+
+
+def test_plain_lines_read_as_the_general_path_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in ALL_PERF:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert parse(text, "x.perf") == _without_plain_lines(monkeypatch, text), path
+
+
+@settings(derandomize=True, deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow,
+                                                                                     HealthCheck.function_scoped_fixture])
+@given(mutated_seed())
+def test_plain_lines_read_as_the_general_path_reads_them_in_damaged_files(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    assert parse(text, "x.perf") == _without_plain_lines(monkeypatch, text)
