@@ -143,7 +143,14 @@ def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Pie
 
 def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     assert raw.value is not None
-    target = values.target(scan, raw.head, raw.value)
+    head, value = raw.head, raw.value
+    target = values.target(scan, head, value)
+    if raw.close is None:  # a one-line indicator, nearly all of them: no attributes, no end of block
+        line = head.line
+        return ast.build(ast.Indicator, name=head.value, target=target,
+                         span=ast.span(scan.file, line, head.column, value.end_line, value.end_column),
+                         blank_before=line in scan.blank_before, comments=scan.leading.get(line, ()),
+                         trailing=scan.trailing.get(line))
     attrs: dict[str, Any] = {}
     seen: dict[str, Piece] = {}
     for item in raw.items:
@@ -310,6 +317,13 @@ def _reduction(rule: tables.Rule, builder: Builder) -> Any:
     make = (lambda children: children) if inline else getattr(builder, rule.origin)
     if not any(splice):
         return make
+    if inline and splice == (True, False):  # a star rule taking one more item: the commonest reduction
+        def append(children: list[Any]) -> Any:
+            items: list[Any] = children[0]
+            items.append(children[1])
+            return items
+
+        return append
 
     def reduce(children: list[Any]) -> Any:
         # the first spliced list is reused, which keeps left-recursive star rules linear

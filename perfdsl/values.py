@@ -28,6 +28,9 @@ _YEAR = re.compile(r"(\d{4})年?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Full-width ASCII (＞＝９０％ pasted from Word) read as half-width; U+3000 is the full-width space.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width forms worth a warning in a target: all but ＝ ＞ ＜ ％ (U+FF1D, FF1E, FF1C, FF05), which are
+# common in Chinese text and read silently.
+_FULLWIDTH_FORM = re.compile("[\uff01-\uff04\uff06-\uff1b\uff1f-\uff5e]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -86,10 +89,9 @@ def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
     if parsed is None:
         _report(scan, "P010", tok, name=name.value, value=tok.value)
         return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
-    if not isinstance(parsed, str) and not tok.value.isascii():
+    if not isinstance(parsed, str) and _FULLWIDTH_FORM.search(tok.value):
         normal = tok.value.translate(_FULLWIDTH)
-        if any(0xFF01 <= ord(c) <= 0xFF5E for c in tok.value if c not in "＝＞＜％"):
-            _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
+        _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
     return make_target(parsed, span)
 
 
