@@ -9,7 +9,7 @@ which are also the JSON keys. Comments are attached to the nodes they precede, s
 # a cost every one-file `perfdsl check` pays.
 import datetime
 from decimal import Decimal
-from typing import Any, Iterator, Literal, TypeVar, Union
+from typing import Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -190,52 +190,35 @@ class Spec(Model):
         return node.value if node else None
 
 
-_HEADER = ("unit", "year", "framework", "category", "start", "end", "purchase", "type")
-_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "goals")
-_FIGURES = ("total", "current", "prior", "prior_executed")
-_ATTRIBUTES = ("weight", "nature", "standard", "explanation")
 
 
-def nodes(spec: Spec) -> Iterator[Node]:
-    """Every node of a spec in source order of kind (header, budget, texts, sections), parents first.
+def nodes(spec: Spec) -> list[Node]:
+    """Every node of a spec, each after its parent (an indicator's attributes after its section's indicators).
 
-    Written out rather than found by reflection: passes that look at every node (suppression comments, the
-    outline) run over whole trees of big files, and this is several times faster than a generic walk.
+    Written out level by level rather than found by reflection: the suppression check looks at every node of
+    every file, and lists built with comprehensions cost a fraction of a generic walk.
     """
-    for name in _HEADER[:3]:
-        node = getattr(spec, name)
-        if node is not None:
-            yield node
+    out: list[Node] = [n for n in (spec.unit, spec.year, spec.framework) if n is not None]
     for project in spec.projects:
-        yield project
-        for name in _HEADER:
-            node = getattr(project, name)
-            if node is not None:
-                yield node
+        out.append(project)
+        out += [n for n in (project.unit, project.year, project.framework, project.category, project.start,
+                            project.end, project.purchase, project.type) if n is not None]
         budget = project.budget
         if budget is not None:
-            yield budget
-            for name in _FIGURES:
-                node = getattr(budget, name)
-                if node is not None:
-                    yield node
-        for name in _TEXTS:
-            node = getattr(project, name)
-            if node is not None:
-                yield node
+            out.append(budget)
+            out += [n for n in (budget.total, budget.current, budget.prior, budget.prior_executed) if n is not None]
+        out += [n for n in (project.overview, project.basis, project.necessity, project.measures, project.plan,
+                            project.goals) if n is not None]
         for level1 in project.sections:
-            yield level1
+            out.append(level1)
             for level2 in level1.sections:
-                yield level2
-                for indicator in level2.indicators:
-                    yield indicator
-                    if (indicator.weight is None and indicator.nature is None and indicator.standard is None
-                            and indicator.explanation is None):
-                        continue  # the usual case, and the most frequent node: no attributes
-                    for name in _ATTRIBUTES:
-                        node = getattr(indicator, name)
-                        if node is not None:
-                            yield node
+                out.append(level2)
+                out += level2.indicators
+                out += [a for ind in level2.indicators
+                        if not (ind.weight is None and ind.nature is None and ind.standard is None
+                                and ind.explanation is None)
+                        for a in (ind.weight, ind.nature, ind.standard, ind.explanation) if a is not None]
+    return out
 
 
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}

@@ -173,8 +173,10 @@ def cost_present(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         places = _cost_places(fw) if fw is not None and ctx.better_fit(project, fw) is None else []
         if not places:
             continue  # a framework without a cost section cannot ask for one
-        if not any(SECTION_WORD_COST in normalise(l1.name) or SECTION_WORD_COST in normalise(l2.name)
-                   for l1, l2, _, _, _ in ctx.rows(project)):
+        # a cost 一级 or 二级 that holds at least one indicator
+        if not any(l2.indicators and (SECTION_WORD_COST in normalise(l1.name) or
+                                      SECTION_WORD_COST in normalise(l2.name))
+                   for l1 in project.sections for l2 in l1.sections):
             yield C411.at(head(project), project=project.name, where=Names(places))
 
 
