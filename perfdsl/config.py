@@ -274,6 +274,8 @@ def load_config(path: str) -> Config:
 def find_config(start: str, cache: dict[str, Config] | None = None) -> Config:
     """The configuration for a file or folder: the first found from its folder upwards, else defaults."""
     folder = os.path.abspath(start)
+    if cache is not None and folder in cache:
+        return cache[folder]
     if not os.path.isdir(folder):
         folder = os.path.dirname(folder)
     seen: list[str] = []

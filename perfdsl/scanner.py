@@ -236,14 +236,15 @@ def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | Non
 
 def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -> tuple[LineToken | None, int]:
     """The token of one logical line starting at `pos` (a text block makes it span several lines)."""
-    plain = _plain_line(scan, lineno, line, pos)
-    if plain is not None:
-        return plain, lineno
     indent = pos
     if line[pos] == "}":
         tok = _close_brace(scan, lineno, pos, indent)
-        _end_of_line(scan, lineno, line, pos + 1)
+        if pos + 1 < len(line):
+            _end_of_line(scan, lineno, line, pos + 1)
         return tok, lineno
+    plain = _plain_line(scan, lineno, line, pos)
+    if plain is not None:
+        return plain, lineno
     if line[pos] == "{":
         # `{` with nothing before it: say what may open a block, then read it as a block without a name
         brace = Piece("LBRACE", "{", lineno, pos + 1, lineno, pos + 2)

@@ -17,6 +17,7 @@ state it does not expect reports an internal diagnostic (X000) instead of crashi
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator
 
 from .. import ast
@@ -69,7 +70,8 @@ def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict
     pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
     summaries: list[ast.Spec] = []
     for spec in specs:
-        used = config or find_config(spec.file if spec.file != "-" else ".", cache)
+        # the folder, not the file: its configuration is in the cache after the folder's first file
+        used = config or find_config(os.path.dirname(spec.file) or "." if spec.file != "-" else ".", cache)
         ctx = Context(used, used.settings_for(spec.file))
         found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
         pending[spec.file] = (ctx.settings, suppression.collect(spec), found)

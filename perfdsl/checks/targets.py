@@ -43,65 +43,65 @@ _SATISFACTION = re.compile("|".join(map(re.escape, SATISFACTION_WORDS)))
 _NATURES = tuple(NATURE_WORDS)
 
 
-def rates(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C401 a rate above 100%; C402 a target that is always true; C403 `>= 100%`."""
-    for _, _, ind, name, t in ctx.all_rows(spec):
-        if t is None or not (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))):
-            continue
-        if _CHANGE.search(name):
-            continue
-        if t.comparator in ("=", ">=", ">") and (t.value > 100 or (t.comparator == ">" and t.value >= 100)):
-            found = C401
-        elif (t.comparator == "<=" and t.value >= 100) or (t.comparator == "<" and t.value > 100) or (
-                t.comparator == ">=" and t.value <= 0):
-            found = C402
-        elif t.comparator == ">=" and t.value == 100:
-            found = C403
+def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """Each indicator's target on its own, in one pass over the indicators (every file has thousands):
+    C401–C403 rates, C404–C405 satisfaction, C406–C407 direction, C408 attribute words, C410 and C412."""
+    for l1, l2, ind, name, t in ctx.all_rows(spec):
+        if t is not None:
+            if (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))) and not _CHANGE.search(name):
+                yield from _rate(ind, t)
+            if t.comparator in (">=", ">") and t.unit != "%" and _is_cost(l1, l2, name):
+                yield C406.at(t.span, name=ind.name, target=target_text(t))
+            if t.implicit:
+                written = target_text(t).removeprefix(t.comparator).strip()
+                yield C412.at(t.span, name=ind.name, written=written, target=target_text(t))
         else:
-            continue
-        yield found.at(t.span, name=ind.name, target=target_text(t))
+            word = ind.target
+            assert isinstance(word, ast.Qualitative)
+            if word.word and word.word not in QUALITATIVE_WORDS:
+                yield C410.at(word.span, word=word.word, known=Names(QUALITATIVE_WORDS))
+        if _SATISFACTION.search(name):
+            yield from _satisfaction(ind, t)
+        if ind.nature is not None or ind.standard is not None:
+            yield from _attributes(ind, t)
 
 
-def satisfaction(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+def _rate(ind: ast.Indicator, t: ast.Quantitative) -> Iterator[Diagnostic]:
+    """C401 a rate above 100%; C402 a target that is always true; C403 `>= 100%`."""
+    if t.comparator in ("=", ">=", ">") and (t.value > 100 or (t.comparator == ">" and t.value >= 100)):
+        yield C401.at(t.span, name=ind.name, target=target_text(t))
+    elif (t.comparator == "<=" and t.value >= 100) or (t.comparator == "<" and t.value > 100) or (
+            t.comparator == ">=" and t.value <= 0):
+        yield C402.at(t.span, name=ind.name, target=target_text(t))
+    elif t.comparator == ">=" and t.value == 100:
+        yield C403.at(t.span, name=ind.name, target=target_text(t))
+
+
+def _satisfaction(ind: ast.Indicator, t: ast.Quantitative | None) -> Iterator[Diagnostic]:
     """C404 a satisfaction target that is not `>= N%`; C405 one below 80%."""
-    for _, _, ind, name, t in ctx.all_rows(spec):
-        if not _SATISFACTION.search(name):
-            continue
-        if t is None or t.unit != "%" or t.comparator not in (">=", ">"):
-            yield C404.at(ind.target.span, name=ind.name, target=target_text(ind.target))
-        elif t.value < SATISFACTION_FLOOR:
-            yield C405.at(t.span, name=ind.name, target=target_text(t))
+    if t is None or t.unit != "%" or t.comparator not in (">=", ">"):
+        yield C404.at(ind.target.span, name=ind.name, target=target_text(ind.target))
+    elif t.value < SATISFACTION_FLOOR:
+        yield C405.at(t.span, name=ind.name, target=target_text(t))
 
 
 def _is_cost(l1: ast.Level1, l2: ast.Level2, name: str) -> bool:
     return SECTION_WORD_COST in name or SECTION_WORD_COST in plain(l2.name) or SECTION_WORD_COST in plain(l1.name)
 
 
-def directions(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C406 a cost written as a floor; C407 a comparator against the indicator's 性质."""
-    for l1, l2, ind, name, t in ctx.all_rows(spec):
-        if t is None:
-            continue
-        if t.comparator in (">=", ">") and t.unit != "%" and _is_cost(l1, l2, name):
-            yield C406.at(t.span, name=ind.name, target=target_text(t))
-        if ind.nature is None:
-            continue
-        nature = ind.nature.value
-        wanted = NATURE_WORDS.get(nature)
+def _attributes(ind: ast.Indicator, t: ast.Quantitative | None) -> Iterator[Diagnostic]:
+    """C407 a comparator against the indicator's 性质; C408 性质 other than 正向/反向, 标准 other than the
+    five kinds of standard."""
+    nature = ind.nature
+    if nature is not None and t is not None:
+        wanted = NATURE_WORDS.get(nature.value)
         if wanted and t.comparator != "=" and t.comparator[0] != wanted:
-            yield C407.at(t.span, related=[Related(span=ind.nature.span, key="C407.nature")],  # type: ignore[union-attr]
-                          name=ind.name, nature=nature, target=target_text(t),
+            yield C407.at(t.span, related=[Related(span=nature.span, key="C407.nature")],
+                          name=ind.name, nature=nature.value, target=target_text(t),
                           direction=Phrase("C407.floor" if t.comparator[0] == ">" else "C407.cap"))
-
-
-def attribute_words(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C408: 性质 other than 正向/反向, 标准 other than the five kinds of standard."""
-    for _, _, ind, _, _ in ctx.all_rows(spec):
-        if ind.nature is None and ind.standard is None:
-            continue
-        for node, known, field in ((ind.nature, _NATURES, "性质"), (ind.standard, STANDARD_WORDS, "标准")):
-            if node is not None and node.value not in known:
-                yield C408.at(node.span, field=field, value=node.value, known=Names(known))
+    for node, known, field in ((nature, _NATURES, "性质"), (ind.standard, STANDARD_WORDS, "标准")):
+        if node is not None and node.value not in known:
+            yield C408.at(node.span, field=field, value=node.value, known=Names(known))
 
 
 def _deadline(t: ast.Quantitative, year: int | None) -> datetime.date | None:
@@ -143,20 +143,6 @@ def deadlines(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 yield C409.at(t.span, name=ind.name, date=when.isoformat(), start=lo, end=hi)
 
 
-def words(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C410 a qualitative target outside the known words; C412 a number without a comparator."""
-    for _, _, ind, _, t in ctx.all_rows(spec):
-        if t is not None:
-            if t.implicit:
-                written = target_text(t).removeprefix(t.comparator).strip()
-                yield C412.at(t.span, name=ind.name, written=written, target=target_text(t))
-            continue
-        word = ind.target
-        assert isinstance(word, ast.Qualitative)
-        if word.word and word.word not in QUALITATIVE_WORDS:
-            yield C410.at(word.span, word=word.word, known=Names(QUALITATIVE_WORDS))
-
-
 def _cost_places(fw: Framework) -> list[str]:
     places = []
     for l1 in fw.level1:
@@ -180,4 +166,4 @@ def cost_present(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             yield C411.at(head(project), project=project.name, where=Names(places))
 
 
-CHECKS = (rates, satisfaction, directions, attribute_words, deadlines, words, cost_present)
+CHECKS = (targets, deadlines, cost_present)
