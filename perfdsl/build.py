@@ -274,8 +274,11 @@ def run_jobs(jobs: list[Job], workers: int = 1) -> Iterator[FileResult]:
     if workers <= 1 or len(jobs) <= 1:
         yield from map(build_file, jobs)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        yield from pool.map(build_file, jobs, chunksize=1)
+    # The first file is built here: that imports the backends and compiles their templates once, before
+    # the workers are forked, instead of once in every worker.
+    yield build_file(jobs[0])
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1)) as pool:
+        yield from pool.map(build_file, jobs[1:], chunksize=1)
 
 
 # ----------------------------------------------------------------------------------------------- the parent
