@@ -50,6 +50,20 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, durable: bool 
         raise
 
 
+def publish(staged: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Put a file written in full elsewhere on the same file system in place of `path`, in one step
+    (a rename), with the permissions `path` had, or the usual ones for a new file."""
+    target = Path(path)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(staged, mode)
+    os.replace(staged, target)
+
+
 def _sync_folder(folder: Path) -> None:
     """Flush the folder entry of a rename (POSIX; elsewhere the rename itself is what there is)."""
     try:

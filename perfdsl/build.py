@@ -9,10 +9,14 @@ mtime too). Jinja is imported by the jobs only, so `perfdsl check` never pays fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from . import ast
-from .atomic import write_atomic
+from .atomic import publish, write_atomic
 from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .frameworks import Framework
@@ -59,12 +63,20 @@ class Job:
     options: Options
 
 
+@dataclass(frozen=True)
+class Staged:
+    """An output written in full into the build's staging folder, to be moved into place."""
+
+    path: str
+
+
 @dataclass
 class ProjectOutput:
     name: str
     span: ast.Span
-    files: dict[str, str | bytes]
-    """Output path (relative, `/`-separated) -> content (bytes for a workbook)."""
+    files: dict[str, Staged | None]
+    """Output path (relative, `/`-separated) -> where it was staged, or None when the output folder
+    already holds exactly it."""
     entry: IndexEntry
 
 
@@ -219,8 +231,9 @@ def _checks(spec: ast.Spec, config: Config) -> list[Diagnostic]:
         return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
 
 
-def build_file(job: Job) -> FileResult:
-    """Read, check and render one source file (pure: it writes nothing)."""
+def build_file(job: Job, out: str, stage: str) -> FileResult:
+    """Read, check and render one source file; its outputs are written into `stage` (a folder of `out`),
+    never into place: the parent publishes them once the whole build allows it."""
     from .backends import EXTENSIONS
     from .backends.view import index_entry
 
@@ -254,7 +267,29 @@ def build_file(job: Job) -> FileResult:
         _add_workbook(result, src.spec, config, book)
     if any(d.severity is Severity.error for d in result.diagnostics):
         result.outputs = []
+    for output in result.outputs:
+        output.files = {rel: _stage(out, stage, rel, content) for rel, content in output.files.items()}
     return result
+
+
+_STAGED = itertools.count()
+
+
+def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | None:  # type: ignore[return]
+    """Write one output into the staging folder; None when the output folder already holds exactly it
+    (then it is left alone and keeps its mtime)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with open(os.path.join(out, *rel.split("/")), "rb") as f:
+            if f.read() == data:
+                return None
+    except OSError:
+        pass  # not there yet (or not readable): write it
+    # the workers write in parallel, each under its own names; the parent only renames
+    staged = os.path.join(stage, f"{os.getpid()}-{next(_STAGED)}")
+    with open(staged, "xb") as f:
+        f.write(data)
+    return Staged(staged)
 
 
 def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str) -> None:
@@ -269,16 +304,18 @@ def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str)
                                        reason=repr(e)))
 
 
-def run_jobs(jobs: list[Job], workers: int = 1) -> Iterator[FileResult]:
+def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Iterator[FileResult]:
     """Results in job order, built here or in `workers` processes."""
+    build_one = functools.partial(build_file, out=out, stage=stage)
     if workers <= 1 or len(jobs) <= 1:
-        yield from map(build_file, jobs)
+        yield from map(build_one, jobs)
         return
     # The first file is built here: that imports the backends and compiles their templates once, before
     # the workers are forked, instead of once in every worker.
-    yield build_file(jobs[0])
+    yield build_one(jobs[0])
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1)) as pool:
-        yield from pool.map(build_file, jobs[1:], chunksize=1)
+        # a few files per task: fewer round trips to the parent, still even work for both workers
+        yield from pool.map(build_one, jobs[1:], chunksize=max(1, min(16, len(jobs) // (8 * workers))))
 
 
 # ----------------------------------------------------------------------------------------------- the parent
@@ -341,12 +378,27 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     if not jobs:
         raise BuildRefused("cli.no_files", path=" ".join(paths))
     report = Report(files=len(jobs))
+    # Workers write what they make into a staging folder of `out` (so that publishing is a rename on the
+    # same file system); what is not published, and the folder, are removed whatever happens.
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        stage = tempfile.mkdtemp(prefix=".perfdsl-stage-", dir=out)
+    except OSError as e:
+        raise BuildRefused("build.write_failed", path=out, reason=e.strerror or str(e)) from e
+    try:
+        return _build(jobs, out, stage, options, workers, progress, report, started)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int,
+           progress: Callable[[int, int, str], None] | None, report: Report, started: float) -> Report:
     manifest = Manifest.load(Path(out), _build_key(options))
     digests = {job.path: _source_digest(job) for job in jobs}
     cached = {job.path: manifest.fresh(job.path, digests[job.path], Path(out)) for job in jobs}
     fresh_jobs = [job for job in jobs if cached[job.path] is None]
     built: dict[str, FileResult] = {}
-    for done, result in enumerate(run_jobs(fresh_jobs, workers), 1):
+    for done, result in enumerate(run_jobs(fresh_jobs, out, stage, workers), 1):
         built[result.path] = result
         report.sources[result.path] = result.text
         report.diagnostics.extend(result.diagnostics)
@@ -363,7 +415,7 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     with_index = "html" in options.formats
     report.diagnostics.extend(_refuse_collisions(results, with_index))
     entries: list[IndexEntry] = []
-    files: list[tuple[str, str]] = []
+    files: list[tuple[str, Staged | str | None]] = []
     for job in jobs:
         if job.path in built:
             outputs = built[job.path].outputs
@@ -387,10 +439,20 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
             files.append((INDEX, render_index(entries)))
         else:
             report.unchanged.append(INDEX)
+    made: set[Path] = set()
     for rel, content in files:
         target = Path(out, *rel.split("/"))
         try:
-            (report.written if write_if_changed(target, content) else report.unchanged).append(rel)
+            if isinstance(content, Staged):
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                publish(content.path, target)
+                report.written.append(rel)
+            elif content is None:
+                report.unchanged.append(rel)
+            else:
+                (report.written if write_if_changed(target, content) else report.unchanged).append(rel)
         except OSError as e:
             report.failures.append((str(target), e.strerror or str(e)))
     manifest.update(jobs, built, cached, digests, refused)

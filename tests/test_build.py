@@ -386,3 +386,21 @@ def test_the_index_follows_a_changed_budget_and_stays_when_nothing_listed_change
     assert "index.html" in build([str(sources)], str(out)).written
     build([str(sources)], str(tmp_path / "cold"))
     assert tree(out) == tree(tmp_path / "cold")
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    taken = tmp_path / "out"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    result = run("build", "specs/2020", "-o", str(taken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert str(taken) in result.stderr and taken.read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_parallel_build_leaves_no_staging_behind_and_equals_a_serial_one(tmp_path: Path) -> None:
+    assert run("build", "specs", "-o", str(tmp_path / "one"), "--jobs", "1").returncode == 0
+    assert run("build", "specs", "-o", str(tmp_path / "two"), "--jobs", "2").returncode == 0
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one.keys() == two.keys() and len(one) > 20
+    assert all(one[k] == two[k] for k in one if k.name != ".perfdsl-build.json")
+    assert not [p for p in tmp_path.rglob(".perfdsl-stage-*")]
