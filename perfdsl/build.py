@@ -192,7 +192,8 @@ def config_for(path: str, options: Options) -> Config:
         if key not in _CONFIGS:
             _CONFIGS[key] = load_config(options.config)
         return _CONFIGS[key]
-    return find_config(path if path != "-" else ".", _CONFIGS)
+    # by folder: after a folder's first file, its configuration comes from the cache without a look around
+    return find_config(os.path.dirname(path) or "." if path != "-" else ".", _CONFIGS)
 
 
 def _preflight(path: str, options: Options) -> None:
@@ -414,18 +415,19 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
             r.outputs = []
     with_index = "html" in options.formats
     report.diagnostics.extend(_refuse_collisions(results, with_index))
-    entries: list[IndexEntry] = []
+    # the index's entries as the manifest keeps them: a source not read again needs no objects made
+    entries: list[dict[str, Any]] = []
     files: list[tuple[str, Staged | str | None]] = []
     for job in jobs:
         if job.path in built:
             outputs = built[job.path].outputs
-            entries.extend(o.entry for o in outputs)
+            entries.extend(_entry_data(o.entry) for o in outputs)
             files.extend((p, c) for o in outputs for p, c in o.files.items())
             report.projects += len(outputs)
         elif job.path not in refused:
             record = cached[job.path]
             assert record is not None
-            entries.extend(record.entries())
+            entries.extend(record.index)
             report.unchanged.extend(record.outputs)
             report.projects += len(record.keys)
     # The index lists what the folder holds: with a spec refused, its old outputs are still there, so the
@@ -436,7 +438,7 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
         if index_digest != manifest.index_digest or not (Path(out) / INDEX).is_file():
             from .backends.html import render_index
 
-            files.append((INDEX, render_index(entries)))
+            files.append((INDEX, render_index(_index_entries(entries))))
         else:
             report.unchanged.append(INDEX)
     made: set[Path] = set()
@@ -519,14 +521,6 @@ class Record:
     index: list[dict[str, Any]]
     keys: list[dict[str, Any]]
 
-    def entries(self) -> list[IndexEntry]:
-        from decimal import Decimal
-
-        from .backends.view import IndexEntry
-
-        return [IndexEntry(**{**e, "total": None if e["total"] is None else Decimal(e["total"]),
-                              "current": None if e["current"] is None else Decimal(e["current"]),
-                              "links": tuple(tuple(link) for link in e["links"])}) for e in self.index]
 
 
 @dataclass
@@ -552,7 +546,8 @@ class Manifest:
         record = self.records.get(os.path.abspath(path))
         if digest is None or record is None or record.digest != digest:
             return None
-        if not all((out / rel).is_file() for rel in record.outputs):
+        base = os.fspath(out)
+        if not all(os.path.isfile(os.path.join(base, rel)) for rel in record.outputs):
             return None  # someone removed an output: build the source again
         return record
 
@@ -578,13 +573,24 @@ class Manifest:
         data = {"version": 1, "key": self.key, "index": self.index_digest,
                 "sources": {path: vars(r) for path, r in sorted(self.records.items())}}
         try:
-            write_if_changed(out / MANIFEST, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0))
+            # one line: with `indent`, json encodes in Python, ten times slower on a big tree
+            write_if_changed(out / MANIFEST, json.dumps(data, ensure_ascii=False, sort_keys=True))
         except OSError:
             pass  # without a manifest the next build is simply a full one
 
 
-def _index_digest(entries: list[IndexEntry]) -> str:
-    return hashlib.sha256(json.dumps([_entry_data(e) for e in entries], ensure_ascii=False).encode()).hexdigest()
+def _index_digest(entries: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _index_entries(entries: list[dict[str, Any]]) -> list[IndexEntry]:
+    from decimal import Decimal
+
+    from .backends.view import IndexEntry
+
+    return [IndexEntry(**{**e, "total": None if e["total"] is None else Decimal(e["total"]),
+                          "current": None if e["current"] is None else Decimal(e["current"]),
+                          "links": tuple(tuple(link) for link in e["links"])}) for e in entries]
 
 
 def _entry_data(entry: IndexEntry) -> dict[str, Any]:
@@ -608,7 +614,7 @@ def _duplicates(jobs: list[Job], built: dict[str, FileResult], cached: dict[str,
             keys = record.keys if record is not None else []
         projects = []
         for k in keys:
-            span = ast.build(ast.Span, **k["span"])
+            span = ast.span(**k["span"])
             unit = ast.build(ast.Word, span=span, value=k["unit"]) if k["unit"] is not None else None
             year = ast.build(ast.Year, span=span, value=k["year"]) if k["year"] is not None else None
             projects.append(ast.build(ast.Project, name=k["name"], span=span, unit=unit, year=year))

@@ -40,9 +40,12 @@ def find_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for n in names:
+                    if not n.endswith(SUFFIX):
+                        continue
                     path = os.path.join(root, n)
-                    # a link inside the folder that leads out of it is not part of the folder's specs
-                    if n.endswith(SUFFIX) and _inside(os.path.realpath(path), top):
+                    # a link inside the folder that leads out of it is not part of the folder's specs (the
+                    # walk does not enter linked folders, so only a file that is a link can lead out)
+                    if not os.path.islink(path) or _inside(os.path.realpath(path), top):
                         found.append(path)
             files.extend(sorted(found))
         elif os.path.isfile(p) or p == "-":

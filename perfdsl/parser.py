@@ -257,7 +257,7 @@ class Driver:
     """Runs the LALR tables Lark built from grammar/perfdsl.lark (perfdsl/tables.py), reducing straight
     into the `Builder`.
 
-    Lark's generic driver wraps every reduction in tree-building callbacks (a `Tree` per `_item`, child
+    Lark's generic driver wraps every reduction in tree-building callbacks (child
     filters for the inlined star rules); this loop does the same shifts and reductions with one call per
     reduction, and needs no import of Lark. Only well-formed token streams run here: on the first token the
     tables reject, the caller re-parses the file with Lark's driver and its error recovery, so diagnostics
@@ -310,7 +310,7 @@ class Driver:
 
 
 def _reduction(rule: tables.Rule, builder: Builder) -> Any:
-    """The callback of one rule, shaped as Lark shapes trees: inlined rules (`_item`, Lark's `__x_star`)
+    """The callback of one rule, shaped as Lark shapes trees: inlined rules (`_items`, Lark's `__x_star`)
     return their children as a list, spliced into the parent's; the others call the builder."""
     splice = rule.splice
     inline = rule.origin.startswith("_")

@@ -25,7 +25,7 @@ class Rule:
     """The nonterminal the rule reduces to."""
     size: int
     splice: tuple[bool, ...]
-    """Per symbol of the expansion: an inlined rule (`_item`, Lark's `__x_star`), whose children are spliced
+    """Per symbol of the expansion: an inlined rule (`_items`, Lark's `__x_star`), whose children are spliced
     into this rule's, as in Lark's trees."""
 
 
