@@ -121,10 +121,8 @@ def _key_group(key: Key | None) -> str:
     return {"text": "text", "money": "money"}.get(key.kind if key else "", "header")
 
 
-def _fields_into(scan: Scan, raw: Raw, into: dict[str, Any], seen: dict[str, Piece]) -> None:
+def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dict[str, Piece]) -> None:
     """Read one `key value` line into `into` (keyed by the English field name), reporting duplicates."""
-    key = lookup_key(raw.head.value)
-    assert key is not None  # the scanner only makes KEY tokens of known keys
     if raw.value is None or raw.value.value == ERROR_MARK:
         return
     if key.field in seen:
@@ -156,7 +154,7 @@ def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.field in ATTRIBUTE_FIELDS:
-            _fields_into(scan, item, attrs, seen)
+            _fields_into(scan, item, key, attrs, seen)
         else:
             _misplaced(scan, item, "where.indicator")
     return ast.build(ast.Indicator, name=raw.head.value, target=target, **attrs,
@@ -195,7 +193,7 @@ def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.kind == "money":
-            _fields_into(scan, item, amounts, seen)
+            _fields_into(scan, item, key, amounts, seen)
         else:
             _misplaced(scan, item, "where.budget")
     return ast.build(ast.Budget, **amounts, **_block_meta(scan, raw.head, raw.close))
@@ -208,7 +206,7 @@ def build_project(scan: Scan, raw: Raw) -> ast.Project:
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.kind != "money" and key.field not in ATTRIBUTE_FIELDS:
-            _fields_into(scan, item, fields, seen)
+            _fields_into(scan, item, key, fields, seen)
         elif item.rule == "budget":
             if "budget" in seen:
                 _error(scan, "P012", item.head, field=item.head.value, line=seen["budget"].line)
@@ -235,7 +233,7 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
     for item in items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.field in FILE_LEVEL_FIELDS:
-            _fields_into(scan, item, fields, seen)
+            _fields_into(scan, item, key, fields, seen)
         elif item.rule == "project":
             projects.append(build_project(scan, item))
         else:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .resources import grammar_path
 
 TABLES_FILE = Path(__file__).with_name("grammar-tables.json")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     origin: str
     """The nonterminal the rule reduces to."""
     size: int
@@ -29,8 +27,7 @@ class Rule:
     into this rule's, as in Lark's trees."""
 
 
-@dataclass(frozen=True)
-class Tables:
+class Tables(NamedTuple):
     start: int
     end: int
     rules: tuple[Rule, ...]
