@@ -238,13 +238,25 @@ def build(cls: type[M], **fields: Any) -> M:
     data = {**template, **fields}
     node = object.__new__(cls)
     _set(node, "__dict__", data)
-    _set(node, "__pydantic_fields_set__", set(fields))
+    _set(node, "__pydantic_fields_set__", _fields_set(tuple(fields)))
     _set(node, "__pydantic_extra__", None)
     _set(node, "__pydantic_private__", None)
     return node
 
 
-_SPAN_FIELDS = frozenset(Span.model_fields)
+_FIELDS_SETS: dict[tuple[str, ...], set[str]] = {}
+
+
+def _fields_set(names: tuple[str, ...]) -> set[str]:
+    """One set per combination of fields, shared by the nodes given them: a set is the largest object of a
+    small node, and a frozen model never changes it (pydantic copies it before `model_copy` updates one)."""
+    shared = _FIELDS_SETS.get(names)
+    if shared is None:
+        shared = _FIELDS_SETS[names] = set(names)
+    return shared
+
+
+_SPAN_FIELDS = _fields_set(tuple(Span.model_fields))
 
 
 def span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
@@ -252,7 +264,7 @@ def span(file: str, line: int, column: int, end_line: int, end_column: int) -> S
     node = object.__new__(Span)
     _set(node, "__dict__", {"file": file, "line": line, "column": column, "end_line": end_line,
                             "end_column": end_column})
-    _set(node, "__pydantic_fields_set__", set(_SPAN_FIELDS))
+    _set(node, "__pydantic_fields_set__", _SPAN_FIELDS)
     _set(node, "__pydantic_extra__", None)
     _set(node, "__pydantic_private__", None)
     return node

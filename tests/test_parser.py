@@ -255,3 +255,12 @@ def test_plain_lines_read_as_the_general_path_reads_them(monkeypatch: pytest.Mon
 def test_plain_lines_read_as_the_general_path_reads_them_in_damaged_files(
         monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     assert parse(text, "x.perf") == _without_plain_lines(monkeypatch, text)
+
+
+def test_shared_field_sets_are_never_changed_through_a_node() -> None:
+    a, b = ast.span("a", 1, 1, 1, 2), ast.span("b", 2, 1, 2, 2)
+    copy = a.model_copy(update={"line": 5})
+    assert copy.line == 5 and a.line == 1 and b.model_fields_set == {"file", "line", "column", "end_line", "end_column"}
+    with pytest.raises(Exception):
+        a.line = 3  # type: ignore[misc]
+    assert a.model_fields_set == b.model_fields_set == set(ast.Span.model_fields)
