@@ -286,6 +286,12 @@ class Driver:
                     raise _Rejected
                 # a reduction, written out here: the loop runs several times per line
                 size, origin, callback = act
+                if callback is None:  # a star rule taking one more item: the commonest, done in place
+                    item = values.pop()
+                    values[-1].append(item)
+                    del stack[-2:]
+                    stack.append(states[stack[-1]][origin])
+                    continue
                 if size:
                     children = values[-size:]
                     del values[-size:]
@@ -299,12 +305,20 @@ class Driver:
             if act is None or act.__class__ is int:
                 raise _Rejected
             size, origin, callback = act
+            if callback is None:
+                callback = _append
             children = values[-size:] if size else []
             del values[len(values) - size:]
             del stack[len(stack) - size:]
             values.append(callback(children))
             stack.append(states[stack[-1]][origin])
         return values[-1]  # type: ignore[no-any-return]
+
+
+def _append(children: list[Any]) -> list[Any]:
+    items: list[Any] = children[0]
+    items.append(children[1])
+    return items
 
 
 def _reduction(rule: tables.Rule, builder: Builder) -> Any:
@@ -315,13 +329,8 @@ def _reduction(rule: tables.Rule, builder: Builder) -> Any:
     make = (lambda children: children) if inline else getattr(builder, rule.origin)
     if not any(splice):
         return make
-    if inline and splice == (True, False):  # a star rule taking one more item: the commonest reduction
-        def append(children: list[Any]) -> Any:
-            items: list[Any] = children[0]
-            items.append(children[1])
-            return items
-
-        return append
+    if inline and splice == (True, False):
+        return None  # a star rule taking one more item: `Driver.run` does it in place
 
     def reduce(children: list[Any]) -> Any:
         # the first spliced list is reused, which keeps left-recursive star rules linear

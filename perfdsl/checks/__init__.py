@@ -17,6 +17,7 @@ state it does not expect reports an internal diagnostic (X000) instead of crashi
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any, Iterable, Iterator
 
@@ -65,6 +66,18 @@ def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict
     The specs are consumed one by one and not kept (only their projects' names are, for the duplicate
     check), so a generator that parses file after file checks a big tree in the memory of one file.
     """
+    # the checks (and the parses a generator of specs runs) make many small objects and no cycles: the
+    # cyclic collector, which would walk every young node again and again, rests until they are done
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_specs(specs, config)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_specs(specs: Iterable[ast.Spec], config: Config | None) -> dict[str, list[Diagnostic]]:
     cache: dict[str, Config] = {}
     # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
     pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
