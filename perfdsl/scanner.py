@@ -143,6 +143,11 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
         if blank:
             scan.blank_before.add(lineno)
             blank = False
+        if line[pos] != "}":
+            tok = _plain_line(scan, lineno, line, pos)
+            if tok is not None:
+                yield tok
+                continue
         tok, lineno = _scan_line(scan, lines, lineno, line, pos)
         if tok is not None:
             yield tok
@@ -214,11 +219,11 @@ _PLAIN_OPEN = re.compile(r'([^\s{}"#]+)[^\S\n]+\{[^\S\n]*')
 def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | None:
     m = _PLAIN_VALUE.fullmatch(line, pos)
     if m is not None:
-        word = m.group(1)
+        word, text = m.group(1, 2)
         if word in _WORD_KIND:
             return None
         kind = "KEY" if word in KEY_BY_SPELLING else "NAME"
-        text = m.group(2).rstrip()
+        text = text.rstrip()
         start = m.start(2)
         return LineToken("FIELD" if kind == "KEY" else "INDICATOR", Piece(kind, word, lineno, pos + 1, lineno, m.end(1) + 1),
                          Piece("VALUE", text, lineno, start + 1, lineno, start + len(text) + 1))
@@ -242,9 +247,6 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
         if pos + 1 < len(line):
             _end_of_line(scan, lineno, line, pos + 1)
         return tok, lineno
-    plain = _plain_line(scan, lineno, line, pos)
-    if plain is not None:
-        return plain, lineno
     if line[pos] == "{":
         # `{` with nothing before it: say what may open a block, then read it as a block without a name
         brace = Piece("LBRACE", "{", lineno, pos + 1, lineno, pos + 2)
