@@ -259,7 +259,7 @@ def build_file(job: Job, out: str, stage: str) -> FileResult:
                 files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href,
                                                          framework_for(config, src.spec, project))
             except Exception as e:  # a bug in a backend: report it on the project, build the rest
-                result.diagnostics.append(diag("X001", Severity.error, project.span, format=kind,
+                result.diagnostics.append(diag("X004", Severity.error, project.span, format=kind,
                                                name=project.name, reason=repr(e)))
         links = tuple((kind, stem + EXTENSIONS[kind]) for kind in kinds) + book_links
         result.outputs.append(ProjectOutput(project.name, project.span, files,
@@ -301,7 +301,7 @@ def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str)
         result.outputs[0].files[path] = workbook(spec, [framework_for(config, spec, p) for p in spec.projects])
     except Exception as e:  # a bug in the backend: report it, as for the other formats
         first = spec.projects[0]
-        result.diagnostics.append(diag("X001", Severity.error, first.span, format=WORKBOOK, name=first.name,
+        result.diagnostics.append(diag("X004", Severity.error, first.span, format=WORKBOOK, name=first.name,
                                        reason=repr(e)))
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sys
-from pathlib import Path
 from typing import Any, Iterator
 
 import lark
@@ -21,7 +19,7 @@ from lark.lexer import Lexer
 
 from . import ast
 from .diagnostics import Severity, diag
-from .resources import grammar_path
+from .resources import grammar_path, private_cache
 from .scanner import LineToken, Scan, scan_lines
 
 
@@ -76,20 +74,11 @@ def lark_parser(transformer: Any = None) -> Lark:
 
 
 def _cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps its tables between runs (a cold start then skips ~40 ms of table building).
-
-    The cache is a pickle, so it lives in the user's own cache folder (mode 0700), never in a shared temp
-    folder where another user could plant one, and never beside an installed package.
-    """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfdsl"
-    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
-    try:
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        owner_ok = not hasattr(os, "getuid") or base.stat().st_uid == os.getuid()
-        if not owner_ok or not os.access(base, os.W_OK):
-            return False
-    except OSError:
+    """Where Lark keeps its tables between runs (a pickle: in the user's private cache folder)."""
+    base = private_cache()
+    if base is None:
         return False
+    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
     return str(base / f"grammar-{key}.lark")
 
 

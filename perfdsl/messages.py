@@ -443,7 +443,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "the project `{name}` would write {path}, the index page; it was not built"),
     "B001.first": ("项目“{name}”在这里", "the project `{name}` is here"),
     "B001.hint": ("改用不同的项目名称，或把其中一个放到另一个文件夹", "rename one project, or move it to another folder"),
-    "X001": ("内部错误：无法生成项目“{name}”的 {format} 输出（{reason}）；请报告此问题",
+    "X004": ("内部错误：无法生成项目“{name}”的 {format} 输出（{reason}）；请报告此问题",
              "internal error: the {format} output of `{name}` failed ({reason}); please report it"),
     # perfdsl diff (perfdsl/commands/diff.py, perfdsl/diff_render.py, templates/diff/)
     "diff.no_git": ("找不到 git 程序", "git is not installed (no `git` on PATH)"),

@@ -6,6 +6,7 @@ package (see pyproject.toml), so both places are looked at, the package first.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -25,3 +26,21 @@ def grammar_path() -> Path:
 
 def templates_dir() -> Path:
     return _find("templates")
+
+
+def private_cache() -> Path | None:
+    """The user's own cache folder for perfdsl (mode 0700), or None when there is none to be had.
+
+    Caches of compiled things (Lark's tables, Jinja's template bytecode) are loaded as code, so they live
+    here, never in a shared temp folder where another user could plant one, and never beside an installed
+    package.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfdsl"
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner_ok = not hasattr(os, "getuid") or base.stat().st_uid == os.getuid()
+        if not owner_ok or not os.access(base, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return base

@@ -223,6 +223,7 @@ def test_a_stream_the_tables_reject_goes_to_lark_and_is_reported(monkeypatch: py
     monkeypatch.setattr("perfdsl.larkparser.scan_lines", stray_brace)
     spec, diags = parse("项目 x {\n}\n", "x.perf")
     assert [(d.code, d.span.line) for d in diags] == [("X001", 3)]
+    assert "could not be parsed" in diags[0].message("en") and "{" not in diags[0].message("zh")
     assert [p.name for p in spec.projects] == ["x"]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import jinja2
 
-from ..resources import templates_dir
+from ..resources import private_cache, templates_dir
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -76,8 +76,12 @@ FILTERS: dict[str, dict[str, Callable[..., Any]]] = {
 @lru_cache(maxsize=None)
 def environment(kind: str) -> jinja2.Environment:
     """The environment for one output format ("text", "markdown" or "html")."""
+    cache = private_cache()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # compiled templates kept between runs (Jinja checks each against its source): a build that
+        # renders one changed spec should not spend most of its time compiling templates
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
