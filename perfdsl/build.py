@@ -22,7 +22,7 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import ast
 from .atomic import publish, write_atomic
@@ -173,11 +173,14 @@ def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], l
             source_dir = Path(root).resolve()
             if source_dir == out_dir or out_dir in source_dir.parents:
                 raise BuildRefused("build.out_has_sources", out=out, source=given)
+        folders: dict[str, str] = {}  # a folder's files share its output folder and its configuration
         for f in files:
-            _preflight(f, options)
-            folder = "" if f == "-" else os.path.relpath(os.path.dirname(f) or ".", root)
-            folder = "" if folder == "." else Path(folder).as_posix()
-            jobs.append(Job(f, folder, options))
+            source_folder = os.path.dirname(f)
+            if source_folder not in folders:
+                _preflight(f, options)
+                folder = "" if f == "-" else os.path.relpath(source_folder or ".", root)
+                folders[source_folder] = "" if folder == "." else Path(folder).as_posix()
+            jobs.append(Job(f, folders[source_folder], options))
     return jobs, missing
 
 
@@ -395,7 +398,7 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
 def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int,
            progress: Callable[[int, int, str], None] | None, report: Report, started: float) -> Report:
     manifest = Manifest.load(Path(out), _build_key(options))
-    digests = {job.path: _source_digest(job) for job in jobs}
+    digests = {job.path: _source_digest(job, manifest.records.get(os.path.abspath(job.path))) for job in jobs}
     cached = {job.path: manifest.fresh(job.path, digests[job.path], Path(out)) for job in jobs}
     fresh_jobs = [job for job in jobs if cached[job.path] is None]
     built: dict[str, FileResult] = {}
@@ -489,12 +492,40 @@ def _build_key(options: Options) -> str:
 _FINGERPRINTS: dict[int, str] = {}
 
 
-def _source_digest(job: Job) -> str | None:
-    """The source's bytes and its configuration, hashed; None for standard input (never cached)."""
+def _settled(stamp: list[int]) -> bool:
+    """The file had not been modified for two seconds when it was hashed."""
+    return stamp[1] < stamp[2] - 2 * 10**9
+
+
+class Source(NamedTuple):
+    digest: str
+    """The source's bytes and its configuration, hashed: what decides whether it is built again."""
+    content: str
+    """The bytes alone, hashed."""
+    stamp: list[int]
+    """Size and modification time (ns) of the file, and the time (ns) `content` was taken."""
+
+
+def _source_digest(job: Job, known: Record | None) -> Source | None:
+    """What the manifest compares a source by; None for standard input (never cached).
+
+    A file whose size and modification time are those recorded with its content hash is not read again
+    (as `make` and `git` trust them) — unless it had been modified less than two seconds before it was
+    hashed: a change within the same tick of the file system's clock would not show (git's "racily
+    clean" files). Any other file is read and hashed.
+    """
     if job.path == "-":
         return None
     try:
-        data = Path(job.path).read_bytes()
+        st = os.stat(job.path)
+        stamp = [st.st_size, st.st_mtime_ns, time.time_ns()]
+        if known is not None and known.stamp[:2] == stamp[:2] and _settled(known.stamp):
+            content, stamp = known.content, known.stamp
+        else:
+            content = hashlib.sha256(Path(job.path).read_bytes()).hexdigest()
+            if known is not None and known.stamp[:2] == stamp[:2] and content == known.content and \
+                    not _settled(stamp):
+                stamp = known.stamp  # nothing new to record until the file has settled
     except OSError:
         return None
     config = config_for(job.path, job.options)
@@ -504,7 +535,7 @@ def _source_digest(job: Job) -> str | None:
             parts.append(hashlib.sha256(Path(config.path).read_bytes()).hexdigest())
         parts.extend(repr(fw) for _, fw in sorted(config.frameworks.items()))
         _FINGERPRINTS[id(config)] = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return hashlib.sha256(data + _FINGERPRINTS[id(config)].encode()).hexdigest()
+    return Source(hashlib.sha256((content + _FINGERPRINTS[id(config)]).encode()).hexdigest(), content, stamp)
 
 
 def _project_key(spec: ast.Spec, project: ast.Project) -> dict[str, Any]:
@@ -520,6 +551,8 @@ class Record:
     outputs: list[str]
     index: list[dict[str, Any]]
     keys: list[dict[str, Any]]
+    content: str
+    stamp: list[int]
 
 
 
@@ -529,6 +562,8 @@ class Manifest:
     records: dict[str, Record] = field(default_factory=dict)
     index_digest: str = ""
     """What the index page listed when it was last written."""
+    _listings: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    """Files found in each output folder, listed once (see `fresh`)."""
 
     @classmethod
     def load(cls, out: Path, key: str) -> Manifest:
@@ -536,41 +571,54 @@ class Manifest:
         perfdsl or the options changed since."""
         try:
             data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-            if data.get("version") != 1 or data.get("key") != key:
+            if data.get("version") != 2 or data.get("key") != key:
                 return cls(key)
             return cls(key, {path: Record(**r) for path, r in data["sources"].items()}, data.get("index", ""))
         except (OSError, ValueError, TypeError, KeyError):
             return cls(key)
 
-    def fresh(self, path: str, digest: str | None, out: Path) -> Record | None:
+    def fresh(self, path: str, source: Source | None, out: Path) -> Record | None:
         record = self.records.get(os.path.abspath(path))
-        if digest is None or record is None or record.digest != digest:
+        if source is None or record is None or record.digest != source.digest:
             return None
-        base = os.fspath(out)
-        if not all(os.path.isfile(os.path.join(base, rel)) for rel in record.outputs):
+        if not all(self._exists(out, rel) for rel in record.outputs):
             return None  # someone removed an output: build the source again
         return record
 
+    def _exists(self, out: Path, rel: str) -> bool:
+        # one listing per output folder rather than a look-up per output file
+        folder, _, name = rel.rpartition("/")
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                with os.scandir(os.path.join(out, folder)) as entries:
+                    names = {e.name for e in entries if e.is_file()}
+            except OSError:
+                names = set()
+            self._listings[folder] = names
+        return name in names
+
     def update(self, jobs: list[Job], built: dict[str, FileResult], cached: dict[str, Record | None],
-               digests: dict[str, str | None], refused: set[str]) -> None:
+               digests: dict[str, Source | None], refused: set[str]) -> None:
         records: dict[str, Record] = {}
         for job in jobs:
-            digest = digests[job.path]
-            if digest is None or job.path in refused:
+            source = digests[job.path]
+            if source is None or job.path in refused:
                 continue
             if job.path in built:
                 result = built[job.path]
                 if any(d.severity is Severity.error for d in result.diagnostics):
                     continue  # build it again next time, and say again what is wrong
                 records[os.path.abspath(job.path)] = Record(
-                    digest, [p for o in result.outputs for p in o.files],
-                    [_entry_data(o.entry) for o in result.outputs], result.keys)
-            elif cached[job.path] is not None:
-                records[os.path.abspath(job.path)] = cached[job.path]  # type: ignore[assignment]
+                    source.digest, [p for o in result.outputs for p in o.files],
+                    [_entry_data(o.entry) for o in result.outputs], result.keys, source.content, source.stamp)
+            elif (record := cached[job.path]) is not None:
+                record.stamp = source.stamp  # the same content, perhaps touched since: no need to read it again
+                records[os.path.abspath(job.path)] = record
         self.records = records
 
     def save(self, out: Path) -> None:
-        data = {"version": 1, "key": self.key, "index": self.index_digest,
+        data = {"version": 2, "key": self.key, "index": self.index_digest,
                 "sources": {path: vars(r) for path, r in sorted(self.records.items())}}
         try:
             # one line: with `indent`, json encodes in Python, ten times slower on a big tree

@@ -404,3 +404,18 @@ def test_parallel_build_leaves_no_staging_behind_and_equals_a_serial_one(tmp_pat
     assert one.keys() == two.keys() and len(one) > 20
     assert all(one[k] == two[k] for k in one if k.name != ".perfdsl-build.json")
     assert not [p for p in tmp_path.rglob(".perfdsl-stage-*")]
+
+
+def test_a_change_that_keeps_size_and_time_is_still_seen(sources: Path, tmp_path: Path) -> None:
+    # a rewrite within the file system's clock tick keeps size and mtime: the content is hashed again
+    out = tmp_path / "out"
+    spec = next(sources.rglob("*.perf"))
+    build([str(sources)], str(out))
+    text = spec.read_text(encoding="utf-8")
+    stat = spec.stat()
+    changed = text.replace("其他类", "其它类", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    spec.write_text(changed, encoding="utf-8")
+    os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = build([str(sources)], str(out))
+    assert again.written, "the changed spec was not built again"
