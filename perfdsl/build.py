@@ -651,20 +651,14 @@ def _entry_data(entry: IndexEntry) -> dict[str, Any]:
 def _duplicates(jobs: list[Job], built: dict[str, FileResult], cached: dict[str, Record | None]) -> list[Diagnostic]:
     """C108 over every file of the build, as `perfdsl check` runs it, from what each file's projects are
     called (a file not read again keeps its names in the manifest)."""
-    from .checks.structure import duplicate_projects
+    from .checks.structure import ProjectKey, duplicate_projects
 
-    specs = []
+    keys = []
     for job in jobs:
         if job.path in built:
-            keys = built[job.path].keys
+            found = built[job.path].keys
         else:
             record = cached[job.path]
-            keys = record.keys if record is not None else []
-        projects = []
-        for k in keys:
-            span = ast.span(**k["span"])
-            unit = ast.build(ast.Word, span=span, value=k["unit"]) if k["unit"] is not None else None
-            year = ast.build(ast.Year, span=span, value=k["year"]) if k["year"] is not None else None
-            projects.append(ast.build(ast.Project, name=k["name"], span=span, unit=unit, year=year))
-        specs.append(ast.build(ast.Spec, file=job.path, projects=tuple(projects)))
-    return list(duplicate_projects(specs))
+            found = record.keys if record is not None else []
+        keys += [ProjectKey(k["name"], k["unit"], k["year"], ast.span(**k["span"])) for k in found]
+    return list(duplicate_projects(keys))

@@ -81,28 +81,21 @@ def _check_specs(specs: Iterable[ast.Spec], config: Config | None) -> dict[str, 
     cache: dict[str, Config] = {}
     # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
     pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
-    summaries: list[ast.Spec] = []
+    projects: list[structure.ProjectKey] = []
     for spec in specs:
         # the folder, not the file: its configuration is in the cache after the folder's first file
         used = config or find_config(os.path.dirname(spec.file) or "." if spec.file != "-" else ".", cache)
         ctx = Context(used, used.settings_for(spec.file))
         found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
         pending[spec.file] = (ctx.settings, suppression.collect(spec), found)
-        summaries.append(_summary(spec))
-    for d in structure.duplicate_projects(summaries):
+        projects += structure.project_keys(spec)
+    for d in structure.duplicate_projects(projects):
         pending[d.span.file][2].append(d)
     out = {}
     for file, (settings, collected, found) in pending.items():
         kept = suppression.apply_collected(file, collected, _configured(found, settings), settings)
         out[file] = sorted(_configured(kept, settings), key=sort_key)
     return out
-
-
-def _summary(spec: ast.Spec) -> ast.Spec:
-    """A spec reduced to what the duplicate check reads: each project's name, 单位, 年度 and place."""
-    projects = tuple(ast.build(ast.Project, name=p.name, span=p.span, unit=p.unit, year=p.year)
-                     for p in spec.projects)
-    return ast.build(ast.Spec, file=spec.file, unit=spec.unit, year=spec.year, projects=projects)
 
 
 def run(spec: ast.Spec, config: Config | None = None) -> list[Diagnostic]:

@@ -8,7 +8,7 @@ all files of a run (`duplicate_projects`), the one check that sees more than one
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
@@ -134,20 +134,37 @@ def indicator_names(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 yield C107.at(head(ind), name=ind.name)
 
 
-def duplicate_projects(specs: list[ast.Spec]) -> Iterator[Diagnostic]:
+class ProjectKey(NamedTuple):
+    """What the duplicate-project check needs of a project: kept for every file of a run, so small."""
+
+    name: str
+    unit: str | None
+    year: int | None
+    span: ast.Span
+
+
+def project_keys(spec: ast.Spec) -> list[ProjectKey]:
+    return [ProjectKey(p.name, spec.unit_of(p), spec.year_of(p), p.span) for p in spec.projects]
+
+
+def duplicate_projects(keys: Iterable[ProjectKey]) -> Iterator[Diagnostic]:
     """C108: two projects with the same 单位, 年度 and 名称 anywhere in the files of one run."""
-    first: dict[tuple[str, int | None, str], ast.Project] = {}
-    for spec in specs:
-        for project in spec.projects:
-            key = (plain(spec.unit_of(project) or ""), spec.year_of(project), plain(project.name))
-            if key not in first:
-                first[key] = project
-                continue
-            other = first[key]
-            yield C108.at(head(project), related=[Related(span=head(other), key="C108.first")],
-                          name=project.name, unit=spec.unit_of(project) or Phrase("C108.none"),
-                          year=spec.year_of(project) or Phrase("C108.none"),
-                          other=f"{other.span.file}:{other.span.line}")
+    first: dict[tuple[str, int | None, str], ProjectKey] = {}
+    for project in keys:
+        key = (plain(project.unit or ""), project.year, plain(project.name))
+        if key not in first:
+            first[key] = project
+            continue
+        other = first[key]
+        yield C108.at(_keyword(project.span), related=[Related(span=_keyword(other.span), key="C108.first")],
+                      name=project.name, unit=project.unit or Phrase("C108.none"),
+                      year=project.year or Phrase("C108.none"), other=f"{other.span.file}:{other.span.line}")
+
+
+def _keyword(span: ast.Span) -> ast.Span:
+    """A project's first word (`项目`), as `head` gives it."""
+    return span if span.end_line == span.line else ast.span(span.file, span.line, span.column, span.line,
+                                                             span.column + 2)
 
 
 CHECKS = (unknown_framework, sections, indicator_names)
