@@ -162,6 +162,7 @@ def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], l
     """
     jobs: list[Job] = []
     missing: list[str] = []
+    _BY_FOLDER.clear()  # relative folders mean something else after a change of working folder
     out_dir = Path(out).resolve()
     for given in paths:
         files, absent = find_files([given])
@@ -196,7 +197,15 @@ def config_for(path: str, options: Options) -> Config:
             _CONFIGS[key] = load_config(options.config)
         return _CONFIGS[key]
     # by folder: after a folder's first file, its configuration comes from the cache without a look around
-    return find_config(os.path.dirname(path) or "." if path != "-" else ".", _CONFIGS)
+    folder = os.path.dirname(path) or "." if path != "-" else "."
+    found = _BY_FOLDER.get(folder)
+    if found is None:
+        found = _BY_FOLDER[folder] = find_config(folder, _CONFIGS)
+    return found
+
+
+_BY_FOLDER: dict[str, Config] = {}
+"""`config_for`'s answers in this build by folder as given (find_config's cache is by absolute path)."""
 
 
 def _preflight(path: str, options: Options) -> None:
