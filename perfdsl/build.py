@@ -74,9 +74,9 @@ class Staged:
 class ProjectOutput:
     name: str
     span: ast.Span
-    files: dict[str, Staged | None]
-    """Output path (relative, `/`-separated) -> where it was staged, or None when the output folder
-    already holds exactly it."""
+    files: dict[str, Any]
+    """Output path (relative, `/`-separated) -> its content (bytes for a workbook) while the worker makes
+    it; then where it was staged, or None when the output folder already holds exactly it."""
     entry: IndexEntry
 
 

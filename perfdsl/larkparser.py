@@ -86,7 +86,10 @@ def parse_with_lark(scan: Scan, builder: Any) -> ast.Spec:
     """Parse `scan` with Lark's driver; every line the grammar rejects is reported (X001) and skipped."""
     reported: set[int] = set()
     try:
-        return lark_parser(_Unwrapped(builder)).parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        # the builder's `start` makes the result: a Spec, not a tree
+        spec: ast.Spec = lark_parser(_Unwrapped(builder)).parse(  # type: ignore[assignment]
+            scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        return spec
     except UnexpectedInput as e:
         _report_syntax(scan, e, reported)
         return ast.build(ast.Spec, file=scan.file, unit=None, year=None, framework=None, projects=(),

@@ -70,6 +70,13 @@ def _check_unique(owner: str, entries: Iterable[tuple[str, Iterable[str]]]) -> N
                 raise ValueError(f"{owner}: {other!r} and {name!r} both answer to {spelling!r}")
 
 
+def _with_heading(data: Any) -> Any:
+    """Most 一级 print under their own name, so files only spell out a heading when it differs."""
+    if isinstance(data, dict) and not data.get("heading") and isinstance(data.get("name"), str):
+        return {**data, "heading": data["name"]}
+    return data
+
+
 class _Frozen(BaseModel):
     # extra="forbid" so that a misspelt key in a user's framework file is reported, not ignored.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -95,11 +102,8 @@ class Level1Def(_Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def default_heading(cls, data: object) -> object:
-        # Most 一级 print under their own name, so files only spell out a heading when it differs.
-        if isinstance(data, dict) and not data.get("heading") and isinstance(data.get("name"), str):
-            return {**data, "heading": data["name"]}
-        return data
+    def _default_heading(cls, data: object) -> object:
+        return _with_heading(data)
 
     @model_validator(mode="after")
     def _validate(self) -> Level1Def:
@@ -231,7 +235,7 @@ def _trusted(raw: dict[str, Any]) -> Framework:
         return Level2Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ()))})
 
     def level1(data: dict[str, Any]) -> Level1Def:
-        data = Level1Def.default_heading(data)  # type: ignore[assignment]
+        data = _with_heading(data)
         return Level1Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ())),
                                             "level2": tuple(level2(l2) for l2 in data.get("level2", ()))})
 
