@@ -1,11 +1,12 @@
 """Parser: `.perf` text -> `ast.Spec` plus diagnostics. Never raises on bad input.
 
-Lark's LALR parser (grammar/perfdsl.lark) is driven by the line scanner and an inline transformer, so no
-parse tree is built: the rule callbacks hand raw items up, and the `project` and `start` callbacks build the
-typed nodes, deciding levels by nesting and reporting misplaced items in the user's words. Syntax errors are
-repaired in `on_error` (insert the missing token, else drop the offending one) so every error a file contains
-is reported in one run.
-"""
+The line scanner's tokens run through the LALR tables of grammar/perfdsl.lark (built by Lark, saved by
+perfdsl/tables.py) in `Driver`, and each reduction calls the `Builder`, so no parse tree is built: the
+rule callbacks hand raw items up, and the `project` and `start` callbacks build the typed nodes, deciding
+levels by nesting and reporting misplaced items in the user's words. The scanner reports malformed lines
+itself and hands over balanced, well-shaped ones; should the tables still reject a stream, Lark's own
+driver (perfdsl/larkparser.py) parses the file again, reports the line and recovers, so every error a file
+contains is reported in one run."""
 
 from __future__ import annotations
 
