@@ -134,6 +134,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.exists": ("文件已存在且内容不同：{path}（用 --force 覆盖）",
                       "file exists with other content: {path} (use --force to overwrite)"),
     "import.nothing": ("没有写入任何文件", "no file written"),
+    "import.not_a_folder": ("无法把 {path} 用作输出文件夹：{file} 是一个文件",
+                            "cannot use {path} as the output folder: {file} is a file"),
+    "import.target_is_folder": ("{path} 是一个文件夹，导入的项目无法写到那里",
+                                "{path} is a folder, so the imported project cannot be written there"),
+    "I007": ("项目“{name}”（{place}）与项目“{other}”（{other_place}）会写入同一个文件 {path}；两者都未写入",
+             "the projects `{name}` ({place}) and `{other}` ({other_place}) would both be written to {path}; "
+             "neither is written"),
+    "I007.first": ("项目“{name}”在这里", "the project `{name}` is here"),
+    "I007.hint": ("改用不同的项目名称；若两者都要保留，--number-duplicates 把后者写成“名称(2).perf”",
+                  "rename one of them; to keep both, --number-duplicates writes the later one as name(2).perf"),
     "X001": ("内部错误：无法解析此行（{reason}）；请报告此问题", "internal error: this line could not be parsed ({reason}); please report it"),
     "build.skipped": ("{count} 个源文件自上次构建以来没有变化，未重新读取（它们的警告在当时已显示）",
                       "{count} sources unchanged since the last build were not read again (their warnings "

@@ -74,6 +74,8 @@ class SheetReader:
                     self.covered[(r, c)] = first
         self.fields: dict[str, ast.Node | str] = {}
         self.year: int | None = None
+        self.name_at = (1, 1)
+        """(row, column) of the cell that holds the project's name: where messages about the project point."""
 
     def value(self, row: int, column: int) -> Any:
         cell = self.ws.cell(row=row, column=column).value
@@ -125,6 +127,7 @@ class SheetReader:
         span = _span(self.file, row, column)
         if key is None:
             self.fields["name"] = _text(raw)
+            self.name_at = (row, column)
             return
         node = self._node(key, raw, span)
         if node is None:
@@ -226,7 +229,7 @@ class SheetReader:
             fields["budget"] = ast.build(ast.Budget, span=_span(self.file, first), blank_before=True, **budget_fields)
         if framework.name != DEFAULT_FRAMEWORK:
             fields["framework"] = ast.build(ast.Word, span=_span(self.file, 1), value=framework.name)
-        project = ast.build(ast.Project, span=_span(self.file, 1), name=name, sections=tree, **fields)
+        project = ast.build(ast.Project, span=_span(self.file, *self.name_at), name=name, sections=tree, **fields)
         year = ast.build(ast.Year, span=_span(self.file, 2), value=self.year) if self.year else None
         return ast.build(ast.Spec, file=self.file, unit=unit, year=year, framework=None, projects=(project,),
                          end_comments=())
@@ -238,8 +241,9 @@ def _framework(headings: list[str]) -> Framework:
     return best_fit(names, candidates) or builtin(DEFAULT_FRAMEWORK)
 
 
-def import_workbook(data: bytes, file: str, strict: bool = False) -> tuple[list[ast.Spec], list[Diagnostic]]:
-    """Read every form of a workbook: one Spec per sheet (project), 单位 and 年度 at file level."""
+def read_workbook(data: bytes, file: str, strict: bool = False) -> tuple[list[tuple[str, ast.Spec]], list[Diagnostic]]:
+    """Read every form of a workbook: one Spec per sheet (project), each with the cell that names it
+    (`Sheet1!B4`, for messages), 单位 and 年度 at file level."""
     from openpyxl import load_workbook
 
     diagnostics: list[Diagnostic] = []
@@ -247,7 +251,18 @@ def import_workbook(data: bytes, file: str, strict: bool = False) -> tuple[list[
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook; all mean the same
         return [], [diag("I104", Severity.error, _span(file, 1), reason=f"{type(e).__name__}: {e}")]
-    specs = [spec for ws in wb.worksheets if (spec := SheetReader(ws, file, strict, diagnostics).read()) is not None]
-    if not specs:
+    sheets = []
+    for ws in wb.worksheets:
+        reader = SheetReader(ws, file, strict, diagnostics)
+        spec = reader.read()
+        if spec is not None:
+            sheets.append((reader.where(*reader.name_at), spec))
+    if not sheets:
         diagnostics.append(diag("I005", Severity.error, _span(file, 1)))
-    return specs, diagnostics
+    return sheets, diagnostics
+
+
+def import_workbook(data: bytes, file: str, strict: bool = False) -> tuple[list[ast.Spec], list[Diagnostic]]:
+    """Read every form of a workbook: one Spec per sheet (project), 单位 and 年度 at file level."""
+    sheets, diagnostics = read_workbook(data, file, strict)
+    return [spec for _, spec in sheets], diagnostics
