@@ -125,18 +125,22 @@ class BuildRefused(Exception):
 
 # ---------------------------------------------------------------------------------------------- output names
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]')
+# Direction controls and zero-width characters would make a listed name read differently than it is, or two
+# names look alike: they are dropped.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def safe_name(name: str) -> str:
     """A file name for a project name: the same name where it is safe on every common file system.
 
-    Path separators and characters Windows refuses become `_`; leading and trailing dots and spaces go (no
-    hidden files, no `..`); a Windows device name (CON, NUL, COM1 …) gets a leading `_`; a name longer than
-    MAX_NAME_BYTES in UTF-8 is cut and given a hash of the whole name, so two long names stay apart.
+    Path separators, control characters and characters Windows refuses become `_`; direction controls and
+    zero-width characters go, as do leading and trailing dots and spaces (no hidden files, no `..`); a Windows
+    device name (CON, NUL, COM1 …) gets a leading `_`; a name longer than MAX_NAME_BYTES in UTF-8 is cut and
+    given a hash of the whole name, so two long names stay apart.
     """
-    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    text = _UNSAFE.sub("_", _INVISIBLE.sub("", unicodedata.normalize("NFC", name))).strip(" .")
     text = text or "_"
     if text.split(".")[0].strip().casefold() in _RESERVED:
         text = "_" + text

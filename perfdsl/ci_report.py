@@ -13,7 +13,7 @@ import posixpath
 from collections import Counter
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, shown, undecodable_shown
 
 GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
 GITLAB_SEVERITY = {Severity.error: "major", Severity.warning: "minor", Severity.info: "info"}
@@ -30,8 +30,9 @@ def _github_property(text: str) -> str:
 
 
 def _path(file: str) -> str:
-    # `./specs/a.perf` and `specs//a.perf` must name the file as the repository does
-    return posixpath.normpath(file.replace("\\", "/")) if file != "-" else file
+    # `./specs/a.perf` and `specs//a.perf` must name the file as the repository does; the bytes of a name
+    # that are not UTF-8 are written as `\\xb1`, the one form a UTF-8 report can hold
+    return undecodable_shown(posixpath.normpath(file.replace("\\", "/")) if file != "-" else file)
 
 
 def render_github(diags: Iterable[Diagnostic], lang: str = "zh") -> str:
@@ -39,14 +40,15 @@ def render_github(diags: Iterable[Diagnostic], lang: str = "zh") -> str:
     out = []
     for d in diags:
         s = d.span
-        props = [f"file={_github_property(_path(s.file))}", f"line={s.line}", f"col={s.column}"]
+        props = [f"file={_github_property(shown(_path(s.file)))}", f"line={s.line}", f"col={s.column}"]
         if s.end_line >= s.line:
             props += [f"endLine={s.end_line}", f"endColumn={s.end_column}"]
         props.append(f"title={_github_property(d.code)}")
-        message = d.message(lang)
+        # a log shows the annotation's text too: control characters in it are shown, not sent to the terminal
+        message = shown(d.message(lang))
         hint = d.hint(lang)
         if hint:
-            message += "\n" + hint
+            message += "\n" + shown(hint)
         out.append(f"::{GITHUB_LEVEL[d.severity]} {','.join(props)}::{_github_data(message)}")
     return "".join(line + "\n" for line in out)
 
@@ -69,9 +71,9 @@ def gitlab_issues(diags: Iterable[Diagnostic], sources: dict[str, str], lang: st
         s = d.span
         basis = "\0".join((d.code, s.file, _line_text(sources, s.file, s.line, cache), d.message("en")))
         seen[basis] += 1
-        digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode("utf-8", "surrogatepass")).hexdigest()
         issues.append({
-            "description": f"[{d.code}] {d.message(lang)}",
+            "description": f"[{d.code}] {undecodable_shown(d.message(lang))}",
             "check_name": d.code,
             "fingerprint": digest,
             "severity": GITLAB_SEVERITY[d.severity],

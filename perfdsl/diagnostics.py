@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from enum import Enum
 from typing import Any, Iterable
@@ -67,6 +68,36 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# What a terminal or a CI log would act on or hide rather than show: C0 and C1 controls (ESC starts the
+# sequences that retitle a window or clear the screen, CR goes back over the line, a line break would start
+# a line that looks like perfdsl's own), line and paragraph separators, the direction controls that reorder
+# a line, zero-width and other invisible format characters; and lone surrogates, which is how Python hands
+# over the bytes of a file name that are not UTF-8 (os.fsdecode), and which a strict UTF-8 stdout refuses.
+_UNSHOWN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                      "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name, written as that byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def shown(text: str) -> str:
+    """`text` as a terminal or a CI log shows it without acting on it: control, direction and invisible
+    characters as escapes (`\\x1b`, `\\x0d`, `\\u202e`) and the bytes of a file name that are not UTF-8 as
+    `\\xb1`. Each escape is printable and as wide as it is written, so carets placed by display width hold."""
+    return text if _UNSHOWN.search(text) is None else _UNSHOWN.sub(_escape, text)
+
+
+def undecodable_shown(text: str) -> str:
+    """`text` with only the bytes of a file name that are not UTF-8 escaped (`\\xb1`): for JSON, which keeps
+    every character exact but cannot hold those bytes."""
+    return text if _SURROGATE.search(text) is None else _SURROGATE.sub(_escape, text)
+
+
 STYLE = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "bold": "\x1b[1m",
          "dim": "\x1b[2m", "reset": "\x1b[0m"}
 
@@ -84,10 +115,11 @@ def _excerpt(lines: list[str], span: Span, color: bool, tone: str) -> list[str]:
     end_col = span.end_column if span.end_line == span.line else len(text) + shift + 1
     stop = max(min(end_col - 1 - shift, len(text)), start + 1)
     gutter = " " * len(str(span.line))
-    marks = " " * display_width(text[:start]) + "^" * max(display_width(text[start:stop]), 1)
+    # measured on the line as shown, so the caret stays under a character printed as an escape
+    marks = " " * display_width(shown(text[:start])) + "^" * max(display_width(shown(text[start:stop])), 1)
     if color:
         marks = STYLE[tone] + marks + STYLE["reset"]
-    return [f" {span.line} | {text}", f" {gutter} | {marks}"]
+    return [f" {span.line} | {shown(text)}", f" {gutter} | {marks}"]
 
 
 def _lines(cache: dict[str, list[str]], sources: dict[str, str], file: str) -> list[str]:
@@ -105,17 +137,18 @@ def render_text(diags: Iterable[Diagnostic], sources: dict[str, str], lang: str 
     for d in diags:
         lines = _lines(cache, sources, d.span.file)
         sev = say("severity." + d.severity.value, lang)
-        head = f"{d.span.file}:{d.span.line}:{d.span.column}: {sev}[{d.code}]: {d.message(lang)}"
+        place, message = f"{shown(d.span.file)}:{d.span.line}:{d.span.column}:", shown(d.message(lang))
+        head = f"{place} {sev}[{d.code}]: {message}"
         if color:
-            head = (f"{STYLE['bold']}{d.span.file}:{d.span.line}:{d.span.column}:{STYLE['reset']} "
-                    f"{STYLE[d.severity.value]}{sev}[{d.code}]{STYLE['reset']}: {d.message(lang)}")
+            head = (f"{STYLE['bold']}{place}{STYLE['reset']} "
+                    f"{STYLE[d.severity.value]}{sev}[{d.code}]{STYLE['reset']}: {message}")
         out.append(head)
         out.extend(_excerpt(lines, d.span, color, d.severity.value))
         hint = d.hint(lang)
         if hint:
-            out.append(f"  = {say('label.hint', lang)}: {hint}")
+            out.append(f"  = {say('label.hint', lang)}: {shown(hint)}")
         for r in d.related:
-            out.append(f"  {r.span.file}:{r.span.line}:{r.span.column}: {say(r.key, lang, **r.args)}")
+            out.append(f"  {shown(r.span.file)}:{r.span.line}:{r.span.column}: {shown(say(r.key, lang, **r.args))}")
             rel_lines = _lines(cache, sources, r.span.file)
             out.extend("  " + x for x in _excerpt(rel_lines, r.span, color, "info"))
     return "\n".join(out) + ("\n" if out else "")
@@ -127,13 +160,16 @@ JSON_VERSION = 1
 def to_json(diags: Iterable[Diagnostic], lang: str = "zh") -> dict[str, Any]:
     """The versioned JSON form of diagnostics (documented in docs/cli.md)."""
     items = []
+    exact = undecodable_shown
     for d in diags:
+        hint = d.hint(lang)
         items.append({
-            "code": d.code, "severity": d.severity.value, "message": d.message(lang), "hint": d.hint(lang),
-            "file": d.span.file, "line": d.span.line, "column": d.span.column,
+            "code": d.code, "severity": d.severity.value, "message": exact(d.message(lang)),
+            "hint": exact(hint) if hint is not None else None,
+            "file": exact(d.span.file), "line": d.span.line, "column": d.span.column,
             "end_line": d.span.end_line, "end_column": d.span.end_column,
-            "related": [{"file": r.span.file, "line": r.span.line, "column": r.span.column,
-                         "message": say(r.key, lang, **r.args)} for r in d.related],
+            "related": [{"file": exact(r.span.file), "line": r.span.line, "column": r.span.column,
+                         "message": exact(say(r.key, lang, **r.args))} for r in d.related],
         })
     return {"version": JSON_VERSION, "diagnostics": items}
 

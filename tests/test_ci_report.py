@@ -40,9 +40,13 @@ def test_github_escapes_what_would_end_a_property_or_the_message() -> None:
     span = ast.Span(file="a,b/c:d%.perf", line=3, column=2, end_line=3, end_column=4)
     d = diag("P000", Severity.error, span, reason="50%\nsecond line\r")
     out = render_github([d], "en")
+    # a line break in the user's text is shown, not taken as the message's own (the hint's, %0A below)
     assert out == ("::error file=a%2Cb/c%3Ad%25.perf,line=3,col=2,endLine=3,endColumn=4,title=P000::"
-                   "cannot read the file: 50%25%0Asecond line%0D\n")
+                   "cannot read the file: 50%25\\x0asecond line\\x0d\n")
     assert out.count("\n") == 1
+    hinted = render_github([diag("P008", Severity.error, span, value="2O2O\n::error::x")], "en")
+    assert hinted.endswith("::`2O2O\\x0a::error::x` is not a year%0A"
+                           "write the year as four digits, for example 2020\n")
 
 
 def test_gitlab_code_quality(golden) -> None:

@@ -20,8 +20,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def one_line(value: Any) -> str:
-    """Text output: keep a value on its line (control characters and line breaks become one space)."""
-    return _CONTROL.sub(" ", str(value))
+    """Text output: keep a value on its line (control characters and line breaks become one space); the bytes
+    of a file name that are not UTF-8 are written as `\\xb1` (a UTF-8 stream cannot hold them)."""
+    from ..diagnostics import undecodable_shown
+
+    return _CONTROL.sub(" ", undecodable_shown(str(value)))
 
 
 # Markdown syntax user text could form, escaped so that it prints as written. Only what would start syntax is
