@@ -253,8 +253,9 @@ def render(diff: d.Diff, fmt: str = "text", lang: str = "zh", color: bool = Fals
     from .resources import templates_dir
 
     def paint(text: object, tone: str) -> Painted:
+        # tone "" is money that did not move (`(0, 0.0%)` of unchanged totals): printed, in no colour
         clean = one_line(text)
-        return Painted(f"{_ANSI[tone]}{clean}\x1b[0m" if color and clean else clean)
+        return Painted(f"{_ANSI[tone]}{clean}\x1b[0m" if color and clean and tone else clean)
 
     def finalize(value: object) -> object:
         # In text output every value goes through one_line, so a control character in a spec cannot reach
