@@ -81,10 +81,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "P009": ("金额“{value}”无法识别", "`{value}` is not an amount of money"),
     "P009.hint": ("金额写作数字，可带千分位逗号和单位 元/万元，例如 10,144,000",
                   "write money as a number with optional thousands commas and 元 or 万元, e.g. 10,144,000"),
+    "P009.number": ("“{field}”应为数字，而不是“{value}”", "`{field}` takes a number, not `{value}`"),
+    "P009.number.hint": ("数字写作 10 或 2.5，可带千分位逗号", "write a number such as 10 or 2.5, with optional thousands commas"),
+    "P009.too_long": ("数字“{value}”过大或过长：请直接写出数字，整数部分最多 {whole} 位，小数部分最多 {decimals} 位",
+                      "the number `{value}` is too large or too long: write it out in digits, at most {whole} "
+                      "before the decimal point and {decimals} after"),
+    "P009.too_long.hint": ("不要用科学计数法（如 1e6）；金额可用 万元 作单位，如 65万元",
+                           "no exponent form such as 1e6; money may be written in 万元, as in 65万元"),
     "P010": ("指标“{name}”的目标值“{value}”无法识别", "the target `{value}` of `{name}` cannot be read"),
     "P010.hint": ("目标值写作 比较符+数字+单位（如 >= 90%、<= 24小时）或一个词（如 合理、同比下降）；含空格的名称请加引号",
                   "write a comparator, a number and a unit (`>= 90%`, `<= 24小时`) or one word (`合理`, "
                   "`同比下降`); quote names that contain spaces"),
+    "P010.too_long": ("指标“{name}”的目标值“{value}”中的数字过大或过长：请直接写出数字，整数部分最多 {whole} 位，"
+                      "小数部分最多 {decimals} 位",
+                      "the target `{value}` of `{name}` holds a number too large or too long: write it out in "
+                      "digits, at most {whole} before the decimal point and {decimals} after"),
+    "P010.too_long.hint": ("不要用科学计数法（如 1e6）；可换用更大的单位，如 3万件",
+                           "no exponent form such as 1e6; a larger unit may help, as in 3万件"),
     "P011": ("“{field}”应为 是 或 否，而不是“{value}”", "`{field}` must be 是 or 否, not `{value}`"),
     "P012": ("字段“{field}”重复出现，第 {line} 行已经写过", "`{field}` is given twice; it was already given on line {line}"),
     "P012.hint": ("删除其中一行", "delete one of the two lines"),
@@ -115,6 +128,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "invisible characters pasted from a document ({chars}): no-break spaces read as spaces, "
              "zero-width characters removed"),
     "P023.hint": ("用 perfdsl fmt 重写此文件即可去掉它们", "perfdsl fmt rewrites the file without them"),
+    "P024": ("此行有不可见的文字方向控制字符（{chars}）：显示的顺序与实际写下的不同",
+             "invisible direction control characters ({chars}): the line displays in another order than it is "
+             "written in"),
+    "P024.hint": ("删除不可见的 {codes}；多数编辑器不显示这类字符",
+                  "remove the invisible {codes}; most editors do not show such characters"),
     "I001": ("无法归入表格的行：“{text}”", "a line that fits nowhere in the table: `{text}`"),
     "I001.hint": ("检查它前面是否缺少一级或二级目标的标题", "check whether a level-1 or level-2 heading is missing above it"),
     "I002": ("指标名称“{text}”之后没有找到目标值", "no target found after the indicator name `{text}`"),

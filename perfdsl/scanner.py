@@ -12,6 +12,7 @@ unclosed `{` or text block names the line it opened on).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -123,12 +124,11 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     lineno = 0
     n = len(lines)
     space = _SPACE.match
-    invisible = not scan.text.isascii() and _INVISIBLE.search(scan.text) is not None
+    if not scan.text.isascii() and _UNSEEN.search(scan.text) is not None:
+        _unseen(scan, lines)
     while lineno < n:
         line = lines[lineno]
         lineno += 1
-        if invisible and _INVISIBLE.search(line):
-            line = lines[lineno - 1] = _visible(scan, lineno, line)
         pos = space(line).end()  # type: ignore[union-attr]
         if pos == len(line):
             blank = True
@@ -160,6 +160,27 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
 _INVISIBLE = re.compile("[\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff]")
 _INVISIBLE_NAMES = {"\u00a0": "NBSP", "\u2007": "NBSP", "\u202f": "NBSP", "\u200b": "ZWSP", "\u200c": "ZWNJ",
                     "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
+
+
+# Direction controls make a line display in another order than it is written (a name reads as another name,
+# Trojan Source): an error wherever they stand, since removing them would give text the reader never saw.
+_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSEEN = re.compile(f"{_INVISIBLE.pattern}|{_DIRECTION.pattern}")
+
+
+def _unseen(scan: Scan, lines: list[str]) -> None:
+    """Report invisible characters on every line, text blocks and comments too, and read the line as seen."""
+    for i, line in enumerate(lines):
+        first = _DIRECTION.search(line)
+        if first is not None:
+            found = dict.fromkeys(_DIRECTION.findall(line, first.start()))
+            at = first.start() + 1
+            scan.diagnostics.append(diag(
+                "P024", Severity.error, scan.span(i + 1, at, i + 1, at + 1),
+                chars=", ".join(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in found),
+                codes=", ".join(f"U+{ord(c):04X}" for c in found)))
+        if _INVISIBLE.search(line):
+            lines[i] = _visible(scan, i + 1, line)
 
 
 def _visible(scan: Scan, lineno: int, line: str) -> str:

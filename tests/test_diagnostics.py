@@ -64,3 +64,23 @@ def test_english_from_environment(capsys: pytest.CaptureFixture[str], monkeypatc
     from perfdsl.cli import build_parser
 
     assert build_parser().parse_args(["check", "x"]).lang == "en"
+
+
+def test_invisible_characters_in_a_text_block_are_read_as_on_any_line() -> None:
+    from perfdsl.parser import parse
+
+    first = '项目 x {\n  概况 """甲\u200b乙\n  丙\u00a0丁\u200b\n  """\n}\n'
+    spec, diags = parse(first, "x.perf")
+    assert spec.projects[0].overview.paragraphs == ("甲乙丙 丁",)  # type: ignore[union-attr]
+    assert [(d.code, d.span.line, d.span.column) for d in diags] == [("P023", 2, 10), ("P023", 3, 4)]
+
+
+def test_a_direction_control_is_an_error_wherever_it_stands() -> None:
+    from perfdsl.parser import parse
+
+    text = '单位 某\u202e单位\n项目 "x\u2066y\u2069" {\n  概况 """\n  甲\u200f乙\n  """\n}\n# 注\u061c释\n'
+    _, diags = parse(text, "x.perf")
+    assert [(d.code, d.severity.value, d.span.line, d.span.column, d.args["codes"]) for d in diags] == [
+        ("P024", "error", 1, 5, "U+202E"), ("P024", "error", 2, 6, "U+2066, U+2069"),
+        ("P024", "error", 4, 4, "U+200F"), ("P024", "error", 7, 4, "U+061C")]
+    assert "RIGHT-TO-LEFT OVERRIDE" in diags[0].message("en")
