@@ -26,7 +26,7 @@ PAGE_CHARS = 40
 """The published form wraps prose at 40 characters (digits included); shorter lines end a paragraph."""
 
 _YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度\s*[）)]")
-_GOALS_HEADING = re.compile(r"\d{4}\s*年\s*绩效目标")
+_GOALS_HEADING = re.compile(r"(\d{4}\s*年\s*)?绩效目标")  # the text layout leaves the year out when a spec has none
 _COLUMNS = re.compile(r"一级(目标|指标)\s+二级(目标|指标)\s+三级(目标|指标)")
 _BUDGET_INTRO = re.compile(r"本项目上年度.*资金使用情况")
 _COLON = "[：:]"
@@ -67,7 +67,13 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
                 yield table
             table, section, in_rows = Table(number), None, False
             continue
-        if table is None or not line:
+        if table is None:
+            continue
+        if not line:
+            # a blank line inside a section ends its paragraph: how the text layout marks a paragraph whose
+            # last line fills the page (a PDF has none, its paragraphs end on a short line)
+            if not in_rows and section is not None and table.texts[section] and table.texts[section][-1][0]:
+                table.texts[section].append(("", number))
             continue
         if in_rows:
             table.rows.append((line, number))
@@ -146,12 +152,18 @@ def join_prose(lines: list[tuple[str, int]], width: int = 0) -> tuple[str, ...]:
 
     A line as long as the page continues into the next. Typesetting may end a full line one character early
     (a closing mark may not start a line), so one short still counts as full unless the line ends a sentence.
-    A full line ending a sentence still ends its paragraph when the next line opens a new item (《…》).
+    A full line ending a sentence still ends its paragraph when the next line opens a new item (《…》). An
+    empty line (a blank line in the document) always ends one.
     """
     width = width or PAGE_CHARS
     paragraphs: list[str] = []
     current = ""
     for i, (text, _) in enumerate(lines):
+        if not text:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
         current = join_soft(current, text)
         ends_sentence = text.endswith(_SENTENCE_END)
         full = len(text) >= width or (len(text) == width - 1 and not ends_sentence)

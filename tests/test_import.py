@@ -8,13 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from perfdsl import ast
+from perfdsl import ast, render
 from perfdsl.checks import run as run_checks
 from perfdsl.fmt import format_source, format_spec
 from perfdsl.importer import decode_document, import_text
 from perfdsl.parser import parse
 from tests.conftest import ROOT, SEED
+from tests.strategies import SPAN, paragraph, projects
 
 CASES = sorted((ROOT / "tests" / "import").glob("*.txt"))
 
@@ -110,3 +113,48 @@ def test_unknown_header_label_is_reported_not_dropped_silently() -> None:
     assert [(d.code, d.severity.value, d.span.line) for d in diags] == [("I006", "warning", 4)]
     _, strict = imported(case, strict=True)
     assert [(d.code, d.severity.value) for d in strict] == [("I006", "error")]
+
+
+PAGE_FULL = "甲" * 39 + "。" + "乙" * 40  # two lines of exactly the page width (40 characters)
+
+
+def test_a_paragraph_ending_on_a_full_line_stays_apart_from_the_next() -> None:
+    """import -> build text -> import: a paragraph whose last line fills the page, then one that does not open
+    an item (《…》, 一、), came back as one paragraph."""
+    source = ('单位 某单位\n年度 2020\n\n项目 测试 {\n  概况 """\n    ' + PAGE_FULL + '\n\n    第二段不是条目。\n  """\n'
+              "\n  产出 {\n    数量 {\n      完成率 =100%\n    }\n  }\n}\n")
+    spec, diags = parse(source, "x.perf")
+    assert diags == []
+    rendered = render(spec, "text")
+    assert f"乙" * 40 + "\n" in rendered  # the last line of the first paragraph is as long as the page
+    (back,), diags = import_text(rendered, "x.txt")
+    assert diags == []
+    assert ast.same(back.projects[0], spec.projects[0])
+    assert back.projects[0].overview is not None
+    assert back.projects[0].overview.paragraphs == (PAGE_FULL, "第二段不是条目。")
+
+
+def test_paragraphs_shorter_than_the_page_stay_apart() -> None:
+    """The page width is read off the document (its longest prose line): with only short paragraphs the
+    longest of them is as long as the page, so it ran into the next."""
+    source = '项目 测试 {\n  概况 """\n    短句。\n\n    另一句\n  """\n}\n'
+    spec, _ = parse(source, "x.perf")
+    (back,), diags = import_text(render(spec, "text"), "x.txt")
+    assert diags == [] and back.projects[0].overview is not None
+    assert back.projects[0].overview.paragraphs == ("短句。", "另一句")
+
+
+_PROSE_FIELDS = ("overview", "basis", "necessity", "measures", "plan", "goals")
+
+
+@settings(derandomize=True, deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(projects(), st.lists(st.lists(paragraph, min_size=1, max_size=3), min_size=6, max_size=6))
+def test_text_layout_gives_the_prose_back(project: ast.Project, texts: list[list[str]]) -> None:
+    """import(render_text(spec)) has the spec's prose, paragraph by paragraph, whatever the paragraphs are."""
+    prose = {f: ast.Text(paragraphs=tuple(p), span=SPAN) for f, p in zip(_PROSE_FIELDS, texts)}
+    project = project.model_copy(update=prose)
+    spec = ast.Spec(file="gen.perf", unit=None, year=None, framework=None, projects=(project,), end_comments=())
+    (back,), _ = import_text(render(spec, "text"), "gen.txt")
+    for field in _PROSE_FIELDS:
+        imported = getattr(back.projects[0], field)
+        assert imported is not None and imported.paragraphs == prose[field].paragraphs, field

@@ -86,5 +86,7 @@ def render(spec: ast.Spec, project: ast.Project, *, width: int = WIDTH, measure:
            framework: Framework | None = None) -> str:
     """The project in the official text layout; prose wrapped at `width` full-width characters."""
     view = project_view(spec, project, framework)
-    prose = [(p.label, [line for para in p.paragraphs for line in _wrap(para, width, measure)]) for p in view.prose]
+    # a blank line between paragraphs: one whose last line fills the page would run into the next when read back
+    prose = [(p.label, [line for i, para in enumerate(p.paragraphs) for line in ([""] if i else []) + _wrap(
+        para, width, measure)]) for p in view.prose]
     return render_template("text", "text/project.txt.jinja", view=view, prose=prose, table=table(view))
