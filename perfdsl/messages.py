@@ -574,6 +574,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.wrote": ("已写入：{path}；perfdsl check {path} 列出还要填写的内容",
                   "wrote {path}; perfdsl check {path} lists what is left to fill in"),
     "new.exists": ("文件已存在：{path}（用 --force 覆盖）", "the file exists: {path} (use --force to replace it)"),
+    "new.name": ("项目名称 NAME", "project name (NAME)"),
+    "new.unit": ("单位 --unit", "unit (--unit)"),
+    "new.empty": ("{what} 不能为空", "the {what} cannot be empty"),
+    "new.unwritable": ("{what} 的第 {at} 个字符是 {char}：名称中不能有换行、制表符等控制字符，也不能有不可见字符",
+                       "character {at} of the {what} is {char}: a name holds no line break, tab or other control "
+                       "character and no invisible character"),
+    "new.year": ("年度 {year} 不合理：应为 {first} 到 {last} 之间的年份", "the year {year} is implausible: give one from "
+                 "{first} to {last}"),
     # --- end of editors, CI and exports ---
 }
 

@@ -10,8 +10,12 @@ writes, so the first format run changes nothing.
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
+from typing import Any
+
 from .frameworks import Framework
-from .messages import say
+from .messages import Phrase, say
 from .vocab import (BUDGET_KEYS, BUDGET_WORDS, FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS, PROJECT_WORDS,
                     TEXT_KEYS, Key, lookup_key)
 
@@ -35,9 +39,37 @@ def _field(key: Key, year: int) -> str:
     return f"{INDENT}# {key.canonical} {_example(key, year)}"
 
 
+def refusal(name: str, unit: str, year: int) -> tuple[str, dict[str, Any]] | None:
+    """Why no starter can be written for these values (a catalogue key and its arguments), or None.
+
+    A name is written on one line as it is given, so it holds no line break or other control character and
+    no invisible one (the parser would refuse it, P024, or read it otherwise, P023); the year is one `check`
+    accepts (C204), so a starter is never born with an error."""
+    from .checks.header import FIRST_PLAUSIBLE_YEAR, YEARS_AHEAD
+
+    last = datetime.date.today().year + YEARS_AHEAD
+    if not FIRST_PLAUSIBLE_YEAR <= year <= last:
+        return "new.year", {"year": year, "first": FIRST_PLAUSIBLE_YEAR, "last": last}
+    for what, text in (("new.name", name), ("new.unit", unit)):
+        if not text.strip():
+            return "new.empty", {"what": Phrase(what)}
+        at = next((i for i, c in enumerate(text) if not _writable(c)), None)
+        if at is not None:
+            return "new.unwritable", {"what": Phrase(what), "at": at + 1, "char": f"U+{ord(text[at]):04X}"}
+    return None
+
+
+def _writable(c: str) -> bool:
+    # isprintable() refuses controls, format characters (zero-width, direction), line and paragraph
+    # separators, surrogates and every space but " "; the ideographic space is ordinary in Chinese text, and
+    # private-use and not yet assigned characters are letters as far as the parser is concerned.
+    return c.isprintable() or c == "\u3000" or unicodedata.category(c) in ("Co", "Cn")
+
+
 def starter(name: str, unit: str, year: int, framework: Framework, lang: str = "zh",
             name_framework: bool = False) -> str:
-    """The text of a new spec; `name_framework` writes the `框架` line (needed unless it is the default)."""
+    """The text of a new spec; `name_framework` writes the `框架` line (needed unless it is the default).
+    The values are ones `refusal` accepts."""
     from .fmt import format_source, name as written_name, word
 
     required = {k.field for k in (lookup_key(c) for c in framework.required) if k is not None}

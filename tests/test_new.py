@@ -96,3 +96,83 @@ def test_framework_from_the_configuration_and_unknown_ones(tmp_path: Path) -> No
     assert "\n框架 national-2015\n" in (tmp_path / "sub" / "甲.perf").read_text(encoding="utf-8")
     bad = perfdsl("new", "甲", "--unit", "乙", "--year", "2022", "--framework", "national-2099", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith("框架“national-2099”未定义（可用：")
+
+
+# ------------------------------------------------------------------------------------------ refused input
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (["甲\n乙", "--unit", "某单位", "--year", "2022"],
+     "项目名称 NAME 的第 2 个字符是 U+000A", "character 2 of the project name (NAME) is U+000A"),
+    (["甲", "--unit", "某\r单位", "--year", "2022"], "单位 --unit 的第 2 个字符是 U+000D",
+     "character 2 of the unit (--unit) is U+000D"),
+    (["甲\x1b]0;x\x07", "--unit", "某单位", "--year", "2022"], "项目名称 NAME 的第 2 个字符是 U+001B",
+     "character 2 of the project name (NAME) is U+001B"),
+    (["档案\u202e化字数", "--unit", "某单位", "--year", "2022"], "项目名称 NAME 的第 3 个字符是 U+202E",
+     "character 3 of the project name (NAME) is U+202E"),
+    (["甲\u00a0乙", "--unit", "某单位", "--year", "2022"], "项目名称 NAME 的第 2 个字符是 U+00A0",
+     "character 2 of the project name (NAME) is U+00A0"),
+    (["甲\t乙", "--unit", "某单位", "--year", "2022"], "项目名称 NAME 的第 2 个字符是 U+0009",
+     "character 2 of the project name (NAME) is U+0009"),
+    (["", "--unit", "某单位", "--year", "2022"], "项目名称 NAME 不能为空", "the project name (NAME) cannot be empty"),
+    (["甲", "--unit", " \u3000", "--year", "2022"], "单位 --unit 不能为空", "the unit (--unit) cannot be empty"),
+    (["甲", "--unit", "某单位", "--year", "0"], "年度 0 不合理：应为 2010 到 ", "the year 0 is implausible: give one from 2010 to "),
+    (["甲", "--unit", "某单位", "--year", "-1"], "年度 -1 不合理", "the year -1 is implausible"),
+    (["甲", "--unit", "某单位", "--year", "99999"], "年度 99999 不合理", "the year 99999 is implausible"),
+])
+def test_what_a_spec_cannot_hold_is_a_usage_error(tmp_path: Path, args: list[str], zh: str, en: str) -> None:
+    for lang, expected in (("zh", zh), ("en", en)):
+        r = perfdsl("--lang", lang, "new", *args, cwd=tmp_path)
+        assert (r.returncode, r.stdout) == (2, ""), r.stderr
+        assert r.stderr.startswith(expected) and r.stderr.count("\n") == 1, r.stderr
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_quotes_and_backslashes_are_written_so_that_they_read_back(tmp_path: Path) -> None:
+    r = perfdsl("new", 'a"b\\', "--unit", '"某"单位', "--year", "2022", "-o", "x.perf", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    spec, diags = parse((tmp_path / "x.perf").read_text(encoding="utf-8"), "x.perf")
+    assert diags == [] and spec.projects[0].name == 'a"b\\' and spec.unit.value == '"某"单位'  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------------------------ write failures
+
+
+def test_a_failed_write_is_reported_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from perfdsl.cli import main
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "fsync", full)  # the disk fills up while the file is written
+    code = main(["--lang", "en", "new", "甲", "--unit", "乙", "--year", "2022", "-o", "new/sub/甲.perf"])
+    _, err = capsys.readouterr()
+    assert (code, err) == (1, f"cannot write new/sub/甲.perf: {os.strerror(errno.ENOSPC)}\n")
+    assert list(tmp_path.iterdir()) == [], "no temp file, no half-written file, no folder left behind"
+
+
+def test_a_full_disk(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True,
+                      timeout=30).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"x" * 4096):  # fill it up
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        r = perfdsl("new", "甲", "--unit", "乙", "--year", "2022", "-o", str(disk / "甲.perf"), cwd=tmp_path)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert r.stderr.startswith(f"无法写入 {disk / '甲.perf'}：")
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+    finally:
+        subprocess.run(["umount", str(disk)], timeout=30)

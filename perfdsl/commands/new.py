@@ -31,13 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import write_atomic
     from ..build import safe_name
+    from ..diagnostics import shown
     from ..config import ConfigError, find_config
     from ..frameworks import DEFAULT_FRAMEWORK
     from ..messages import Phrase
-    from ..starter import starter
+    from ..starter import refusal, starter
 
+    refused = refusal(args.name, args.unit, args.year)
+    if refused is not None:
+        print(say(refused[0], args.lang, **refused[1]), file=sys.stderr)
+        return 2
     output = args.output or safe_name(args.name) + ".perf"
     where = output if output != "-" else "."
     try:
@@ -59,9 +63,30 @@ def run(args: argparse.Namespace) -> int:
         return 0
     path = Path(output)
     if path.exists() and not args.force:
-        print(say("new.exists", args.lang, path=output), file=sys.stderr)
+        print(say("new.exists", args.lang, path=shown(output)), file=sys.stderr)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
-    print(say("new.wrote", args.lang, path=output), file=sys.stderr)
+    try:
+        _write(path, text)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        print(say("build.write_failed", args.lang, path=shown(output), reason=reason), file=sys.stderr)
+        return 1
+    print(say("new.wrote", args.lang, path=shown(output)), file=sys.stderr)
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the file in one step (perfdsl/atomic.py); on failure the folders made for it go again."""
+    from ..atomic import write_atomic
+
+    made = [folder for folder in path.parents if not folder.exists()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except OSError:
+        for folder in made:  # innermost first; one that is no longer empty stays, and so do those above it
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
