@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from . import ast
+from .diagnostics import shown
 from .diff_match import framework_for, plain, section_names, target_text
 from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, TEXT_KEYS
 
@@ -83,10 +84,12 @@ def _rank(order: list[str], name: str) -> tuple[int, str]:
 
 
 def readable(spec: ast.Spec) -> str:
-    """The line form of a spec: a `项目 NAME` line, then its facts indented, project after project."""
+    """The line form of a spec: a `项目 NAME` line, then its facts indented, project after project.
+
+    git prints it to the terminal as it is, so control characters in the spec are shown as escapes."""
     projects = sorted(spec.projects, key=lambda p: (spec.unit_of(p) or "", p.name))
     out = []
     for p in projects:
         out.append(f"项目 {p.name}")
         out.extend("  " + line for line in _header(spec, p) + _indicators(spec, p))
-    return "\n".join(out) + ("\n" if out else "")
+    return "\n".join(shown(line) for line in out) + ("\n" if out else "")

@@ -155,3 +155,14 @@ def test_shown(text: str, expected: str) -> None:
 ])
 def test_output_names_hold_no_invisible_characters(name: str, expected: str) -> None:
     assert safe_name(name) == expected
+
+
+def test_the_line_form_git_diff_shows_holds_no_control_characters(tmp_path: Path) -> None:
+    hostile = SPEC.replace("项目 甲", f'项目 "甲{HOSTILE}"').replace("预算执行率", f'"预算{HOSTILE}执行率"')
+    _write(tmp_path, b"a.perf", hostile.replace("  产出 {", '  概况 "第一句\x1b[2J。第二句。"\n  产出 {'))
+    r = perfdsl("diff", "--textconv", "a.perf", cwd=tmp_path)
+    _no_controls(r.stdout)
+    text = _ok(r)
+    assert text.startswith("项目 甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\n")
+    assert "/预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率 >= 90%\n" in text
+    assert "  概况 ¶ 第一句\\x1b[2J。\n  概况 第二句。\n" in text
