@@ -10,13 +10,13 @@ is made of the models of diff_model.py, re-exported here.
 from __future__ import annotations
 
 import difflib
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Sequence
 
 from . import ast
 from .diff_match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
-from .diff_model import (SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged, Goal,
-                         IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
+from .diff_model import (EXACT, SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
+                         Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
 from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, HEADER_KEYS, TEXT_KEYS
 from .values import shown
@@ -60,7 +60,8 @@ def _current(p: ast.Project) -> Decimal | None:
 
 
 def _sum_current(entries: list[tuple[ast.Spec, ast.Project]]) -> Decimal:
-    return sum((_current(p) or Decimal(0) for _, p in entries), Decimal(0))
+    with localcontext(EXACT):
+        return sum((_current(p) or Decimal(0) for _, p in entries), Decimal(0))
 
 
 def _lone(cls: type[ProjectAdded] | type[ProjectRemoved], spec: ast.Spec, p: ast.Project) -> ProjectAdded | ProjectRemoved:

@@ -7,7 +7,7 @@ ever added.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -17,6 +17,11 @@ from . import ast
 from .diff_match import plain, target_text
 
 SCHEMA_VERSION = 1
+
+EXACT = Context(prec=100)
+"""The context of the diff's sums, differences and percentages. The parser bounds every amount to 24 digits
+(values.MAX_WHOLE_DIGITS before the point, MAX_DECIMALS after), so here they stay exact for any number of
+projects; Decimal's default 28 digits would round a large sum and refuse to round a large percentage."""
 
 
 class _Model(BaseModel):
@@ -132,9 +137,10 @@ class BudgetChanged(_Model):
 
     @classmethod
     def of(cls, field: str, old: Decimal | None, new: Decimal | None) -> BudgetChanged:
-        old, new = (plain(x) if x is not None else None for x in (old, new))
-        delta = new - old if old is not None and new is not None else None
-        percent = (delta * 100 / old).quantize(Decimal("0.1")) if delta is not None and old else None
+        with localcontext(EXACT):
+            old, new = (plain(x) if x is not None else None for x in (old, new))
+            delta = new - old if old is not None and new is not None else None
+            percent = (delta * 100 / old).quantize(Decimal("0.1")) if delta is not None and old else None
         return cls(field=field, old=old, new=new, delta=delta, percent=percent)
 
 

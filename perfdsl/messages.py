@@ -82,12 +82,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "P009.hint": ("金额写作数字，可带千分位逗号和单位 元/万元，例如 10,144,000",
                   "write money as a number with optional thousands commas and 元 or 万元, e.g. 10,144,000"),
     "P009.number": ("“{field}”应为数字，而不是“{value}”", "`{field}` takes a number, not `{value}`"),
-    "P009.number.hint": ("数字写作 10 或 2.5，可带千分位逗号", "write a number such as 10 or 2.5, with optional thousands commas"),
-    "P009.too_long": ("数字“{value}”过大或过长：请直接写出数字，整数部分最多 {whole} 位，小数部分最多 {decimals} 位",
+    "P009.number.hint": ("数字写作 10 或 2.5，可带千分位逗号",
+                         "write a number such as 10 or 2.5, with optional thousands commas"),
+    "P009.too_long": ("数字“{value}”过大或过长：请直接写出数字，整数部分最多 {whole} 位（金额按元计），"
+                      "小数部分最多 {decimals} 位",
                       "the number `{value}` is too large or too long: write it out in digits, at most {whole} "
-                      "before the decimal point and {decimals} after"),
-    "P009.too_long.hint": ("不要用科学计数法（如 1e6）；金额可用 万元 作单位，如 65万元",
-                           "no exponent form such as 1e6; money may be written in 万元, as in 65万元"),
+                      "before the decimal point (money counted in 元) and {decimals} after"),
+    "P009.too_long.hint": ("不要用科学计数法（如 1e6）", "no exponent form such as 1e6"),
     "P010": ("指标“{name}”的目标值“{value}”无法识别", "the target `{value}` of `{name}` cannot be read"),
     "P010.hint": ("目标值写作 比较符+数字+单位（如 >= 90%、<= 24小时）或一个词（如 合理、同比下降）；含空格的名称请加引号",
                   "write a comparator, a number and a unit (`>= 90%`, `<= 24小时`) or one word (`合理`, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from . import ast, textblock
@@ -19,11 +19,23 @@ from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPE
                     UNIT_ALIASES, Key)
 
 
+MAX_WHOLE_DIGITS = 18
+"""Digits a number may have before its decimal point. Amounts in 元 and the counts of these tables stay far
+below 10**18; the bound keeps every number (万元 x 10,000 included) within what Decimal arithmetic, JSON and
+a spreadsheet take without overflow, and keeps a pasted run of digits from slowing every stage down."""
+MAX_DECIMALS = 6
+"""Digits a number may have after its decimal point (分 are two, targets such as 99.95% three)."""
+
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CMP = "|".join(re.escape(c) for c in sorted([*COMPARATORS, *COMPARATOR_WORDS], key=len, reverse=True))
 _TARGET = re.compile(rf"(?P<cmp>{_CMP})?[ \t]*(?P<num>{_NUMBER})[ \t]*(?P<unit>[^\s\d][^\s]*)?")
 _WORD = re.compile(r"[^\s<>=≥≤＝＞＜\d+-][^\s]*")
 _MONEY = re.compile(rf"(?P<num>{_NUMBER})[ \t]*(?P<unit>元|万元)?")
+_PLAIN = re.compile(_NUMBER)
+# A number as a spreadsheet or a program would print it (1e6, 1.5E+10), or a run of digits: looked for only
+# in a value that did not read, to say why.
+_WRITTEN = re.compile(r"(?P<num>[+-]?[\d,]+(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?")
+_EXPONENT = re.compile(r"[eE][+-]?\d")
 _YEAR = re.compile(r"(\d{4})年?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Full-width ASCII (＞＝９０％ pasted from Word) read as half-width; U+3000 is the full-width space.
@@ -65,6 +77,8 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
                 unit = unit[: -len(suffix)]
                 comparator = comparator or meaning
                 break
+        if not _fits(m.group("num")) or _EXPONENT.match(unit):  # `1e6件` is no unit `e6件`
+            return None
         unit = UNIT_ALIASES.get(unit, unit)
         return comparator or "=", Decimal(m.group("num").replace(",", "")), unit, comparator is None
     if _WORD.fullmatch(text):
@@ -87,7 +101,10 @@ def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
         return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
     parsed = read_target(tok.value)
     if parsed is None:
-        _report(scan, "P010", tok, name=name.value, value=tok.value)
+        if out_of_bounds(tok.value):
+            _report(scan, "P010", tok, key="P010.too_long", **_bounds(tok.value), name=name.value)
+        else:
+            _report(scan, "P010", tok, name=name.value, value=tok.value)
         return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
     if not isinstance(parsed, str) and _FULLWIDTH_FORM.search(tok.value):
         normal = tok.value.translate(_FULLWIDTH)
@@ -96,10 +113,41 @@ def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
 
 
 def money(text: str) -> Decimal | None:
+    """An amount in 元 (`10,144,000`, `65万元`), or None when it is none or out of bounds."""
     m = _MONEY.fullmatch(text.translate(_FULLWIDTH).strip())
-    if not m:
+    if not m or not _fits(m.group("num")):
         return None
-    return Decimal(m.group("num").replace(",", "")) * MONEY_UNITS[m.group("unit") or "元"]
+    amount = Decimal(m.group("num").replace(",", "")) * MONEY_UNITS[m.group("unit") or "元"]
+    # bounded in 元, as `fmt` writes it back: 万元 leaves four digits fewer
+    return amount if amount.adjusted() < MAX_WHOLE_DIGITS else None
+
+
+def number(text: str) -> Decimal | None:
+    """A plain number (`10`, `2.5`, `1,000`), or None when it is none or out of bounds.
+
+    Only the digits `money` and targets take: Decimal alone would also read `1e5000`, `NaN` and `1_0`."""
+    m = _PLAIN.fullmatch(text.translate(_FULLWIDTH).strip())
+    if not m or not _fits(m.group()):
+        return None
+    return Decimal(m.group().replace(",", ""))
+
+
+def _fits(num: str) -> bool:
+    whole, _, fraction = num.lstrip("+-").replace(",", "").partition(".")
+    return len(whole) <= MAX_WHOLE_DIGITS and len(fraction) <= MAX_DECIMALS
+
+
+def out_of_bounds(text: str) -> bool:
+    """Whether `text` holds a number in exponent form or with more digits than a number may have."""
+    return any(m.group("exp") or not _fits(m.group("num"))
+               for m in _WRITTEN.finditer(text.translate(_FULLWIDTH)))
+
+
+def _bounds(text: str) -> dict[str, Any]:
+    """The arguments of a `too_long` message: the value (cut short: it may be thousands of digits) and the
+    bounds."""
+    shown = text if len(text) <= 40 else text[:30] + "…"
+    return {"value": shown, "whole": MAX_WHOLE_DIGITS, "decimals": MAX_DECIMALS}
 
 
 def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, Any]] | None:
@@ -135,18 +183,17 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
             return ast.Flag, {"value": FLAG_WORDS[text.lower()]}
         _report(scan, "P011", tok, field=key.canonical, value=text)
         return None
-    amount = money(text) if key.kind == "money" else _number(text)
+    amount = money(text) if key.kind == "money" else number(text)
     if amount is None:
-        _report(scan, "P009", tok, value=text)
+        form = _MONEY if key.kind == "money" else _PLAIN
+        if form.fullmatch(text.translate(_FULLWIDTH).strip()) or out_of_bounds(text):  # written right, too big
+            _report(scan, "P009", tok, key="P009.too_long", **_bounds(text))
+        elif key.kind == "money":
+            _report(scan, "P009", tok, value=text)
+        else:
+            _report(scan, "P009", tok, key="P009.number", field=key.canonical, value=text)
         return None
     return ast.Amount, {"value": amount}
-
-
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
 
 
 # ------------------------------------------------------------------------------------------------ writing
