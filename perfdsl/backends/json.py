@@ -10,11 +10,16 @@ Numbers are JSON numbers: a whole number is an integer (`10144000`, `100`), a fr
 (`98.5`). The AST keeps numbers as Decimal; one whose digits a double cannot hold exactly (more than 15
 significant digits) is written as a string of its digits instead, so that no digit is ever lost. The schema
 allows both.
+
+The published schema is a file shipped in the package (perfdsl/perfdsl.schema.json, copied to docs/), which
+`perfdsl schema` prints as it is; `schema()` generates it afresh from the models, for the test that holds the
+two together.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib.resources
 import json
 from decimal import Decimal
 from typing import Any
@@ -107,4 +112,9 @@ def _drop_layout(node: Any) -> None:
 
 
 def render_schema() -> str:
-    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
+    """The published JSON Schema: the file shipped in the package, as it is.
+
+    Not `schema()` rendered: pydantic versions write the same models in slightly different words, and the
+    published text must not change with the pydantic a user happens to have.
+    """
+    return importlib.resources.files("perfdsl").joinpath("perfdsl.schema.json").read_text(encoding="utf-8")
