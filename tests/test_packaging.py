@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -21,11 +22,17 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
     assert "perfdsl/grammar/perfdsl.lark" in names
     assert any(n.startswith("perfdsl/frameworks/") and n.endswith(".toml") for n in names)
     assert {"perfdsl/templates/html/style.css", "perfdsl/templates/text/project.txt.jinja"} <= set(names)
-    # a venv that sees the already-installed dependencies, so the test needs no network
+    assert "perfdsl/perfdsl.schema.json" in names
+    # A venv that borrows pip and the dependencies from the environment running the tests (so the test needs
+    # no network): the machine's own site-packages may have neither.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    # --ignore-installed: the venv sees the system site-packages, where perfdsl may be installed already
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    borrowed = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (Path(own) / "borrowed.pth").write_text("".join(f"{d}\n" for d in borrowed), encoding="utf-8")
+    # --ignore-installed: the borrowed folders may hold an installed perfdsl already
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--ignore-installed", "-q", str(wheel)],
                    check=True, capture_output=True, timeout=300)
     elsewhere = tmp_path / "elsewhere"
@@ -38,6 +45,9 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
                            cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
     assert built.returncode == 0, built.stdout + built.stderr
     assert (elsewhere / "out" / "审判辅助人员经费.html").is_file() and (elsewhere / "out" / "index.html").is_file()
+    schema = subprocess.run([str(env_dir / "bin" / "perfdsl"), "schema"], cwd=elsewhere, capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert schema.stdout == (ROOT / "perfdsl" / "perfdsl.schema.json").read_text(encoding="utf-8"), schema.stderr
     where = subprocess.run([str(python), "-c", "import perfdsl, sys; print(perfdsl.__file__)"], cwd=elsewhere,
                            capture_output=True, text=True, env=env, check=True).stdout
     assert str(env_dir) in where, "the installed copy ran, not the checkout"
