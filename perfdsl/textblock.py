@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 
+EDGE = " \t\u3000"
+"""What the reader strips from both ends of a text block's lines: a wrapped line must not begin or end with it."""
+
 
 def is_wide(ch: str) -> bool:
     """Wide or full-width characters (CJK ideographs, full-width punctuation) take two columns."""
@@ -28,17 +31,21 @@ def join_soft(left: str, right: str) -> str:
 def paragraphs(raw: str) -> tuple[str, ...]:
     """Turn the inside of a text block into paragraphs: blank lines separate, other breaks are soft."""
     result: list[str] = []
-    current = ""
+    # the pieces of the paragraph being read, joined once at its end: joining line by line would copy the
+    # paragraph so far at every line (quadratic in a long one)
+    pieces: list[str] = []
     for line in raw.split("\n"):
-        line = line.strip(" \t\u3000")
+        line = line.strip(EDGE)
         if not line:
-            if current:
-                result.append(current)
-                current = ""
+            if pieces:
+                result.append("".join(pieces))
+                pieces = []
             continue
-        current = join_soft(current, line)
-    if current:
-        result.append(current)
+        if pieces and not (is_wide(pieces[-1][-1]) or is_wide(line[0])):
+            pieces.append(" ")  # as `join_soft` does
+        pieces.append(line)
+    if pieces:
+        result.append("".join(pieces))
     return tuple(result)
 
 
@@ -51,7 +58,7 @@ def breakable(left: str, right: str) -> str | None:
 
     A break is only placed where `join_soft` gives the text back exactly, so wrapping never changes content.
     """
-    if not left or not right or right[0] in " \t" or left[-1] in " \t":
+    if not left or not right or right[0] in EDGE or left[-1] in EDGE:
         return None
     if is_wide(left[-1]) or is_wide(right[0]):
         return ""
@@ -76,10 +83,11 @@ def wrap(paragraph: str, width: int, wide: int = 2) -> list[str]:
         w = wide if is_wide(ch) else 1
         if i > start:
             prev = paragraph[i - 1]
+            # never next to a tab or U+3000 (wide, but the reader strips it from a line's ends)
             if ch == " " and 0 < i < n - 1 and not is_wide(prev) and not is_wide(paragraph[i + 1]) \
-                    and paragraph[i + 1] != " " and prev != " ":
+                    and paragraph[i + 1] not in EDGE and prev not in EDGE:
                 last_break = (i, i + 1)
-            elif (is_wide(prev) or is_wide(ch)) and ch != " " and prev != " ":
+            elif breakable(prev, ch) is not None:
                 last_break = (i, i)
         if col + w > width and last_break is not None and last_break[0] > start:
             cut, resume = last_break
