@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .diff_model import Diff
 
-__all__ = ["Format", "LoadError", "__version__", "check", "diff", "load", "parse", "render"]
+__all__ = ["Format", "FormatError", "LoadError", "__version__", "check", "diff", "load", "parse", "render"]
 
 Format = Literal["text", "html", "md", "json", "perf"]
 """What `render` writes: the backends of `perfdsl build`, and `perf` (the canonical source, as `fmt`)."""
@@ -78,12 +78,24 @@ class LoadError(ValueError):
     """The text does not parse (or the file cannot be read); `diagnostics` says where and why."""
 
     def __init__(self, diagnostics: list[Diagnostic], text: str) -> None:
-        from .diagnostics import default_lang, render_text
-
         self.diagnostics = diagnostics
-        files = {d.span.file: text for d in diagnostics}
-        first = render_text(diagnostics[:1], files, default_lang()).splitlines()[0]
-        super().__init__(first)
+        super().__init__(_first_line(diagnostics, text))
+
+
+class FormatError(ValueError):
+    """`render(spec, "perf")` could not prove its text means the spec: X002 in `diagnostics`, as `perfdsl fmt`
+    refuses such a file (a perfdsl bug: please report it)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(_first_line(diagnostics, ""))
+
+
+def _first_line(diagnostics: list[Diagnostic], text: str) -> str:
+    from .diagnostics import default_lang, render_text
+
+    files = {d.span.file: text for d in diagnostics}
+    return render_text(diagnostics[:1], files, default_lang()).splitlines()[0]
 
 
 _NOTES: dict[int, list[Diagnostic]] = {}
@@ -139,12 +151,16 @@ def render(spec: Spec, format: Format = "html", project: str | None = None) -> s
     `md`, `json`, or `perf` (the whole spec in the canonical layout of `perfdsl fmt`).
 
     `project` names the project; it may be left out when the spec holds one. Raises ValueError for an
-    unknown format or project (a mistake in the calling program, not in the spec).
+    unknown format or project (a mistake in the calling program, not in the spec), and `FormatError` when
+    the `perf` text could not be proven to mean the spec (never an unproven text).
     """
     if format == "perf":
-        from .fmt import format_spec
+        from .fmt import format_proven
 
-        return format_spec(spec)
+        text, problems = format_proven(spec)
+        if text is None:
+            raise FormatError(problems)
+        return text
     from .backends import BACKENDS
 
     if format not in BACKENDS:

@@ -2,8 +2,9 @@
 
 `fmt` is a pure printer: the parser attached every comment to a node, so printing the AST in canonical order
 (header keys in the order of the official form, canonical Chinese keys, `>= 90%` spacing, money with
-thousands commas, text blocks re-indented and wrapped) loses nothing. `format_source` proves each result
-before it is used: the output must parse back to the same AST and format to itself.
+thousands commas, text blocks re-indented and wrapped) loses nothing. `format_proven` (and `format_source`,
+`perfdsl fmt` and `perfdsl.render(spec, "perf")` through it) proves each result before it is used: the
+output must parse back to the same AST with the same comments and format to itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterable
 
-from . import ast, textblock
+from . import ast, textblock, values
 from .diagnostics import Diagnostic, Severity, diag
 from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING, TEXT_KEYS
 
@@ -27,6 +28,11 @@ _KEYWORDS = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def block_holds(paragraph: str) -> bool:
+    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, and the reader strips lines)."""
+    return '"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
 
 
 def name(text: str, after_keyword: bool = False) -> str:
@@ -55,10 +61,20 @@ def money(value: Decimal) -> str:
 
 
 def target(t: ast.Target) -> str:
+    """A target as written: canonical (`>= 90%`), else the first spelling the reader gives back as the same."""
     if isinstance(t, ast.Qualitative):
         return t.word  # it was read from a bare value, so it prints back as one
-    text = f"{number(t.value)}{t.unit}"
-    return text if t.implicit else f"{t.comparator} {text}"
+    head = f"{number(t.value)}" if t.implicit else f"{t.comparator} {number(t.value)}"
+    # The reader takes `＃` for `#` in a target, where `#` would start a comment.
+    unit = t.unit.replace("#", "＃")
+    wanted = (t.comparator, t.value, t.unit, t.implicit)
+    spellings = (f"{head}{unit}",
+                 f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
+                 f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
+    for text in spellings:
+        if values.read_target(text) == wanted:
+            return text
+    return spellings[0]  # no spelling reads back: the proof in `format_source` refuses it
 
 
 class Printer:
@@ -99,6 +115,10 @@ class Printer:
         trailing = f"  # {node.trailing.text}".rstrip() if node.trailing else ""
         if not node.paragraphs:
             self.lines.append(f'{INDENT * depth}{key} ""{trailing}')
+            return
+        if len(node.paragraphs) == 1 and not block_holds(node.paragraphs[0]):
+            # from a one-line string: a block would end at its `"""` or drop the spaces at its ends
+            self.lines.append(f"{INDENT * depth}{key} {quote(node.paragraphs[0])}{trailing}")
             return
         self.lines.append(f'{INDENT * depth}{key} """')
         for i, para in enumerate(node.paragraphs):
@@ -208,11 +228,22 @@ def format_source(text: str, path: str = "<input>",
     spec, diags = parse(text, path)
     if any(d.severity is Severity.error for d in diags):
         return None, diags
+    out, problems = format_proven(spec, width, path)
+    return out, [*diags, *problems]
+
+
+def format_proven(spec: ast.Spec, width: int = DEFAULT_WIDTH,
+                  path: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Print a spec in the canonical layout and prove the text: it parses back to the same AST with the
+    same comments and formats to itself. Returns the text, or None and an X002 diagnostic."""
+    from .parser import parse
+
+    path = spec.file if path is None else path
     out = format_spec(spec, width)
     again, again_diags = parse(out, path)
     if (any(d.severity is Severity.error for d in again_diags) or not ast.same(spec, again)
             or comment_texts(spec) != comment_texts(again) or format_spec(again, width) != out):
         # a formatter bug must never reach the user's file: refuse, and say so
         span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
-        return None, [*diags, diag("X002", Severity.error, span)]
-    return out, diags
+        return None, [diag("X002", Severity.error, span)]
+    return out, []
