@@ -149,6 +149,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fmt.would_change": ("需要格式化：{path}", "would reformat: {path}"),
     "fmt.changed": ("已格式化：{path}", "reformatted: {path}"),
     "fmt.bad_width": ("--width 至少为 20", "--width must be at least 20"),
+    "fmt.unencodable": ("{path}：格式化结果中的“{char}”无法用 {encoding} 编码写回，文件未改动；请将文件另存为 UTF-8",
+                        "{path}: the formatted text has `{char}`, which {encoding} cannot hold; the file is left "
+                        "as it was (save it as UTF-8 to format it)"),
+    "fmt.write_failed": ("无法写入 {path}：{reason}，文件未改动", "cannot write {path}: {reason}; the file is left as it was"),
     "import.wrote": ("已写入：{path}（{projects} 个项目）", "wrote: {path} ({projects} projects)"),
     "import.exists": ("文件已存在且内容不同：{path}（用 --force 覆盖）",
                       "file exists with other content: {path} (use --force to overwrite)"),
