@@ -99,10 +99,11 @@ def load_file(path: str, encoding: str | None = None) -> Source:
     """Read and parse one file; problems reading it become diagnostics, not exceptions."""
     try:
         data = Path(path).read_bytes() if path != "-" else os.fdopen(0, "rb", closefd=False).read()
-    except OSError as e:
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
         span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=1)
         empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
-        return Source(path, "", empty, [diag("P000", Severity.error, span, reason=e.strerror or str(e))])
+        reason = getattr(e, "strerror", None) or str(e)
+        return Source(path, "", empty, [diag("P000", Severity.error, span, reason=reason)])
     text, problems = decode(data, path, encoding)
     if text is None:
         empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())

@@ -46,3 +46,49 @@ def test_one_target_edited_through_the_api_in_colour() -> None:
     out = render_diff(perfdsl.diff(old, new), "text", color=True)
     assert "\x1b[31m↓ 放宽\x1b[0m 产出/数量/运维设备覆盖率: = 100% → >= 95%" in out
     assert render_diff(perfdsl.diff(old, new), "text", "en", color=True, stat=True).count("\n") == 6
+
+
+# ---------------------------------------------------------------------------------- what a spec may name
+
+
+@pytest.fixture
+def project_folder(tmp_path: Path) -> Path:
+    """A folder whose perfdsl.toml declares a framework file: national-2021 under the name national-mine."""
+    builtin = (ROOT / "perfdsl" / "frameworks" / "national-2021.toml").read_text(encoding="utf-8")
+    (tmp_path / "mine.toml").write_text(builtin.replace('name = "national-2021"', 'name = "national-mine"'),
+                                        encoding="utf-8")
+    (tmp_path / "perfdsl.toml").write_text('frameworks = ["mine.toml"]\n', encoding="utf-8")
+    return tmp_path
+
+
+def _national(folder: Path, framework: str, name: str = "x.perf") -> perfdsl.ast.Spec:
+    text = (ROOT / NATIONAL[0] / "信息系统运行维护.perf").read_text(encoding="utf-8")
+    path = folder / name
+    path.write_text(text.replace("框架 national-2021", f"框架 {framework}"), encoding="utf-8")
+    return perfdsl.load(path)
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "md", "json"])
+def test_render_reads_the_frameworks_check_reads(project_folder: Path, fmt: str) -> None:
+    """A framework is a builtin or a file the configuration declares, for render as for check; the 框架 of a
+    spec never names a file to open (`/dev/zero` would be read for ever, a NUL byte made open() raise)."""
+    def page(spec: perfdsl.ast.Spec) -> str:
+        return perfdsl.render(spec, fmt).replace(spec.file, "x.perf").replace("national-mine", "national-2021")
+
+    national = page(_national(project_folder, "national-2021"))
+    assert page(_national(project_folder, "national-mine")) == national
+    unknown = page(_national(project_folder, "no-such-framework"))
+    assert unknown != national or fmt == "json"
+    for hostile in (str(project_folder / "mine.toml"), "../" * 9 + str(project_folder / "mine.toml"),
+                    '"national\x00-2021"'):
+        spec = _national(project_folder, hostile)
+        shown = page(spec)  # JSON has the name as written, escaped, and no use for the framework
+        assert shown.replace(spec.framework_of(spec.projects[0]), "no-such-framework") == unknown or fmt == "json"
+        assert "C101" in [d.code for d in perfdsl.check(spec)]
+
+
+def test_a_path_with_a_nul_byte_is_a_file_that_cannot_be_read() -> None:
+    with pytest.raises(perfdsl.LoadError) as caught:
+        perfdsl.load("specs/2020/a\x00b.perf")
+    [d] = caught.value.diagnostics
+    assert d.code == "P000" and d.message("en") == "cannot read the file: embedded null byte"

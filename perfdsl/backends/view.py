@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import ast
-from ..frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, load_framework
+from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
                      GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
                      NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
@@ -100,17 +100,18 @@ def target(t: ast.Target) -> str:
 
 
 def framework_of(spec: ast.Spec, project: ast.Project) -> Framework | None:
-    """The project's framework: a builtin by name, else a framework file next to the spec; None when neither
-    loads (the checks report that; the backends then print the names as written)."""
-    name = spec.framework_of(project) or DEFAULT_FRAMEWORK
+    """The framework `check` reads the project by: its `框架`, else the configured default, among the builtins
+    and the files the configuration found from the spec's folder declares; None when it names none (the
+    checks report that; the backends then print the names as written). A `框架` never names a file to open:
+    `/dev/zero` would be read for ever."""
+    from ..config import ConfigError, find_config
+
     try:
-        return builtin(name)
-    except FrameworkError:
-        pass
-    try:
-        return load_framework(os.path.join(os.path.dirname(spec.file), name))
-    except FrameworkError:
-        return None
+        config = find_config(os.path.dirname(spec.file) or ".")
+    except ConfigError:  # reported by check; the builtins still apply
+        name = spec.framework_of(project) or DEFAULT_FRAMEWORK
+        return builtin(name) if name in builtin_names() else None
+    return config.framework(spec.framework_of(project) or config.settings_for(spec.file).framework)
 
 
 def is_national(framework: Framework | None) -> bool:
