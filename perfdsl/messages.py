@@ -481,6 +481,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # perfdsl diff (perfdsl/commands/diff.py, perfdsl/diff_render.py, templates/diff/)
     "diff.no_git": ("找不到 git 程序", "git is not installed (no `git` on PATH)"),
     "diff.git_failed": ("git 命令失败（{command}）：{reason}", "git failed ({command}): {reason}"),
+    "diff.no_revision": ("此仓库中没有修订版本“{rev}”（应为分支、标签或提交，如 HEAD~1）",
+                         "there is no revision `{rev}` in this repository (a branch, a tag or a commit such as "
+                         "HEAD~1)"),
+    "diff.option_revision": ("“{rev}”不是修订版本：它像选项一样以“-”开头",
+                             "`{rev}` is not a revision: it starts with `-`, as an option does"),
     "diff.usage.two": ("perfdsl diff 需要两个输入：OLD NEW（文件、目录或 REV:路径）",
                        "perfdsl diff takes two inputs: OLD NEW (files, folders or REV:path)"),
     "diff.usage.git": ("--git 的用法：--git REV1 [REV2] [PATH...]", "usage: --git REV1 [REV2] [PATH...]"),

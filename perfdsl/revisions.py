@@ -1,8 +1,9 @@
 """Inputs of `perfdsl diff`: files, folders and git revisions -> the bytes of every `.perf` file of one side.
 
 Git is only read, never checked out: `git cat-file`, `git ls-tree` and `git ls-files`, run with argument
-lists (no shell) in the current folder. Problems (no such path, an unknown revision, no git) are returned as
-catalogue entries for the command to print, not raised.
+lists (no shell) in the current folder. A revision is first resolved to an object id with `git rev-parse
+--verify --end-of-options`, so what the user typed never stands where git reads options. Problems (no such path, an unknown
+revision, no git) are returned as catalogue entries for the command to print, not raised.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ class Side:
 class _GitFailed(Exception):
     """Internal: a git command failed; turned into a Problem at this module's boundary."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, said: bool = True) -> None:
         super().__init__(problem[0])
         self.problem = problem
+        self.said = said  # whether git gave a reason: `rev-parse --verify --quiet` says nothing
 
 
 def _git(*args: str, stdin: bytes | None = None) -> bytes:
@@ -50,8 +52,21 @@ def _git(*args: str, stdin: bytes | None = None) -> bytes:
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise _GitFailed(("diff.git_failed", {"command": "git " + " ".join(args),
-                                              "reason": reason[0] if reason else f"exit {done.returncode}"}))
+                                              "reason": reason[0] if reason else f"exit {done.returncode}"}),
+                         said=bool(reason))
     return done.stdout
+
+
+def _resolve(rev: str, kind: str) -> str:
+    """The id of the commit or tree (`kind`) that `rev` names, for the commands that read it."""
+    if rev.startswith("-"):  # no ref may start with `-`: a typo, or an option put in the wrong place
+        raise _GitFailed(("diff.option_revision", {"rev": rev}))
+    try:
+        return _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{{kind}}}").decode().strip()
+    except _GitFailed as e:
+        if e.said:  # not a repository, …: git's own words say it best
+            raise
+        raise _GitFailed(("diff.no_revision", {"rev": rev})) from None
 
 
 def _guarded(label: str, read: Any, *args: Any) -> Side:
@@ -96,9 +111,18 @@ def _read(path: str) -> bytes:
 
 def _revision_path(rev: str, path: str) -> list[Blob]:
     where = f"{rev}:{path}"
-    if _git("cat-file", "-t", where).strip() == b"blob":
-        return [Blob(os.path.basename(path), where, _git("cat-file", "blob", where))]
-    entries = _tree(_git("ls-tree", "-r", "-z", where))
+    if not rev:  # `:path`, the index, has no id of its own
+        kind = _git("cat-file", "-t", where)
+        item = where
+    else:
+        item = f"{_resolve(rev, 'tree')}:{path}"
+        try:
+            kind = _git("cat-file", "-t", item)
+        except _GitFailed:  # the revision exists (resolved above): the path does not, in it
+            raise _GitFailed(("cli.not_found", {"path": where})) from None
+    if kind.strip() == b"blob":
+        return [Blob(os.path.basename(path), where, _git("cat-file", "blob", item))]
+    entries = _tree(_git("ls-tree", "-r", "-z", item))
     prefix = f"{where.rstrip('/')}/" if path else where
     return [Blob(name, prefix + name, data) for name, data in zip(entries, _cat(list(entries.values())))]
 
@@ -107,7 +131,8 @@ def revision(rev: str, paths: Sequence[str]) -> Side:
     """Every `.perf` file of revision `rev` under `paths` (relative to the current folder, as git reads them;
     none: the current folder)."""
     def read() -> list[Blob]:
-        entries = _tree(_git("ls-tree", "-r", "-z", "--full-name", rev, "--", *paths))
+        # not `--end-of-options`: git then takes the `--` after it for a path
+        entries = _tree(_git("ls-tree", "-r", "-z", "--full-name", _resolve(rev, "commit"), "--", *paths))
         return [Blob(name, f"{rev}:{name}", data) for name, data in zip(entries, _cat(list(entries.values())))]
 
     return _guarded(rev, read)

@@ -230,8 +230,12 @@ def test_git_sees_the_working_tree(repo: Path) -> None:
 
 def test_git_trouble_exits_2(repo: Path, tmp_path: Path) -> None:
     code, _, err = perfdsl("diff", "--git", "no-such-rev", cwd=repo)
-    assert code == 2 and err.startswith("perfdsl diff: git 命令失败（git ls-tree") and "no-such-rev" in err
+    assert code == 2 and err == "perfdsl diff: 此仓库中没有修订版本“no-such-rev”（应为分支、标签或提交，如 HEAD~1）\n"
     code, _, err = perfdsl("diff", "HEAD~9:specs", "specs", cwd=repo)
+    assert code == 2 and "“HEAD~9”" in err
+    code, _, err = perfdsl("diff", "HEAD:no/such/path", "specs", cwd=repo)
+    assert code == 2 and err == "perfdsl diff: 路径不存在：HEAD:no/such/path\n"
+    code, _, err = perfdsl("diff", ":no/such/path", "specs", cwd=repo)
     assert code == 2 and "git cat-file" in err
     code, _, err = perfdsl("diff", "--git", "HEAD", cwd=tmp_path)
     assert code == 2 and "not a git repository" in err.lower()

@@ -13,7 +13,7 @@ import pytest
 import perfdsl
 from perfdsl.diff_render import render as render_diff
 from tests.conftest import ROOT
-from tests.test_diff_cli import YEARS, git, perfdsl as run
+from tests.test_diff_cli import YEARS, git, perfdsl as run, repo  # noqa: F401  (repo: a fixture)
 
 FIXTURES = ROOT / "tests" / "diff"
 NATIONAL = ("tests/diff/national/old", "tests/diff/national/new")
@@ -92,3 +92,37 @@ def test_a_path_with_a_nul_byte_is_a_file_that_cannot_be_read() -> None:
         perfdsl.load("specs/2020/a\x00b.perf")
     [d] = caught.value.diagnostics
     assert d.code == "P000" and d.message("en") == "cannot read the file: embedded null byte"
+
+
+# ------------------------------------------------------------------------------------------- revisions
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--git", "--", "--abbrev=4"), "`--abbrev=4` is not a revision: it starts with `-`, as an option does"),
+    (("--git", "--", "--format=%(path)", "HEAD", "specs"),
+     "`--format=%(path)` is not a revision: it starts with `-`, as an option does"),
+    (("--", "--abbrev=4:specs", "specs"), "`--abbrev=4` is not a revision: it starts with `-`, as an option does"),
+    (("--git", "no-such-rev"), "there is no revision `no-such-rev` in this repository (a branch, a tag or a "
+                               "commit such as HEAD~1)"),
+    (("--git", "no-such-rev", "HEAD"), "there is no revision `no-such-rev` in this repository (a branch, a tag "
+                                       "or a commit such as HEAD~1)"),
+    (("HEAD~9:specs", "specs"), "there is no revision `HEAD~9` in this repository (a branch, a tag or a commit "
+                                "such as HEAD~1)"),
+])
+def test_a_revision_is_checked_before_git_reads_it(repo: Path, args: tuple[str, ...], message: str) -> None:
+    """A revision never reaches git where git would read it as an option (`--format=…` made `git ls-tree`
+    take the path after it for the revision)."""
+    assert run("--lang", "en", "diff", *args, cwd=repo) == (2, "", f"perfdsl diff: {message}\n")
+
+
+def test_revisions_git_takes_still_work(repo: Path) -> None:
+    commit = git(repo, "rev-parse", "HEAD~1").strip()
+    tree = git(repo, "rev-parse", "HEAD~1^{tree}").strip()
+    expected = run("diff", "--git", "HEAD~1", "HEAD", cwd=repo)
+    assert expected[0] == 1
+    assert run("diff", "--git", commit, "HEAD", cwd=repo)[1] == expected[1].replace("HEAD~1", commit)
+    by_tree = run("diff", f"{tree}:specs", "HEAD:specs", cwd=repo)
+    assert by_tree[0] == 1 and by_tree[1].count("\n~ ") == expected[1].count("\n~ ")
+    # the index (`:path`) against the last commit: nothing staged, nothing changed
+    assert run("diff", ":specs/审判执行业务费.perf", "HEAD:specs/审判执行业务费.perf", cwd=repo)[0] == 0
+    assert run("diff", "--git", "HEAD", "--", "--abbrev=4", cwd=repo)[0] == 2  # a path: nothing under it
