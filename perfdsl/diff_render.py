@@ -8,6 +8,7 @@ a self-contained HTML page; JSON is the `Diff` model itself.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -247,6 +248,15 @@ def render(diff: d.Diff, fmt: str = "text", lang: str = "zh", color: bool = Fals
 
         # the build's JSON convention: numbers as JSON numbers unless a double would lose a digit
         return json.dumps(plain(diff.model_dump(mode="python")), ensure_ascii=False, indent=2) + "\n"
+    name = {"text": "diff.txt.jinja", "markdown": "diff.md.jinja", "html": "diff.html.jinja"}[fmt]
+    return _environment(fmt, color).get_template(f"diff/{name}").render(
+        t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat, **view(diff, lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _environment(fmt: str, color: bool) -> Any:
+    """The Jinja environment of one format, coloured or not: built once, as compiling the templates costs
+    more than printing a diff."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from .backends.env import md_cell, md_text, one_line
@@ -267,9 +277,7 @@ def render(diff: d.Diff, fmt: str = "text", lang: str = "zh", color: bool = Fals
                       lstrip_blocks=True)
     env.filters.update(md_cell=md_cell, md_text=md_text, pad=_pad, paint=paint,
                        width=lambda t: display_width(str(t)))
-    env.globals.update(t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat)
-    name = {"text": "diff.txt.jinja", "markdown": "diff.md.jinja", "html": "diff.html.jinja"}[fmt]
-    return env.get_template(f"diff/{name}").render(**view(diff, lang))
+    return env
 
 
 class Painted(str):
