@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from . import ast, values
 from .diagnostics import Diagnostic, Severity, diag
+from .fmt import block_holds
 from .frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
+from .scanner import _DIRECTION, _INVISIBLE_NAMES, _UNSEEN  # the parser's reading of invisible characters
 from .textblock import join_soft
 from .vocab import BUDGET_KEYS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
 
@@ -329,7 +332,11 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
         if key.field in table.texts:
             lines = table.texts[key.field]
             line = lines[0][1] if lines else table.start
-            fields[key.field] = _node(ast.Text, file, line, True, paragraphs=join_prose(lines, width))
+            paragraphs = join_prose(lines, width)
+            if unwritable(paragraphs):
+                diagnostics.append(diag("I009", Severity.error, _span(file, line), label=key.official or key.canonical))
+                continue
+            fields[key.field] = _node(ast.Text, file, line, True, paragraphs=paragraphs)
     for text, line in table.unknown:
         severity = Severity.error if strict else Severity.warning
         diagnostics.append(diag("I006", severity, _span(file, line, len(text)), text=text))
@@ -344,28 +351,68 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
     name_text, name_line = table.fields.get("name", ("", table.start))
     if framework.name != DEFAULT_FRAMEWORK:
         fields["framework"] = _node(ast.Word, file, table.start, value=framework.name)
-    return _node(ast.Project, file, name_line, True, name=name_text, sections=tuple(level1s), **fields)
+    project: ast.Project = _node(ast.Project, file, name_line, True, name=name_text, sections=tuple(level1s), **fields)
+    return project
 
 
 def _span(file: str, line: int, width: int = 1) -> ast.Span:
     return ast.build(ast.Span, file=file, line=line, column=1, end_line=line, end_column=width + 1)
 
 
+def seen(text: str) -> str:
+    """Text as a reader sees it (and as the parser reads a `.perf` file): no-break spaces are spaces, zero-width
+    characters and direction controls are gone."""
+    return _UNSEEN.sub(lambda m: " " if _INVISIBLE_NAMES.get(m.group()) == "NBSP" else "", text)
+
+
+def direction_controls(text: str) -> tuple[str, str] | None:
+    """The `chars` and `codes` of message I008 when `text` holds direction controls (they make it display in
+    another order than it is written: an error, as in a `.perf` file), else None."""
+    found = dict.fromkeys(_DIRECTION.findall(text))
+    if not found:
+        return None
+    return (", ".join(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in found),
+            ", ".join(f"U+{ord(c):04X}" for c in found))
+
+
+def _seen_lines(lines: list[str], file: str, diagnostics: list[Diagnostic]) -> list[str]:
+    for i, line in enumerate(lines):
+        if _UNSEEN.search(line):
+            controls = direction_controls(line)
+            if controls is not None:
+                at = _DIRECTION.search(line).start() + 1  # type: ignore[union-attr]
+                span = ast.build(ast.Span, file=file, line=i + 1, column=at, end_line=i + 1, end_column=at + 1)
+                diagnostics.append(diag("I008", Severity.error, span, "P024", chars=controls[0], codes=controls[1]))
+            lines[i] = seen(line)
+    return lines
+
+
+def unwritable(paragraphs: tuple[str, ...]) -> bool:
+    """Prose a `.perf` file cannot hold: several paragraphs, one with three quotes (a text block would end there,
+    and a one-line string holds one paragraph)."""
+    return len(paragraphs) > 1 and not all(block_holds(p) for p in paragraphs)
+
+
 def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple[list[ast.Spec], list[Diagnostic]]:
     """Read every table of a document; one Spec (file) per project, 单位 and 年度 at file level."""
     diagnostics: list[Diagnostic] = []
     specs = []
-    lines = values.normalise_newlines(text.lstrip("\ufeff")).split("\n")
+    lines = _seen_lines(values.normalise_newlines(text.lstrip("\ufeff")).split("\n"), file, diagnostics)
     tables = list(split_tables(lines))
     width = page_chars(tables)
     for table in tables:
-        project = build_project(table, file, strict, diagnostics, width)
+        try:
+            project = build_project(table, file, strict, diagnostics, width)
+        except Exception as e:  # a bug: this table is refused with a message, the others are still read
+            diagnostics.append(diag("X005", Severity.error, _span(file, table.start), place=f"{file}:{table.start}",
+                                    reason=f"{type(e).__name__}: {e}"))
+            continue
         unit = project.unit
         year = _node(ast.Year, file, table.start, value=table.year) if table.year else None
         project = project.model_copy(update={"unit": None})
         specs.append(ast.build(ast.Spec, file=file, unit=unit, year=year, framework=None,
                                               projects=(project,), end_comments=()))
-    if not specs:
+    if not tables:
         diagnostics.append(diag("I005", Severity.error, _span(file, 1)))
     return specs, diagnostics
 

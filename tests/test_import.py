@@ -158,3 +158,57 @@ def test_text_layout_gives_the_prose_back(project: ast.Project, texts: list[list
     for field in _PROSE_FIELDS:
         imported = getattr(back.projects[0], field)
         assert imported is not None and imported.paragraphs == prose[field].paragraphs, field
+
+
+def _seed_with(old: str, new: str) -> str:
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_invisible_characters_are_read_as_seen() -> None:
+    """A zero-width space in a name and a no-break space in a header line (pasted from Word) are read as the
+    parser reads them; before, the imported text did not read back (an internal error, X003)."""
+    text = _seed_with("预算执行率 =100%", "预算\u200b执行率 =100%").replace("项目类别： 其他", "项目类别：\u00a0其他", 1)
+    specs, diags = import_text(text, "seed.txt")
+    assert diags == []
+    seed = import_text(SEED.read_text(encoding="utf-8"), "seed.txt")[0]
+    assert all(ast.same(a.projects[0], b.projects[0]) for a, b in zip(specs, seed))
+    for spec in specs:
+        again, problems = parse(format_spec(spec), "seed.txt")
+        assert problems == [] and ast.same(again, spec.model_copy(update={"file": "seed.txt"}))
+
+
+def test_direction_controls_are_an_error_at_their_place() -> None:
+    text = _seed_with("预算执行率 =100%", "预算执行率 =10\u202e0%")
+    line = text.split("\n").index("预算执行率 =10\u202e0%") + 1
+    _, diags = import_text(text, "seed.txt")
+    assert [(d.code, d.severity.value, d.span.line, d.span.column) for d in diags] == [("I008", "error", line, 10)]
+    assert diags[0].message("en").startswith("invisible direction control characters (U+202E RIGHT-TO-LEFT OVERRIDE)")
+
+
+def test_prose_of_several_paragraphs_with_three_quotes_is_an_error() -> None:
+    """A `.perf` text block ends at three quotes: such prose cannot be written, so it is refused by name."""
+    text = _seed_with("（沪高发政[2019]67号）。", '（沪高发政[2019]67号）。"""')
+    line = next(i for i, x in enumerate(text.split("\n"), 1) if x.startswith("立项依据"))
+    _, diags = import_text(text, "seed.txt")
+    assert [(d.code, d.span.line) for d in diags] == [("I009", line + 1)]
+    assert diags[0].message("en") == ('the text of `立项依据` holds three quotes in a row ("""), which a .perf text '
+                                      'block cannot hold; change them (to “” for example)')
+
+
+def test_a_bug_in_one_table_is_a_diagnostic_and_the_others_are_read(monkeypatch) -> None:
+    from perfdsl import importer
+
+    real = importer.build_project
+
+    def failing(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if table.start > 2:  # all tables but the first
+            raise RuntimeError("boom")
+        return real(table, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "build_project", failing)
+    specs, diags = import_text(SEED.read_text(encoding="utf-8"), "seed.txt")
+    assert len(specs) == 1 and [d.code for d in diags] == ["X005"] * 3
+    assert diags[0].message("en") == "internal error: seed.txt:119 could not be imported (RuntimeError: boom); " \
+                                     "please report it"

@@ -166,10 +166,10 @@ def name_files(outputs: list[Output], number: bool) -> list[Diagnostic]:
             output.name = _numbered(name, taken)
             owners[_collision_key(output.name)] = output
             continue
-        related = [Related(span=first.spec.projects[0].span, key="I007.first", args={"name": first.spec.projects[0].name})]
+        other = first.spec.projects[0]
+        related = [Related(span=other.span, key="I007.first", args={"name": other.name})]
         diags.append(diag("I007", Severity.error, output.spec.projects[0].span, related=related, name=name,
-                          place=output.place, other=first.spec.projects[0].name, other_place=first.place,
-                          path=output.name))
+                          place=output.place, other=other.name, other_place=first.place, path=output.name))
     return diags
 
 
