@@ -4,6 +4,8 @@ every comparator and unit, empty and multi-paragraph texts, comments everywhere.
 from __future__ import annotations
 
 import datetime
+import random
+import re
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -100,3 +102,210 @@ def specs() -> st.SearchStrategy[ast.Spec]:
         unit=st.none() | st.builds(ast.Word, value=one_line, **meta()),
         year=st.none() | st.builds(ast.Year, value=st.integers(1990, 2100), **meta()),
         framework=st.none(), projects=st.lists(projects(), max_size=2).map(tuple), end_comments=comments())
+
+
+# ------------------------------------------------------------------------------------- abusive source text
+# Text, not ASTs: what a user, a paste or a broken editor can put in a file, for the hardening tests and the
+# long campaign (tests/fuzz_long.py). Plain functions of a `random.Random`, because drawing each piece through
+# Hypothesis costs some 30 ms a spec and the campaign needs tens of thousands; a property draws the seed.
+
+ABUSE_CHARS = (
+    "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\r", "\r\n", "\t",
+    "\u2028", "\u2029", "\u200b", "\u200d", "\u2060", "\ufeff", "\ufffd", "\u00ad",
+    "\u202a", "\u202b", "\u202d", "\u202e", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069", "\u061c",
+    "\u3000", "\uff01", "\uff02", "\uff03", "\uff1d", "\uff1e", "\uff1c", "\uff05", "\uff10", "\uff19", "\uff5b",
+    "\uff5d", "\uff0e", "\uff0c", "e\u0301", "\U0001f600", "\U00020000", "\U0001d11e", "\U0010fffd", "\U000e0001",
+    '"', '"""', "\\", "#", "{", "}", "\n", "\n}\n", " {\n",
+)
+ABUSE_NUMBERS = (
+    "1e5000", "1E10000000", "1e-400", "-1e5000", "99999999999999999999999", "9" * 400, "-5", "-0", "+5", "0",
+    "00", "0.0000001", "1e-7", ".5", "5.", "1.2.3", "1,,000", ",5", "1_000", "0x10", "NaN", "nan", "Infinity",
+    "-inf", "１２３", "０.５", "١٢٣", "½", "²", "1" + "0" * 30 + ".5", "10,000.00", "65万", "1e", "1e+", "%",
+)
+_PLAIN = _CJK + "abcXYZ019_-.%/"
+_RESERVED = ("项目", "project", "预算", "budget", "类别", "分值", "产出", "}", "{", "#", "是", "否")
+_BREAKING = re.compile("[\n\r\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Line breaks, and direction controls (an error wherever they stand): kept out of quoted names of mild specs."""
+_QUOTABLE = tuple(c for c in ABUSE_CHARS if not _BREAKING.search(c))
+
+
+def abuse_char(rng: random.Random, quotable: bool = False) -> str:
+    """A hostile piece, or any character but a surrogate (astral ones included); `quotable`: one a quoted
+    string can hold."""
+    if rng.random() < 0.6:
+        return rng.choice(_QUOTABLE if quotable else ABUSE_CHARS)
+    c = chr(rng.choice([rng.randrange(0x20, 0x7F), rng.randrange(0xA0, 0xD800), rng.randrange(0xE000, 0x110000)]))
+    return "x" if quotable and _BREAKING.match(c) else c
+
+
+def abuse_number(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.6:
+        return rng.choice(ABUSE_NUMBERS)
+    if roll < 0.8:
+        return str(rng.randint(-10**30, 10**30))
+    return f"{rng.uniform(-1e6, 1e6):.{rng.randint(0, 12)}f}"
+
+
+def abuse_word(rng: random.Random, wild: float = 0.3, quotable: bool = False) -> str:
+    """A word: plain characters, a share `wild` of hostile ones, sometimes a keyword of the language."""
+    if rng.random() < 0.08:
+        return rng.choice(_RESERVED)
+    return "".join(abuse_char(rng, quotable) if rng.random() < wild else rng.choice(_PLAIN)
+                   for _ in range(rng.randint(1, 8)))
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def abuse_name(rng: random.Random, wild: float = 0.3, long: bool = False) -> str:
+    """A name as written: bare or quoted (then anything goes), now and then long or empty."""
+    if long and rng.random() < 0.3:
+        return "长" * rng.randint(200, 20_000)
+    if rng.random() < 0.05:
+        return rng.choice(['""', '" "', '"\\"', '"""'])
+    word = abuse_word(rng, wild)
+    return quote(word) if rng.random() < 0.4 else word
+
+
+def abuse_target(rng: random.Random, wild: float = 0.3) -> str:
+    from perfdsl import vocab
+
+    if rng.random() < 0.4:
+        return rng.choice(vocab.QUALITATIVE_WORDS) if rng.random() < 0.5 else abuse_word(rng, wild)
+    comparator = rng.choice(["", *vocab.COMPARATORS, *vocab.COMPARATOR_WORDS])
+    unit = rng.choice(["", "%", "％", "件", "次", "小时", "元", "万元", "百分比", "2020-06-30", "年底前", abuse_word(rng, wild)])
+    suffix = rng.choice(["", "", "", *vocab.COMPARATOR_SUFFIXES])
+    number = abuse_number(rng) if wild or rng.random() < 0.2 else rng.choice(["90", "100", "0.5", "30000", "1,234"])
+    return f"{comparator}{rng.choice(['', ' ', '　'])}{number}{unit}{suffix}"
+
+
+def _spelling(rng: random.Random, keys: tuple[object, ...]) -> str:
+    return rng.choice(rng.choice(keys).spellings)  # type: ignore[attr-defined]
+
+
+def abusive_spec(rng: random.Random) -> str:
+    """A spec with the language's structure (header, budget, texts, sections, indicators, attributes) and
+    hostile content: names, quotes, triple quotes, numbers such as 1e5000, Unicode controls, long lines, more
+    nesting than the language has. Half are mild (hostile names only in quotes), so many still parse."""
+    from perfdsl import vocab
+    from perfdsl.frameworks import builtin, builtin_names
+
+    fw = builtin(rng.choice(builtin_names()))
+    wild = rng.choice([0.0, 0.0, 0.05, 0.3])
+    long = rng.random() < 0.1  # long lines make every later step slow: one spec in ten
+
+    def name() -> str:
+        if wild or rng.random() < 0.3:
+            return abuse_name(rng, wild, long)
+        return quote(abuse_word(rng, 0.3, quotable=True)) if rng.random() < 0.5 else abuse_word(rng, 0.0)
+
+    def number(valid: str) -> str:
+        return abuse_number(rng) if wild or rng.random() < 0.1 else valid
+
+    def value(key: object) -> str:
+        kind = key.kind  # type: ignore[attr-defined]
+        if wild and rng.random() < 0.5:
+            return rng.choice([name(), abuse_number(rng), "2020-02-30"])
+        if kind == "year":
+            return rng.choice(["2020", "2021年", "２０２０"])
+        if kind == "date":
+            return rng.choice(["2020-01-01", "2021-12-31", "2020-02-29"])
+        if kind == "flag":
+            return rng.choice(["是", "否", "yes", "no"])
+        return name()
+
+    out: list[str] = []
+    line = out.append
+    if rng.random() < 0.5:
+        line(f"单位 {name()}")
+    if rng.random() < 0.5:
+        line(f"年度 {number(rng.choice(['2020', '2020年', '２０２０']))}")
+    if rng.random() < 0.5:
+        line(f"框架 {rng.choice([fw.name, fw.name, *builtin_names(), name()])}")
+    for _ in range(rng.randint(0, 3)):
+        line(f"{rng.choice(vocab.PROJECT_WORDS)} {name()} {{")
+        header = [k for k in vocab.HEADER_KEYS if k.field != "framework" or wild]
+        for key in rng.sample(header, rng.randint(0, 4)) + ([rng.choice(header)] if wild else []):
+            line(f"  {rng.choice(key.spellings)} {value(key)}")
+        if rng.random() < 0.5:
+            line(f"  {rng.choice(vocab.BUDGET_WORDS)} {{")
+            for key in rng.sample(vocab.BUDGET_KEYS, rng.randint(0, 4)):
+                money = number(rng.choice(["1,000,000", "12.5", "0", "999999999999", "65"]))
+                line(f"    {rng.choice(key.spellings)} {money}{rng.choice(['', '元', '万元', ' 元'])}")
+            line("  }")
+        for key in rng.sample(vocab.TEXT_KEYS, rng.randint(0, 2)):
+            body = [abuse_word(rng, wild or 0.3, quotable=not wild) for _ in range(rng.randint(0, 4))]
+            if rng.random() < 0.5:
+                out.extend([f'  {rng.choice(key.spellings)} """', *(f"    {b}" for b in body), '  """'])
+            else:
+                line(f"  {rng.choice(key.spellings)} {quote(' '.join(body))}")
+        for _ in range(rng.randint(0, 3)):
+            l1 = rng.choice(fw.level1)
+            line(f"  {rng.choice([*l1.spellings, name()])} {{")
+            for _ in range(rng.randint(0, 2)):
+                l2 = rng.choice([*(s for d in l1.level2 for s in d.spellings), name()])
+                depth = rng.choice([0] * 8 + [1, 50]) if wild else 0  # more levels than the language has
+                out.extend([f"    {l2} {{", *["      x {"] * depth])
+                for _ in range(rng.randint(0, 3)):
+                    head = f"      {name()} {abuse_target(rng, wild)}"
+                    attrs = [(rng.choice(k.spellings), number("10") if k.kind == "number" else name())
+                             for k in rng.sample(vocab.ATTRIBUTE_KEYS, rng.choice([0, 0, 1, 3]))]
+                    if attrs:
+                        out.extend([head + " {", *(f"        {k} {v}" for k, v in attrs), "      }"])
+                    else:
+                        line(head + rng.choice(["", "  # 注释", "  # perfdsl: ignore C401"]))
+                out.extend([*["      }"] * depth, "    }"])
+            line("  }")
+        line("}")
+    return "\n".join(out) + rng.choice(["\n", "", "\r\n", "\n\n"])
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    """The text with lines deleted, duplicated, swapped or cut, hostile characters inserted, or truncated."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 5)):
+        op = rng.choice(["delete", "duplicate", "swap", "cut", "insert", "insert", "truncate"])
+        i = rng.randrange(len(lines))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "cut":
+            lines[i] = lines[i][: rng.randint(0, len(lines[i]))]
+        elif op == "insert":
+            at = rng.randint(0, len(lines[i]))
+            lines[i] = lines[i][:at] + "".join(abuse_char(rng) for _ in range(rng.randint(1, 6))) + lines[i][at:]
+        else:
+            del lines[i + 1:]
+    return "\n".join(lines)
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_COMPARATOR = re.compile(r"(?<=\s)(?:>=|<=|=|>|<|≥|≤)(?=\s?\d)")
+
+
+def retouch(text: str, rng: random.Random) -> str:
+    """The text with its structure kept (so a spec that parses mostly still does): numbers and comparators
+    changed, lines without braces dropped or doubled. What a second version of a spec looks like."""
+    from perfdsl import vocab
+
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 6)):
+        i = rng.randrange(len(lines))
+        line, op = lines[i], rng.choice(["number", "number", "comparator", "drop", "double"])
+        numbers, comparators = list(_NUMBER.finditer(line)), list(_COMPARATOR.finditer(line))
+        if op == "number" and numbers:
+            m = rng.choice(numbers)
+            new = abuse_number(rng) if rng.random() < 0.2 else str(rng.choice([0, 1, 95, 100, 101, rng.randint(0, 10**7)]))
+            lines[i] = line[: m.start()] + new + line[m.end():]
+        elif op == "comparator" and comparators:
+            m = rng.choice(comparators)
+            lines[i] = line[: m.start()] + rng.choice([*vocab.COMPARATORS, "不低于"]) + line[m.end():]
+        elif op in ("drop", "double") and not set(line) & set('{}"') and len(lines) > 1:
+            lines[i: i + 1] = [] if op == "drop" else [line, line]
+    return "\n".join(lines)
