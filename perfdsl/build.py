@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import unicodedata
@@ -29,7 +30,7 @@ from .atomic import publish, write_atomic
 from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .frameworks import Framework
-from .loader import find_files, load_file
+from .loader import find_files, load_file, read_regular
 from .messages import Phrase
 
 if TYPE_CHECKING:
@@ -531,11 +532,13 @@ def _source_digest(job: Job, known: Record | None) -> Source | None:
         return None
     try:
         st = os.stat(job.path)
+        if not stat.S_ISREG(st.st_mode):
+            return None  # a named pipe would block the read: `load_file` refuses it
         stamp = [st.st_size, st.st_mtime_ns, time.time_ns()]
         if known is not None and known.stamp[:2] == stamp[:2] and _settled(known.stamp):
             content, stamp = known.content, known.stamp
         else:
-            content = hashlib.sha256(Path(job.path).read_bytes()).hexdigest()
+            content = hashlib.sha256(read_regular(job.path)).hexdigest()
             if known is not None and known.stamp[:2] == stamp[:2] and content == known.content and \
                     not _settled(stamp):
                 stamp = known.stamp  # nothing new to record until the file has settled

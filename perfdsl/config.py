@@ -35,6 +35,7 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .diagnostics import Severity
+from .messages import Phrase
 from .frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, builtin_names, load_framework
 
 FILE_NAME = "perfdsl.toml"
@@ -252,9 +253,12 @@ def from_table(table: Mapping[str, Any], path: str) -> Config:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    from .loader import NotRegularFile, read_regular
+
     try:
-        with open(path, "rb") as f:
-            return tomllib.loads(f.read().decode("utf-8"))
+        return tomllib.loads(read_regular(path).decode("utf-8"))
+    except NotRegularFile as e:
+        raise ConfigError(_shown(path), "config.unreadable", detail=Phrase("P000.not_regular")) from e
     except OSError as e:
         raise ConfigError(_shown(path), "config.unreadable", detail=e.strerror or str(e)) from e
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

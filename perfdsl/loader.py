@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
 from . import ast
@@ -48,8 +48,8 @@ def find_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
                     if not os.path.islink(path) or _inside(os.path.realpath(path), top):
                         found.append(path)
             files.extend(sorted(found))
-        elif os.path.isfile(p) or p == "-":
-            files.append(p)
+        elif os.path.exists(p) or p == "-":
+            files.append(p)  # not necessarily a regular file: `load_file` says so then
         else:
             missing.append(p)
     return files, missing
@@ -90,6 +90,24 @@ def _guess(data: bytes) -> str | None:
     return None
 
 
+class NotRegularFile(OSError):
+    """A path that names something else than a regular file (a named pipe, a device, a socket)."""
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of a regular file; raises OSError, and NotRegularFile for anything else.
+
+    A named pipe called `x.perf` would block the read until someone writes to it, a device such as /dev/zero
+    never ends: the file is opened without blocking (which a pipe allows without a writer) and what was
+    opened is checked before a byte is read, so nothing can be swapped in between a check and the read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(path)
+        return f.read()
+
+
 def load_text(text: str, path: str) -> Source:
     spec, diags = parse(text, path)
     return Source(path, text, spec, diags)
@@ -98,10 +116,12 @@ def load_text(text: str, path: str) -> Source:
 def load_file(path: str, encoding: str | None = None) -> Source:
     """Read and parse one file; problems reading it become diagnostics, not exceptions."""
     try:
-        data = Path(path).read_bytes() if path != "-" else os.fdopen(0, "rb", closefd=False).read()
+        data = read_regular(path) if path != "-" else os.fdopen(0, "rb", closefd=False).read()
     except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
         span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=1)
         empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
+        if isinstance(e, NotRegularFile):
+            return Source(path, "", empty, [diag("P000", Severity.error, span, "P000.not_regular")])
         reason = getattr(e, "strerror", None) or str(e)
         return Source(path, "", empty, [diag("P000", Severity.error, span, reason=reason)])
     text, problems = decode(data, path, encoding)

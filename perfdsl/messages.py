@@ -23,6 +23,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "{files} files, {projects} projects: {errors} errors, {warnings} warnings"),
     "cli.no_files": ("没有找到 .perf 文件：{path}", "no .perf files found: {path}"),
     "cli.not_found": ("路径不存在：{path}", "no such file or folder: {path}"),
+    "cli.unreadable": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
     # words for what the parser expected
     "expect.VALUE": ("值", "a value"),
     "expect.STRING": ("带引号的文字", "a quoted string"),

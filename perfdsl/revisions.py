@@ -13,7 +13,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .loader import SUFFIX, find_files
+from .loader import SUFFIX, NotRegularFile, find_files, read_regular
+from .messages import Phrase
 
 Problem = tuple[str, dict[str, Any]]
 """A catalogue key and its arguments."""
@@ -88,7 +89,7 @@ def is_commit(rev: str) -> bool:
 def read_side(spec: str) -> Side:
     """One side of `perfdsl diff OLD NEW`: a file, a folder, or `REV:path` (a file or a tree of a revision)."""
     if os.path.exists(spec) or spec == "-":
-        return Side(spec, _filesystem(spec))
+        return _guarded(spec, _filesystem, spec)
     if ":" in spec:
         rev, path = spec.split(":", 1)
         return _guarded(spec, _revision_path, rev, path)
@@ -105,8 +106,11 @@ def _filesystem(path: str) -> list[Blob]:
 def _read(path: str) -> bytes:
     if path == "-":
         return os.fdopen(0, "rb", closefd=False).read()
-    with open(path, "rb") as f:
-        return f.read()
+    try:
+        return read_regular(path)  # a named pipe called x.perf would block the read for ever
+    except OSError as e:
+        reason = Phrase("P000.not_regular") if isinstance(e, NotRegularFile) else e.strerror or str(e)
+        raise _GitFailed(("cli.unreadable", {"path": path, "reason": reason})) from None
 
 
 def _revision_path(rev: str, path: str) -> list[Blob]:

@@ -219,9 +219,12 @@ def _parse(data: bytes, where: str) -> Framework:
 
 def load_framework(path: str | os.PathLike[str]) -> Framework:
     """Load a framework file; any problem with it raises FrameworkError naming the path."""
+    from ..loader import NotRegularFile, read_regular
+
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(os.fspath(path))
+    except NotRegularFile as e:
+        raise FrameworkError(path, "cannot read: not a regular file") from e
     except OSError as e:
         raise FrameworkError(path, f"cannot read: {e.strerror or e}") from e
     return _parse(data, os.fspath(path))
