@@ -159,8 +159,10 @@ def _collision_key(path: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- jobs
 
-def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], list[str]]:
-    """The jobs for the given files and folders, and the paths that do not exist.
+def plan(paths: Iterable[str], out: str, options: Options,
+         notes: list[Diagnostic] | None = None) -> tuple[list[Job], list[str]]:
+    """The jobs for the given files and folders, and the paths that do not exist; `notes` gets what the
+    folders hold that is not read (see `find_files`).
 
     Raises BuildRefused when the output folder equals or contains a source folder: a build must never write
     among (or over) its sources.
@@ -170,7 +172,7 @@ def plan(paths: Iterable[str], out: str, options: Options) -> tuple[list[Job], l
     _BY_FOLDER.clear()  # relative folders mean something else after a change of working folder
     out_dir = Path(out).resolve()
     for given in paths:
-        files, absent = find_files([given])
+        files, absent = find_files([given], notes)
         missing.extend(absent)
         if absent:
             continue
@@ -390,12 +392,13 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     (the manifest says so, and its outputs are still there) is not read again: its outputs stay as they are.
     """
     started = time.monotonic()
-    jobs, missing = plan(paths, out, options)
+    skipped: list[Diagnostic] = []
+    jobs, missing = plan(paths, out, options, skipped)
     if missing:
         raise BuildRefused("cli.not_found", path=missing[0])
     if not jobs:
         raise BuildRefused("cli.no_files", path=" ".join(paths))
-    report = Report(files=len(jobs))
+    report = Report(files=len(jobs), diagnostics=skipped)
     # Workers write what they make into a staging folder of `out` (so that publishing is a rename on the
     # same file system); what is not published, and the folder, are removed whatever happens.
     try:

@@ -29,30 +29,62 @@ class Source:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def find_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Expand folders recursively into `*.perf` files (sorted). Returns (files, paths that do not exist)."""
+def find_files(paths: Iterable[str], notes: list[Diagnostic] | None = None) -> tuple[list[str], list[str]]:
+    """Expand folders recursively into `*.perf` files (sorted). Returns (files, paths that do not exist).
+
+    A folder's specs are its files and those of its folders, hidden ones (`.git`) left out. A link is
+    followed when it leads to a file or folder inside the folder given, and every file is taken once, by its
+    own path rather than a link's. A link that leads out of the folder is not read (perfdsl reads what it is
+    given and nothing else): `notes` gets a warning naming it.
+    """
     files: list[str] = []
     missing: list[str] = []
     for p in paths:
         if os.path.isdir(p):
-            found = []
-            top = os.path.realpath(p)
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for n in names:
-                    if not n.endswith(SUFFIX):
-                        continue
-                    path = os.path.join(root, n)
-                    # a link inside the folder that leads out of it is not part of the folder's specs (the
-                    # walk does not enter linked folders, so only a file that is a link can lead out)
-                    if not os.path.islink(path) or _inside(os.path.realpath(path), top):
-                        found.append(path)
-            files.extend(sorted(found))
+            files.extend(_scan(p, [] if notes is None else notes))
         elif os.path.exists(p) or p == "-":
             files.append(p)  # not necessarily a regular file: `load_file` says so then
         else:
             missing.append(p)
     return files, missing
+
+
+def _scan(folder: str, notes: list[Diagnostic]) -> list[str]:
+    top = os.path.realpath(folder)
+    found: dict[str, str] = {}
+    """A file's real path -> the path it is read by."""
+    entered: set[str] = set()
+    """Real paths of the folders read: a link back up the tree, or to a folder read already, adds nothing."""
+    pending: list[tuple[str, str]] = [(folder, top)]
+    """Folders to read (as found, and their real path)."""
+    linked: list[tuple[str, str]] = []
+    links: dict[str, str] = {}
+    """Files that are links, by real path: taken when no path of the tree's own leads to them."""
+    # the tree itself first, then where links lead: a file is found by its own path where it has one
+    while pending or linked:
+        where, real = pending.pop() if pending else linked.pop()
+        if real in entered:
+            continue
+        entered.add(real)
+        try:
+            with os.scandir(where) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed holds nothing to read
+        for entry in entries:
+            is_link = entry.is_symlink()
+            target = os.path.realpath(entry.path) if is_link else os.path.join(real, entry.name)
+            if is_link and not _inside(target, top):
+                span = ast.Span.model_construct(file=entry.path, line=1, column=1, end_line=1, end_column=2)
+                notes.append(diag("P000", Severity.warning, span, "P000.link_outside", target=target))
+            elif entry.is_dir():
+                if not entry.name.startswith("."):
+                    (linked if is_link else pending).append((entry.path, target))
+            elif entry.name.endswith(SUFFIX):
+                (links if is_link else found).setdefault(target, entry.path)
+    for target, path in links.items():
+        found.setdefault(target, path)
+    return sorted(found.values())
 
 
 def _inside(path: str, top: str) -> bool:

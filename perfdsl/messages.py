@@ -58,6 +58,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "save it as UTF-8, or give --encoding utf-16"),
     "P000.encoding": ("无法按 {encoding} 解码：{reason}", "cannot decode as {encoding}: {reason}"),
     "P000.not_regular": ("不是普通文件（可能是管道或设备），未读取", "not a regular file; it was not read"),
+    "P000.link_outside": ("此链接指向所给文件夹之外的 {target}，未读取",
+                          "the link leads out of the folder given, to {target}; it was not read"),
     "P001": ("此处不应出现{found}，应为{expected}", "unexpected {found}; expected {expected}"),
     "P002": ("指标“{name}”后缺少目标值", "the indicator `{name}` has no target"),
     "P002.hint": ("在指标名称后写目标值，例如 “>= 90%”、“= 100%” 或 “合理”",

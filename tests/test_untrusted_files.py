@@ -13,7 +13,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-GOOD = "单位 某单位\n年度 2020\n\n项目 好 {\n  类别 其他类\n}\n"
+GOOD = (ROOT / "specs" / "2020" / "审判辅助人员经费.perf").read_text(encoding="utf-8")
+"""A spec without a warning."""
 BROKEN = "项目 坏 {\n  产出 {\n"
 
 
@@ -73,3 +74,61 @@ def test_a_configuration_or_framework_file_that_is_a_pipe_is_a_configuration_err
     done = perfdsl("check", config, "good.perf", cwd=tmp_path)
     assert "not a regular file" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2
+
+
+# ----------------------------------------------------------------------------------- links in a folder
+
+@pytest.fixture()
+def linked(tmp_path: Path) -> Path:
+    """specs/ holds one good spec of its own, a folder and a file linked from outside (both broken), a link
+    to one of its own folders, and a link back to itself."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "broken.perf").write_text(BROKEN, encoding="utf-8")
+    specs = tmp_path / "specs"
+    (specs / "own").mkdir(parents=True)
+    (specs / "own" / "good.perf").write_text(GOOD, encoding="utf-8")
+    (specs / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (specs / "file.perf").symlink_to(outside / "broken.perf")
+    (specs / "again").symlink_to(specs / "own", target_is_directory=True)
+    (specs / "own" / "loop").symlink_to(specs, target_is_directory=True)
+    return tmp_path
+
+
+def test_check_says_which_links_it_did_not_follow(linked: Path) -> None:
+    done = perfdsl("check", "specs", cwd=linked)
+    outside = str(linked / "outside")
+    assert done.stdout.splitlines()[::3] == [
+        f"specs/elsewhere:1:1: warning[P000]: the link leads out of the folder given, to {outside}; "
+        "it was not read",
+        f"specs/file.perf:1:1: warning[P000]: the link leads out of the folder given, to {outside}/broken.perf; "
+        "it was not read",
+    ], done.stdout
+    # each spec once: the folder linked again and the link back to the top add nothing
+    assert done.stderr.splitlines()[-1] == "1 files, 1 projects: 0 errors, 2 warnings"
+    assert done.returncode == 0
+    assert perfdsl("check", "--strict", "specs", cwd=linked).returncode == 1
+
+
+def test_find_files_follows_links_inside_the_folder_once(linked: Path) -> None:
+    from perfdsl.loader import find_files
+
+    (linked / "specs" / "elsewhere").unlink()
+    (linked / "specs" / "file.perf").unlink()
+    (linked / "specs" / "own.perf").symlink_to(linked / "specs" / "own" / "good.perf")
+    (linked / "specs" / ".hidden").mkdir()
+    (linked / "specs" / ".hidden" / "kept.perf").write_text(GOOD, encoding="utf-8")
+    (linked / "specs" / "shown").symlink_to(linked / "specs" / ".hidden", target_is_directory=True)
+    notes: list = []
+    files, missing = find_files([str(linked / "specs")], notes)
+    # the real file wins over a link to it; a hidden folder is only read when a link names it
+    assert [os.path.relpath(f, linked / "specs") for f in files] == ["own/good.perf", "shown/kept.perf"]
+    assert missing == [] and notes == []
+
+
+def test_build_says_which_links_it_did_not_follow(linked: Path) -> None:
+    done = perfdsl("build", "specs", "-o", "out", "--format", "json", cwd=linked)
+    assert "specs/elsewhere:1:1: warning[P000]: the link leads out of the folder given" in done.stdout
+    assert done.returncode == 0
+    assert sorted(p.relative_to(linked / "out").as_posix() for p in (linked / "out").rglob("*.json")
+                  if not p.name.startswith(".")) == ["own/审判辅助人员经费.json"]

@@ -41,12 +41,14 @@ def run(args: argparse.Namespace) -> int:
     from ..config import ConfigError, load_config
     from ..loader import find_files, load_file
 
-    files, missing = find_files(args.paths)
+    skipped: list[Diagnostic] = []  # links that lead out of a folder given: said, not read
+    files, missing = find_files(args.paths, skipped)
     for m in missing:
         print(say("cli.not_found", args.lang, path=m), file=sys.stderr)
     if missing:
         return 2
     if not files:
+        sys.stderr.write(render_text(skipped, {}, args.lang, use_color(sys.stderr, args.color)))
         print(say("cli.no_files", args.lang, path=" ".join(args.paths)), file=sys.stderr)
         return 2
     texts: dict[str, str] = {}
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2
-    all_diags = [d for path in files for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
+    all_diags = sorted(skipped, key=sort_key) + [d for path in files for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
     if args.format == "json":
         sys.stdout.write(render_json(all_diags, args.lang))
     elif args.format in ("github", "gitlab"):
