@@ -415,8 +415,8 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
 def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int,
            progress: Callable[[int, int, str], None] | None, report: Report, started: float) -> Report:
     manifest = Manifest.load(Path(out), _build_key(options))
-    digests = {job.path: _source_digest(job, manifest.records.get(os.path.abspath(job.path))) for job in jobs}
-    cached = {job.path: manifest.fresh(job.path, digests[job.path], Path(out)) for job in jobs}
+    digests = {job.path: _source_digest(job, manifest.records.get(_record_key(job))) for job in jobs}
+    cached = {job.path: manifest.fresh(job, digests[job.path], Path(out)) for job in jobs}
     fresh_jobs = [job for job in jobs if cached[job.path] is None]
     built: dict[str, FileResult] = {}
     for done, result in enumerate(run_jobs(fresh_jobs, out, stage, workers), 1):
@@ -488,6 +488,13 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
 
 MANIFEST = ".perfdsl-build.json"
 """What the last build into a folder made from which source (hidden: it is the build's, not the user's)."""
+MANIFEST_VERSION = 3
+
+
+def _record_key(job: Job) -> str:
+    """A source and where its outputs go: the same file given alone (its outputs at the top of the output
+    folder) or within its folder (in a sub-folder) makes other files, so each has its own record."""
+    return f"{os.path.abspath(job.path)}\0{job.folder}"
 
 
 def _build_key(options: Options) -> str:
@@ -590,14 +597,14 @@ class Manifest:
         perfdsl or the options changed since."""
         try:
             data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-            if data.get("version") != 2 or data.get("key") != key:
+            if data.get("version") != MANIFEST_VERSION or data.get("key") != key:
                 return cls(key)
             return cls(key, {path: Record(**r) for path, r in data["sources"].items()}, data.get("index", ""))
         except (OSError, ValueError, TypeError, KeyError):
             return cls(key)
 
-    def fresh(self, path: str, source: Source | None, out: Path) -> Record | None:
-        record = self.records.get(os.path.abspath(path))
+    def fresh(self, job: Job, source: Source | None, out: Path) -> Record | None:
+        record = self.records.get(_record_key(job))
         if source is None or record is None or record.digest != source.digest:
             return None
         if not all(self._exists(out, rel) for rel in record.outputs):
@@ -628,16 +635,16 @@ class Manifest:
                 result = built[job.path]
                 if any(d.severity is Severity.error for d in result.diagnostics):
                     continue  # build it again next time, and say again what is wrong
-                records[os.path.abspath(job.path)] = Record(
+                records[_record_key(job)] = Record(
                     source.digest, [p for o in result.outputs for p in o.files],
                     [_entry_data(o.entry) for o in result.outputs], result.keys, source.content, source.stamp)
             elif (record := cached[job.path]) is not None:
                 record.stamp = source.stamp  # the same content, perhaps touched since: no need to read it again
-                records[os.path.abspath(job.path)] = record
+                records[_record_key(job)] = record
         self.records = records
 
     def save(self, out: Path) -> None:
-        data = {"version": 2, "key": self.key, "index": self.index_digest,
+        data = {"version": MANIFEST_VERSION, "key": self.key, "index": self.index_digest,
                 "sources": {path: vars(r) for path, r in sorted(self.records.items())}}
         try:
             # one line: with `indent`, json encodes in Python, ten times slower on a big tree

@@ -441,3 +441,29 @@ def test_a_settled_source_is_not_read_again(sources: Path, tmp_path: Path,
     monkeypatch.setattr(Path, "read_bytes", spy)
     again = build([str(sources)], str(out))
     assert again.skipped == again.files and not [n for n in read if n.endswith(".perf")]
+
+
+# ----------------------------------------------------------------------- incremental == cold, any order
+
+@pytest.mark.parametrize("first,second", [
+    (["."], ["b/c/one.perf"]),  # a folder, then one of its files: the file's outputs go to the top
+    (["b/c/one.perf"], ["."]),
+    (["b"], ["."]),  # two roots: b/c/one.perf builds into c/, then into b/c/
+    (["."], ["b"]),
+    (["a", "b/c/one.perf"], ["b/c", "a/two.perf"]),
+])
+def test_an_incremental_build_writes_what_a_cold_one_writes(sources: Path, tmp_path: Path,
+                                                           first: list[str], second: list[str]) -> None:
+    def given(paths: list[str]) -> list[str]:
+        return [str(sources / p) for p in paths]
+
+    incremental, cold, fresh = tmp_path / "incremental", tmp_path / "cold", tmp_path / "fresh"
+    for out in (incremental, cold):
+        build(given(first), str(out))
+    (cold / MANIFEST).unlink()  # what the documentation says forces a full build
+    build(given(second), str(incremental))
+    build(given(second), str(cold))
+    build(given(second), str(fresh))
+    assert tree(incremental) == tree(cold)
+    # and whatever the first build left, every file a build into an empty folder writes is there, the same
+    assert tree(fresh).items() <= tree(incremental).items()
