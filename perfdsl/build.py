@@ -101,7 +101,7 @@ class Report:
     unchanged: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, str | Phrase]] = field(default_factory=list)
     """(path, reason) of outputs that could not be written."""
     seconds: float = 0.0
     skipped: int = 0
@@ -299,12 +299,8 @@ def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | Non
     """Write one output into the staging folder; None when the output folder already holds exactly it
     (then it is left alone and keeps its mtime)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        with open(os.path.join(out, *rel.split("/")), "rb") as f:
-            if f.read() == data:
-                return None
-    except OSError:
-        pass  # not there yet (or not readable): write it
+    if _holds(os.path.join(out, *rel.split("/")), data):
+        return None
     # the workers write in parallel, each under its own names; the parent only renames
     staged = os.path.join(stage, f"{os.getpid()}-{next(_STAGED)}")
     with open(staged, "xb") as f:
@@ -369,14 +365,33 @@ def _refuse_collisions(results: list[FileResult], index: bool) -> list[Diagnosti
     return diags
 
 
+def _holds(path: str, data: bytes) -> bool:
+    """Whether `path` is a file of the output folder's own holding exactly `data`. A link is not (it is
+    replaced by a file, never read or written through: it may lead out of the output folder), nor is
+    anything that is not a regular file."""
+    try:
+        return read_regular(path, follow_links=False) == data
+    except OSError:
+        return False  # not there yet, or not a file to keep: write it
+
+
+def _linked_folder(out: str, folder: str, known: dict[str, str | None]) -> str | None:
+    """The first folder from `out` down to `folder` (relative, `/`-separated) that is a link, or None.
+    Outputs are not written through one: it may lead anywhere, and the build never writes outside `out`."""
+    if not folder:
+        return None
+    if folder not in known:
+        above = _linked_folder(out, folder.rpartition("/")[0], known)
+        path = os.path.join(out, *folder.split("/"))
+        known[folder] = above if above is not None else path if os.path.islink(path) else None
+    return known[folder]
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write `content` atomically unless the file already holds exactly it; tell whether it was written."""
     data = content if isinstance(content, bytes) else content.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        pass
+    if _holds(str(path), data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     # outputs can always be built again: atomic (never half-written) but not flushed file by file, which
     # would make a build of thousands of files wait on the disk for each one
@@ -462,8 +477,15 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
         else:
             report.unchanged.append(INDEX)
     made: set[Path] = set()
+    links: dict[str, str | None] = {}
+    failed: set[str] = set()
     for rel, content in files:
         target = Path(out, *rel.split("/"))
+        link = _linked_folder(out, rel.rpartition("/")[0], links)
+        if link is not None:
+            report.failures.append((str(target), Phrase("build.through_link", link=link)))
+            failed.add(rel)
+            continue
         try:
             if isinstance(content, Staged):
                 if target.parent not in made:
@@ -477,7 +499,10 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
                 (report.written if write_if_changed(target, content) else report.unchanged).append(rel)
         except OSError as e:
             report.failures.append((str(target), e.strerror or str(e)))
-    manifest.update(jobs, built, cached, digests, refused)
+            failed.add(rel)
+    # a source with an output not written is built again next time
+    unwritten = {r.path for r in results for o in r.outputs if not failed.isdisjoint(o.files)}
+    manifest.update(jobs, built, cached, digests, refused | unwritten)
     manifest.index_digest = index_digest if with_index and not report.errors else ""
     manifest.save(Path(out))
     report.seconds = time.monotonic() - started
@@ -618,7 +643,8 @@ class Manifest:
         if names is None:
             try:
                 with os.scandir(os.path.join(out, folder)) as entries:
-                    names = {e.name for e in entries if e.is_file()}
+                    # a link is no output of a build: it is replaced by one
+                    names = {e.name for e in entries if e.is_file(follow_symlinks=False)}
             except OSError:
                 names = set()
             self._listings[folder] = names

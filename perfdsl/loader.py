@@ -126,14 +126,21 @@ class NotRegularFile(OSError):
     """A path that names something else than a regular file (a named pipe, a device, a socket)."""
 
 
-def read_regular(path: str) -> bytes:
-    """The bytes of a regular file; raises OSError, and NotRegularFile for anything else.
+def read_regular(path: str, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file; raises OSError, and NotRegularFile for anything else (and for a link,
+    unless `follow_links`).
 
     A named pipe called `x.perf` would block the read until someone writes to it, a device such as /dev/zero
     never ends: the file is opened without blocking (which a pipe allows without a writer) and what was
     opened is checked before a byte is read, so nothing can be swapped in between a check and the read.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        if not follow_links and os.path.islink(path):  # ELOOP (Linux), EMLINK (FreeBSD) …
+            raise NotRegularFile(path) from e
+        raise
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(path)

@@ -467,3 +467,39 @@ def test_an_incremental_build_writes_what_a_cold_one_writes(sources: Path, tmp_p
     assert tree(incremental) == tree(cold)
     # and whatever the first build left, every file a build into an empty folder writes is there, the same
     assert tree(fresh).items() <= tree(incremental).items()
+
+
+# ------------------------------------------------------------------------ links in the output folder
+
+def test_a_link_in_the_output_folder_is_replaced_never_written_or_read_through(sources: Path,
+                                                                              tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    build([str(sources)], str(out))
+    built = tree(out)
+    outside.mkdir()
+    same, other = outside / "same.html", outside / "other.txt"
+    same.write_bytes(built["a/甲项目.html"])
+    other.write_text("someone else's file", encoding="utf-8")
+    for name, target in (("a/甲项目.html", same), ("a/甲项目.txt", other), ("index.html", other),
+                         (MANIFEST, other)):
+        (out / name).unlink()
+        (out / name).symlink_to(target)
+    report = build([str(sources)], str(out))
+    assert report.errors == 0
+    assert same.read_bytes() == built["a/甲项目.html"]
+    assert other.read_text(encoding="utf-8") == "someone else's file"
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert tree(out) == built
+
+
+def test_a_folder_of_the_output_that_is_a_link_is_not_written_through(sources: Path, tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    (outside / "c").mkdir(parents=True)
+    out.mkdir()
+    (out / "b").symlink_to(outside, target_is_directory=True)
+    r = run("--lang", "en", "build", str(sources), "-o", str(out))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"cannot write {out}/b/c/丙项目.txt: {out}/b is a link; outputs are not written through one" \
+        in r.stderr.splitlines()
+    assert list(outside.rglob("*")) == [outside / "c"]
+    assert (out / "a" / "甲项目.txt").is_file()
