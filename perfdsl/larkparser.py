@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import sys
 from typing import Any, Iterator
 
 import lark
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
 from . import ast
 from .diagnostics import Severity, diag
-from .resources import grammar_path, private_cache
+from .resources import discard_cached, grammar_path, read_cached, write_cached
 from .scanner import LineToken, Scan, scan_lines
 
 
@@ -36,17 +37,6 @@ def _lark_token(tok: LineToken) -> LarkLineToken:
                              last.end_column)
     lark_tok.line_token = tok
     return lark_tok
-
-
-class _Unwrapped:
-    """The builder as Lark's transformer: its callbacks get the scanner's tokens back, as from our driver."""
-
-    def __init__(self, builder: Any) -> None:
-        self.builder = builder
-
-    def __getattr__(self, rule: str) -> Any:
-        method = getattr(self.builder, rule)
-        return lambda children: method([getattr(c, "line_token", c) for c in children])
 
 
 class LineScanner(Lexer):
@@ -66,29 +56,50 @@ class LineScanner(Lexer):
 
 
 @functools.lru_cache(maxsize=None)
-def lark_parser(transformer: Any = None) -> Lark:
-    """The LALR parser Lark builds from the grammar; `transformer` gets one call per rule reduced."""
+def lark_parser() -> Lark:
+    """The LALR parser Lark builds from the grammar, kept between runs in the user's private cache (as
+    Lark's own pickle, so only an entry `resources.read_cached` trusts is loaded)."""
     grammar = grammar_path().read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer=LineScanner, transformer=transformer, maybe_placeholders=False,
-                cache=_cache_file(grammar))
+    name = "grammar-" + hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
+    data = read_cached(name)
+    if data is not None:
+        try:
+            return Lark.load(io.BytesIO(data))
+        except Exception:  # whole but not what this Lark reads: build the tables anew, keep those
+            discard_cached(name)
+    parser = Lark(grammar, parser="lalr", lexer=LineScanner, maybe_placeholders=False)
+    saved = io.BytesIO()
+    parser.save(saved)
+    write_cached(name, saved.getvalue())
+    return parser
 
 
-def _cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps its tables between runs (a pickle: in the user's private cache folder)."""
-    base = private_cache()
-    if base is None:
-        return False
-    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version}".encode()).hexdigest()[:20]
-    return str(base / f"grammar-{key}.lark")
+def _built(tree: Tree, builder: Any) -> Any:
+    """What the builder makes of Lark's tree: a call per rule, children first, with the scanner's own tokens
+    (as Lark's transformer option would while parsing). No recursion: a tree is as deep as blocks nest."""
+    done: list[Any] = []
+    todo: list[tuple[Any, bool]] = [(tree, False)]
+    while todo:
+        node, children_done = todo.pop()
+        if not isinstance(node, Tree):
+            done.append(getattr(node, "line_token", node))
+        elif not children_done:
+            todo.append((node, True))
+            todo.extend((child, False) for child in reversed(node.children))
+        else:
+            count = len(node.children)
+            children = done[len(done) - count:]
+            del done[len(done) - count:]
+            done.append(getattr(builder, node.data)(children))
+    return done[0]
 
 
 def parse_with_lark(scan: Scan, builder: Any) -> ast.Spec:
     """Parse `scan` with Lark's driver; every line the grammar rejects is reported (X001) and skipped."""
     reported: set[int] = set()
     try:
-        # the builder's `start` makes the result: a Spec, not a tree
-        spec: ast.Spec = lark_parser(_Unwrapped(builder)).parse(  # type: ignore[assignment]
-            scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        tree = lark_parser().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        spec: ast.Spec = _built(tree, builder)  # the builder's `start` makes a Spec
         return spec
     except UnexpectedInput as e:
         _report_syntax(scan, e, reported)

@@ -13,8 +13,9 @@ from functools import lru_cache
 from typing import Any, Callable
 
 import jinja2
+import jinja2.bccache
 
-from ..resources import private_cache, templates_dir
+from ..resources import discard_cached, private_cache, read_cached, templates_dir, write_cached
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -76,15 +77,37 @@ FILTERS: dict[str, dict[str, Callable[..., Any]]] = {
 }
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept between runs in the user's private cache, each entry checked before it is
+    loaded (`resources.read_cached`); Jinja checks each against its template's source."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        name = _entry(bucket)
+        data = read_cached(name)
+        if data is None:
+            return
+        try:
+            bucket.bytecode_from_string(data)
+        except Exception:  # whole but not Jinja's (another version's layout): compile anew, keep that
+            bucket.reset()
+            discard_cached(name)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_cached(_entry(bucket), bucket.bytecode_to_string())
+
+
+def _entry(bucket: jinja2.bccache.Bucket) -> str:
+    return f"template-{bucket.key}"
+
+
 @lru_cache(maxsize=None)
 def environment(kind: str) -> jinja2.Environment:
     """The environment for one output format ("text", "markdown" or "html")."""
-    cache = private_cache()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        # compiled templates kept between runs (Jinja checks each against its source): a build that
-        # renders one changed spec should not spend most of its time compiling templates
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
+        # compiled templates kept between runs: a build that renders one changed spec should not spend most
+        # of its time compiling templates
+        bytecode_cache=TemplateCache() if private_cache() is not None else None,
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
