@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, TypeVar
 
 from . import ast
-from .frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, normalise
+from .frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names, normalise
 
 RENAME_THRESHOLD = 0.6
 """Least name similarity for an indicator rename. Real renames keep a stem and change a word or two
@@ -76,10 +76,11 @@ class Pair:
 
 
 def framework_for(spec: ast.Spec, project: ast.Project) -> Framework | None:
-    try:
-        return builtin(spec.framework_of(project) or DEFAULT_FRAMEWORK)
-    except FrameworkError:
-        return None  # a user's framework file or a typo: names are then compared as written
+    """The builtin framework the project names, if it names one; else None, and its section names are
+    compared as written (a user's framework, a typo). The name is checked against the list: whatever else a
+    `框架` says is never looked up as a file."""
+    name = spec.framework_of(project) or DEFAULT_FRAMEWORK
+    return builtin(name) if name in builtin_names() else None
 
 
 def section_names(framework: Framework | None, level1: str, level2: str) -> tuple[str, str]:

@@ -5,14 +5,20 @@ a property run that diff never raises, whatever the two versions and the output 
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import perfdsl
 from perfdsl.diff_render import render as render_diff
+from perfdsl.readable import readable
 from tests.conftest import ROOT
+from tests.diff_mutations import cli_everywhere, diff_everywhere, pair
 from tests.test_diff_cli import YEARS, git, perfdsl as run, repo  # noqa: F401  (repo: a fixture)
 
 FIXTURES = ROOT / "tests" / "diff"
@@ -87,6 +93,17 @@ def test_render_reads_the_frameworks_check_reads(project_folder: Path, fmt: str)
         assert "C101" in [d.code for d in perfdsl.check(spec)]
 
 
+@pytest.mark.parametrize("framework", ["national-" + "1" * 300, "../../national-2021", '"nat\x00ional"'])
+def test_diff_pairs_sections_by_builtin_frameworks_only(framework: str) -> None:
+    """A 框架 that is no builtin's name is never looked up as a file (a long one made stat() raise)."""
+    text = (ROOT / NATIONAL[0] / "信息系统运行维护.perf").read_text(encoding="utf-8")
+    old = perfdsl.load(text, name="old.perf")
+    new = perfdsl.load(text.replace("框架 national-2021", f"框架 {framework}"), name="new.perf")
+    [project] = perfdsl.diff(old, new).projects
+    assert [e.kind for e in project.edits] == ["field_changed"]
+    assert "框架" in readable(new)
+
+
 def test_a_path_with_a_nul_byte_is_a_file_that_cannot_be_read() -> None:
     with pytest.raises(perfdsl.LoadError) as caught:
         perfdsl.load("specs/2020/a\x00b.perf")
@@ -126,3 +143,21 @@ def test_revisions_git_takes_still_work(repo: Path) -> None:
     # the index (`:path`) against the last commit: nothing staged, nothing changed
     assert run("diff", ":specs/审判执行业务费.perf", "HEAD:specs/审判执行业务费.perf", cwd=repo)[0] == 0
     assert run("diff", "--git", "HEAD", "--", "--abbrev=4", cwd=repo)[0] == 2  # a path: nothing under it
+
+
+# ------------------------------------------------------------------------------------------------ property
+
+PAIRS = int(os.environ.get("PERFDSL_DIFF_PAIRS", "60"))
+"""Pairs the property below tries; `python -m tests.diff_mutations` runs a long campaign with figures."""
+
+
+@settings(derandomize=True, deadline=None, max_examples=PAIRS, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**32 - 1))
+def test_diff_never_raises_in_any_format(tmp_path: Path, seed: int) -> None:
+    """A spec of specs/ or tests/ against an edit of it, both ways, printed in every format, language,
+    with and without colour and --stat; one pair in ten through the command as well."""
+    old, new = pair(random.Random(seed))
+    diff_everywhere(old, new)
+    if seed % 10 == 0:
+        cli_everywhere(old, new, tmp_path)
