@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .diagnostics import default_lang
@@ -64,9 +65,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    previous = _on_sigterm()
     try:
         return int(args.func(args))
+    except Terminated:
+        return 143
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what `timeout` and service managers send), raised where the command is, so that its `finally`
+    and `except BaseException` blocks run: temp files removed, no half-written file left."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into `Terminated`; returns the handler it replaces (None where none can be set)."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM on this platform
+        return None
