@@ -309,3 +309,173 @@ def retouch(text: str, rng: random.Random) -> str:
         elif op in ("drop", "double") and not set(line) & set('{}"') and len(lines) > 1:
             lines[i: i + 1] = [] if op == "drop" else [line, line]
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------- hostile sources
+# Source texts (not ASTs) that are valid but sit on every edge the printer must quote, escape or keep apart:
+# quotes and `"""` inside one-line strings, `#` and its full-width twin `＃`, tabs and U+3000 as separators and
+# at the edges of names and values, CJK punctuation next to Latin text, every comparator spelling. Most parse
+# without errors; a property keeps those (the others are fmt's to refuse, tested elsewhere).
+
+_HOSTILE_PIECES = [*_CJK, *"abcXYZ019 _-.%/'\\\"#{}＝＞＜％＃＂｛｝", "\t", "\u3000", '"""', '\\"', "，", "。", "「", "」",
+                   "【", "】", "！", "？", "…", "—", "～", "ａ", "９"]
+_BARE_PIECES = [p for p in _HOSTILE_PIECES if p.strip() and not set(p) & set('{}"#')]
+_SEPARATOR = st.sampled_from([" ", "  ", "\t", "\u3000", " \t", "\u3000 ", "\t\u3000"])
+_INDENT = st.sampled_from(["", "  ", "    ", "\t", "\u3000", "  \t"])
+hostile_text = st.lists(st.sampled_from(_HOSTILE_PIECES), max_size=10).map("".join)
+"""Any one-line text: what quoted strings, comments and text-block lines are made of."""
+
+
+@st.composite
+def quoted(draw: st.DrawFn, text: st.SearchStrategy[str] = hostile_text) -> str:
+    """A one-line string as someone may write it: `\\"` and `\\\\` escaped, other characters escaped or not."""
+    out = ['"']
+    for ch in draw(text):
+        out.append("\\" + ch if ch in '"\\' or draw(st.integers(0, 9)) == 0 else ch)
+    return "".join(out) + '"'
+
+
+def bare(min_size: int = 1) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(_BARE_PIECES), min_size=min_size, max_size=8).map("".join)
+
+
+def hostile_names() -> st.SearchStrategy[str]:
+    from perfdsl.vocab import KEY_BY_SPELLING
+
+    keywords = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}  # bare, these start other lines
+    return bare().filter(lambda n: n not in keywords) | quoted()
+
+
+def _bare_value() -> st.SearchStrategy[str]:
+    """A value written without quotes: inner spaces and quotes allowed, no `#`, not opening a block."""
+    inner = st.lists(st.sampled_from([p for p in _HOSTILE_PIECES if "#" not in p]), max_size=8).map("".join)
+    return st.tuples(bare(), inner, bare()).map("".join).filter(
+        lambda v: not v.startswith(("{", "}", '"')) and not v.rstrip(" \t\u3000").endswith("{"))
+
+
+def hostile_values() -> st.SearchStrategy[str]:
+    return _bare_value() | quoted()
+
+
+_NUMBERS = st.sampled_from(["90", "100", "0", "1,000", "12.5", "0.05", "-3", "+7", "９０", "１,０００", "007"])
+_UNITS = st.sampled_from(["", "%", "％", "件", "次", "万元", "元", "小时", "＃", "＃a", "a＃", "＂", "｛", "｝",
+                          "ａｂ", "个/人", "\\", "'", "}"])
+
+
+def hostile_targets() -> st.SearchStrategy[str]:
+    from perfdsl.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS
+
+    comparator = st.sampled_from(["", *COMPARATORS, *COMPARATOR_WORDS])
+    space = st.sampled_from(["", " ", "\t"])
+    suffix = st.sampled_from(["", *COMPARATOR_SUFFIXES])
+    quantitative = st.tuples(comparator, space, _NUMBERS, space, _UNITS, suffix).map("".join)
+    # a qualitative target is one word: no space, no `#`, not starting like a number or a comparator
+    qualitative = bare().filter(lambda w: w[0] not in "<>=≥≤＝＞＜+-" and not w[0].isdigit())
+    return quantitative | qualitative
+
+
+def _comment(draw: st.DrawFn) -> str:
+    return "#" + draw(hostile_text)
+
+
+def _trailing(draw: st.DrawFn) -> str:
+    return draw(_SEPARATOR) + _comment(draw) if draw(st.booleans()) else ""
+
+
+def _text_value(draw: st.DrawFn) -> list[str]:
+    """A text field's value: a one-line string, a one-line block, or a block over several lines."""
+    kind = draw(st.sampled_from(["quoted", "inline", "block"]))
+    no_close = hostile_text.filter(lambda t: '"' not in t[-2:] and '"""' not in t)
+    if kind == "quoted":
+        return [draw(quoted())]
+    if kind == "inline":
+        return ['"""' + draw(no_close) + '"""']
+    lines = ['"""' + draw(no_close)]
+    lines += [draw(_INDENT) + draw(no_close) for _ in range(draw(st.integers(0, 4)))]
+    return [*lines, draw(_INDENT) + draw(st.sampled_from(['"""', '"""  ', '"""\t']))]
+
+
+class _Lines:
+    """Source lines being written, with the indentation and the comments around them drawn as we go."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
+        self.out: list[str] = []
+
+    def add(self, text: str | list[str], trailing: bool = True) -> None:
+        draw = self.draw
+        if draw(st.integers(0, 5)) == 0:
+            self.out.append("")
+        if draw(st.integers(0, 4)) == 0:
+            self.out.append(draw(_INDENT) + _comment(draw))
+        parts = [text] if isinstance(text, str) else text
+        end = _trailing(draw) if trailing else ""
+        self.out.append(draw(_INDENT) + parts[0] + (end if len(parts) == 1 else ""))
+        self.out += parts[1:-1]
+        if len(parts) > 1:
+            self.out.append(parts[-1] + end)
+
+    def field(self, key: str, value: str | list[str]) -> None:
+        values = [value] if isinstance(value, str) else value
+        self.add([key + self.draw(_SEPARATOR) + values[0], *values[1:]])
+
+
+def _indicator(lines: _Lines) -> None:
+    draw = lines.draw
+    head = draw(hostile_names()) + draw(_SEPARATOR) + draw(hostile_targets())
+    if not draw(st.booleans()):
+        lines.add(head)
+        return
+    lines.add(head + draw(_SEPARATOR) + "{")
+    if draw(st.booleans()):
+        lines.field(draw(st.sampled_from(["分值", "权重"])), draw(st.sampled_from(["10", "5.5", "1,000", " 3", "1e1"])))
+    if draw(st.booleans()):
+        lines.field("性质", draw(hostile_values()))
+    if draw(st.booleans()):
+        lines.field("标准", draw(hostile_values()))
+    if draw(st.booleans()):
+        lines.field("解释", _text_value(draw))
+    lines.add("}")
+
+
+def _project(lines: _Lines) -> None:
+    draw = lines.draw
+    lines.add(draw(st.sampled_from(["项目", "project"])) + draw(_SEPARATOR) + draw(hostile_names())
+              + draw(_SEPARATOR) + "{")
+    for key in draw(st.lists(st.sampled_from(["类别", "绩效类型", "单位", "框架"]), unique=True, max_size=2)):
+        lines.field(key, draw(hostile_values()))
+    if draw(st.booleans()):
+        lines.field("开始", "2020-01-01")
+    if draw(st.booleans()):
+        lines.field("政府购买服务", draw(st.sampled_from(["是", "否", "yes", "False"])))
+    if draw(st.booleans()):
+        lines.add("预算" + draw(_SEPARATOR) + "{")
+        for key in draw(st.lists(st.sampled_from(["总预算", "当年预算", "上年预算", "上年执行"]), unique=True, max_size=3)):
+            lines.field(key, draw(st.sampled_from(["1,000,000", "10万元", "12.5万元", "100 元", "１００", '"200"'])))
+        lines.add("}")
+    for key in draw(st.lists(st.sampled_from(["概况", "立项依据", "必要性", "实施计划"]), unique=True, max_size=2)):
+        lines.field(key, _text_value(draw))
+    for _ in range(draw(st.integers(0, 2))):
+        lines.add(draw(hostile_names()) + draw(_SEPARATOR) + "{")
+        for _ in range(draw(st.integers(0, 2))):
+            lines.add(draw(hostile_names()) + draw(_SEPARATOR) + "{")
+            for _ in range(draw(st.integers(0, 3))):
+                _indicator(lines)
+            lines.add("}")
+        lines.add("}")
+    lines.add("}")
+
+
+@st.composite
+def hostile_sources(draw: st.DrawFn) -> str:
+    """A whole `.perf` text built line by line from the hostile pieces above."""
+    lines = _Lines(draw)
+    if draw(st.booleans()):
+        lines.field("单位", draw(hostile_values()))
+    if draw(st.booleans()):
+        lines.field("年度", draw(st.sampled_from(["2021", "2021年", '"2020"'])))
+    for _ in range(draw(st.integers(1, 2))):
+        _project(lines)
+    if draw(st.booleans()):
+        lines.out.append(_comment(draw))
+    return "\n".join(lines.out) + draw(st.sampled_from(["\n", "", "\n\n"]))
