@@ -1,7 +1,7 @@
-"""`fmt` on valid but hostile sources, and how it writes files: the fixes found by an outside review.
+"""`fmt` on valid but hostile sources, and how it writes files: links, owners, encodings, SIGTERM.
 
-Every test here failed before its fix. The property at the top runs the formatter's promise over generated
-sources (tests/strategies.py `hostile_sources`); tests/fuzz_fmt.py runs the same sources by the thousand.
+The property at the top holds the formatter to its promise over generated sources (tests/strategies.py
+`hostile_sources`); tests/fuzz_fmt.py runs the same sources by the thousand and counts the failures.
 """
 
 from __future__ import annotations
@@ -195,6 +195,17 @@ def test_a_file_keeps_its_encoding(tmp_path: Path, encoding: str | None, before:
     assert code == 0, printed
     assert f.read_bytes() == after
     assert fmt_file(f, "--check", *(["--encoding", encoding] if encoding else []))[0] == 0
+
+
+def test_standard_input_is_written_back_in_its_encoding() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    run = subprocess.run([sys.executable, "-m", "perfdsl", "fmt", "--encoding", "gb18030", "-"], capture_output=True,
+                         input=MESSY.encode("gb18030"), timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0 and run.stdout == CLEAN.encode("gb18030"), run.stderr
 
 
 def test_a_result_the_files_encoding_cannot_hold_is_refused(tmp_path: Path) -> None:
