@@ -88,21 +88,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "P009.number": ("“{field}”应为数字，而不是“{value}”", "`{field}` takes a number, not `{value}`"),
     "P009.number.hint": ("数字写作 10 或 2.5，可带千分位逗号",
                          "write a number such as 10 or 2.5, with optional thousands commas"),
-    "P009.too_long": ("数字“{value}”过大或过长：请直接写出数字，整数部分最多 {whole} 位（金额按元计），"
+    "P009.too_long": ("数字“{value}”无法使用：数字须直接写出，整数部分最多 {whole} 位（金额按元计），"
                       "小数部分最多 {decimals} 位",
-                      "the number `{value}` is too large or too long: write it out in digits, at most {whole} "
+                      "the number `{value}` cannot be used: write numbers out in digits, at most {whole} "
                       "before the decimal point (money counted in 元) and {decimals} after"),
-    "P009.too_long.hint": ("不要用科学计数法（如 1e6）", "no exponent form such as 1e6"),
+    "P009.too_long.hint": ("例如 10,144,000 或 1014.4万元，不写作 1.0144e7",
+                           "for example 10,144,000 or 1014.4万元, not 1.0144e7"),
+    "P009.number.too_long": ("数字“{value}”无法使用：数字须直接写出，整数部分最多 {whole} 位，小数部分最多 {decimals} 位",
+                             "the number `{value}` cannot be used: write numbers out in digits, at most {whole} "
+                             "before the decimal point and {decimals} after"),
+    "P009.number.too_long.hint": ("例如 10 或 2.5，不写作 1e1", "for example 10 or 2.5, not 1e1"),
     "P010": ("指标“{name}”的目标值“{value}”无法识别", "the target `{value}` of `{name}` cannot be read"),
     "P010.hint": ("目标值写作 比较符+数字+单位（如 >= 90%、<= 24小时）或一个词（如 合理、同比下降）；含空格的名称请加引号",
                   "write a comparator, a number and a unit (`>= 90%`, `<= 24小时`) or one word (`合理`, "
                   "`同比下降`); quote names that contain spaces"),
-    "P010.too_long": ("指标“{name}”的目标值“{value}”中的数字过大或过长：请直接写出数字，整数部分最多 {whole} 位，"
+    "P010.too_long": ("指标“{name}”的目标值“{value}”中的数字无法使用：数字须直接写出，整数部分最多 {whole} 位，"
                       "小数部分最多 {decimals} 位",
-                      "the target `{value}` of `{name}` holds a number too large or too long: write it out in "
+                      "the number in the target `{value}` of `{name}` cannot be used: write numbers out in "
                       "digits, at most {whole} before the decimal point and {decimals} after"),
-    "P010.too_long.hint": ("不要用科学计数法（如 1e6）；可换用更大的单位，如 3万件",
-                           "no exponent form such as 1e6; a larger unit may help, as in 3万件"),
+    "P010.too_long.hint": ("例如 >= 3万件 或 >= 99.95%，不写作 >= 3e4件",
+                           "for example `>= 3万件` or `>= 99.95%`, not `>= 3e4件`"),
     "P011": ("“{field}”应为 是 或 否，而不是“{value}”", "`{field}` must be 是 or 否, not `{value}`"),
     "P012": ("字段“{field}”重复出现，第 {line} 行已经写过", "`{field}` is given twice; it was already given on line {line}"),
     "P012.hint": ("删除其中一行", "delete one of the two lines"),

@@ -187,7 +187,8 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
     if amount is None:
         form = _MONEY if key.kind == "money" else _PLAIN
         if form.fullmatch(text.translate(_FULLWIDTH).strip()) or out_of_bounds(text):  # written right, too big
-            _report(scan, "P009", tok, key="P009.too_long", **_bounds(text))
+            which = "P009.too_long" if key.kind == "money" else "P009.number.too_long"
+            _report(scan, "P009", tok, key=which, **_bounds(text))
         elif key.kind == "money":
             _report(scan, "P009", tok, value=text)
         else:

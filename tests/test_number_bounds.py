@@ -56,7 +56,8 @@ def test_a_number_out_of_bounds_is_refused_where_it_stands(case: str) -> None:
     written = new.split(" ", 1)[1] if code == "P009" else new
     for lang in ("zh", "en"):
         assert written[:20] in d.message(lang) and str(MAX_WHOLE_DIGITS) in d.message(lang)
-    assert d.key == f"{code}.too_long" and "1e6" in d.hint("en")
+    kind = "number." if old.startswith("分值") else ""
+    assert d.key == f"{code}.{kind}too_long" and "not " in d.hint("en") and "不写作" in d.hint("zh")
 
 
 @pytest.mark.parametrize("written", ["NaN", "-Infinity", "1_5", "１５分"])
