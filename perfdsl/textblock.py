@@ -72,30 +72,32 @@ def wrap(paragraph: str, width: int, wide: int = 2) -> list[str]:
     Breaks go between two characters where at least one is wide, or at a single space between two narrow
     ones (the space is then restored by `join_soft`). `wide=1` counts characters, as the published form does.
     """
+    # each character's width looked up once per distinct character: a paragraph can be millions long
+    seen: dict[str, bool] = {}
+    wides = [seen[c] if c in seen else seen.setdefault(c, is_wide(c)) for c in paragraph]
     lines: list[str] = []
     start = 0
     col = 0
     last_break: tuple[int, int] | None = None  # (cut position, resume position)
-    i = 0
     n = len(paragraph)
-    while i < n:
-        ch = paragraph[i]
-        w = wide if is_wide(ch) else 1
+    for i in range(n):
+        w = wide if wides[i] else 1
         if i > start:
-            prev = paragraph[i - 1]
-            # never next to a tab or U+3000 (wide, but the reader strips it from a line's ends)
-            if ch == " " and 0 < i < n - 1 and not is_wide(prev) and not is_wide(paragraph[i + 1]) \
-                    and paragraph[i + 1] not in EDGE and prev not in EDGE:
-                last_break = (i, i + 1)
-            elif breakable(prev, ch) is not None:
+            ch, prev = paragraph[i], paragraph[i - 1]
+            # never next to a tab or U+3000 (wide, but the reader strips it from a line's ends): the rule
+            # of `breakable`, written out
+            if ch == " ":
+                if i < n - 1 and not wides[i - 1] and not wides[i + 1] and paragraph[i + 1] not in EDGE \
+                        and prev not in EDGE:
+                    last_break = (i, i + 1)
+            elif (wides[i - 1] or wides[i]) and ch not in EDGE and prev not in EDGE:
                 last_break = (i, i)
         if col + w > width and last_break is not None and last_break[0] > start:
             cut, resume = last_break
             lines.append(paragraph[start:cut])
             start = resume
-            col = sum(wide if is_wide(c) else 1 for c in paragraph[start:i])
+            col = sum(wide if wides[j] else 1 for j in range(start, i))
             last_break = None
         col += w
-        i += 1
     lines.append(paragraph[start:])
     return lines
