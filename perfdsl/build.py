@@ -9,21 +9,25 @@ mtime too). Jinja is imported by the jobs only, so `perfdsl check` never pays fo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
 import json
 import os
 import re
+import secrets
 import shutil
+import signal
 import stat
-import tempfile
+import sys
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, NamedTuple
 
 from . import ast
 from .atomic import publish, write_atomic
@@ -32,6 +36,11 @@ from .diagnostics import Diagnostic, Related, Severity, diag
 from .frameworks import Framework
 from .loader import find_files, load_file, read_regular
 from .messages import Phrase
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; staging folders of killed builds are then left alone
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from .backends.view import IndexEntry
@@ -89,6 +98,8 @@ class FileResult:
     outputs: list[ProjectOutput]
     keys: list[dict[str, Any]] = field(default_factory=list)
     """Each project's 单位, 年度, name and span: what the cross-file duplicate check needs."""
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason) of outputs that could not be staged (a full disk): then none of the file's is written."""
 
 
 @dataclass
@@ -288,7 +299,13 @@ def build_file(job: Job, out: str, stage: str) -> FileResult:
     if any(d.severity is Severity.error for d in result.diagnostics):
         result.outputs = []
     for output in result.outputs:
-        output.files = {rel: _stage(out, stage, rel, content) for rel, content in output.files.items()}
+        for rel, content in output.files.items():
+            try:
+                output.files[rel] = _stage(out, stage, rel, content)
+            except OSError as e:  # the disk is full: the file's outputs stay as they were, all of them
+                result.failures.append((os.path.join(out, *rel.split("/")), e.strerror or str(e)))
+                result.outputs = []
+                return result
     return result
 
 
@@ -320,7 +337,7 @@ def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str)
                                        reason=repr(e)))
 
 
-def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Iterator[FileResult]:
+def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Generator[FileResult, None, None]:
     """Results in job order, built here or in `workers` processes."""
     build_one = functools.partial(build_file, out=out, stage=stage)
     if workers <= 1 or len(jobs) <= 1:
@@ -329,9 +346,57 @@ def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Iterato
     # The first file is built here: that imports the backends and compiles their templates once, before
     # the workers are forked, instead of once in every worker.
     yield build_one(jobs[0])
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1)) as pool:
-        # a few files per task: fewer round trips to the parent, still even work for both workers
-        yield from pool.map(build_one, jobs[1:], chunksize=max(1, min(16, len(jobs) // (8 * workers))))
+    parent = os.getpid()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1), initializer=_worker_start,
+                               initargs=(parent,))
+    try:
+        # The workers are forked while the tasks are handed out. A signal handled during a fork would raise
+        # where Python drops exceptions (its at-fork callbacks) and be lost, or hit a worker before it has
+        # set its own handlers: signals wait until the workers are made, and the workers inherit that.
+        with _signals_held():
+            # a few files per task: fewer round trips to the parent, still even work for both workers
+            results = pool.map(functools.partial(_build_in_worker, out=out, stage=stage, parent=parent),
+                               jobs[1:], chunksize=max(1, min(16, len(jobs) // (8 * workers))))
+        yield from results
+    finally:
+        # stopped early (an error, Ctrl-C, SIGTERM): the files not begun are dropped, and the workers finish
+        # the few they hold and leave before the parent removes the staging folder they write into
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2): the signal the kernel sends a process when the thread that started it ends."""
+
+
+def _worker_start(parent: int) -> None:
+    """A worker lives no longer than the build that started it, which it tells by its pid.
+
+    Ctrl-C reaches every process of the terminal and the parent decides what happens, so a worker ignores
+    it; SIGTERM ends a worker at once (what it was writing is in the staging folder, which the parent or the
+    next build removes). A parent killed outright can stop nobody: on Linux the kernel then kills the
+    worker (the pool starts workers from the parent's main thread, which lives as long as the parent);
+    elsewhere the worker sees it before its next file (`_build_in_worker`). Either way no worker keeps the
+    build's standard output open, which a CI step reading it would wait on for ever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held by the parent while it forked (see run_jobs)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was told: no signal will come
+        os._exit(1)
+
+
+def _build_in_worker(job: Job, out: str, stage: str, parent: int) -> FileResult:
+    if os.getppid() != parent:
+        os._exit(1)  # the build that asked for this is gone: nobody would read the result
+    return build_file(job, out, stage)
 
 
 # ----------------------------------------------------------------------------------------------- the parent
@@ -414,17 +479,99 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     if not jobs:
         raise BuildRefused("cli.no_files", path=" ".join(paths))
     report = Report(files=len(jobs), diagnostics=skipped)
-    # Workers write what they make into a staging folder of `out` (so that publishing is a rename on the
-    # same file system); what is not published, and the folder, are removed whatever happens.
     try:
         Path(out).mkdir(parents=True, exist_ok=True)
-        stage = tempfile.mkdtemp(prefix=".perfdsl-stage-", dir=out)
     except OSError as e:
         raise BuildRefused("build.write_failed", path=out, reason=e.strerror or str(e)) from e
+    _sweep_stages(out)
+    # Workers write what they make into a staging folder of `out` (so that publishing is a rename on the
+    # same file system); what is not published, and the folder, are removed however the build ends. Its
+    # name is chosen before it is made, so that `finally` knows it from the first moment.
+    stage = os.path.join(out, STAGE_PREFIX + secrets.token_hex(8))
+    ours = False
+    lock: int | None = None
     try:
+        try:
+            ours = True
+            os.mkdir(stage, 0o700)
+            lock = _lock(stage)
+        except OSError as e:
+            ours = not isinstance(e, FileExistsError)
+            raise BuildRefused("build.write_failed", path=out, reason=e.strerror or str(e)) from e
         return _build(jobs, out, stage, options, workers, progress, report, started)
+    except BrokenProcessPool as e:  # a worker killed (SIGTERM to it alone, out of memory): nothing was published
+        raise BuildRefused("build.worker_died") from e
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        with _signals_held():  # a second Ctrl-C must not leave half a staging folder
+            if ours:
+                shutil.rmtree(stage, ignore_errors=True)
+            if lock is not None:
+                os.close(lock)
+
+
+STAGE_PREFIX = ".perfdsl-stage-"
+STAGE_LOCK = ".lock"
+"""A file in each staging folder, locked (flock) by the build using the folder for as long as it runs."""
+STALE_AFTER = 60
+"""Seconds after which a staging folder without a lock file is taken for one a killed build left (a build
+locks its folder the moment it has made it; earlier versions of perfdsl did not lock them)."""
+
+
+def _lock(stage: str) -> int | None:
+    """Lock the staging folder for this build; the system releases the lock however the process ends,
+    even killed outright, which is how a later build tells a folder left behind (`_sweep_stages`)."""
+    if fcntl is None:
+        return None
+    fd = os.open(os.path.join(stage, STAGE_LOCK), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _sweep_stages(out: str) -> None:
+    """Remove the staging folders that builds killed before they could clean up left in `out`; never one
+    a build running at this moment uses."""
+    try:
+        with os.scandir(out) as entries:
+            stale = [e.path for e in entries
+                     if e.name.startswith(STAGE_PREFIX) and e.is_dir(follow_symlinks=False) and not _in_use(e.path)]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _in_use(stage: str) -> bool:
+    if fcntl is None:
+        return True  # no way to tell
+    try:
+        fd = os.open(os.path.join(stage, STAGE_LOCK), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        try:
+            return time.time() - os.lstat(stage).st_mtime < STALE_AFTER
+        except OSError:
+            return True
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True  # its build holds the lock
+    finally:
+        os.close(fd)  # and with it the lock just taken
+    return False
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (POSIX), then take effect."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int,
@@ -434,12 +581,15 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
     cached = {job.path: manifest.fresh(job, digests[job.path], Path(out)) for job in jobs}
     fresh_jobs = [job for job in jobs if cached[job.path] is None]
     built: dict[str, FileResult] = {}
-    for done, result in enumerate(run_jobs(fresh_jobs, out, stage, workers), 1):
-        built[result.path] = result
-        report.sources[result.path] = result.text
-        report.diagnostics.extend(result.diagnostics)
-        if progress is not None:
-            progress(done, len(fresh_jobs), result.path)
+    # closed here, not when collected: the workers stop before the staging folder is removed
+    with contextlib.closing(run_jobs(fresh_jobs, out, stage, workers)) as finished:
+        for done, result in enumerate(finished, 1):
+            built[result.path] = result
+            report.sources[result.path] = result.text
+            report.diagnostics.extend(result.diagnostics)
+            report.failures.extend(result.failures)
+            if progress is not None:
+                progress(done, len(fresh_jobs), result.path)
     report.skipped = len(jobs) - len(fresh_jobs)
     duplicates = _duplicates(jobs, built, cached)
     report.diagnostics.extend(duplicates)
@@ -501,7 +651,7 @@ def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int
             report.failures.append((str(target), e.strerror or str(e)))
             failed.add(rel)
     # a source with an output not written is built again next time
-    unwritten = {r.path for r in results for o in r.outputs if not failed.isdisjoint(o.files)}
+    unwritten = {r.path for r in results if r.failures or any(not failed.isdisjoint(o.files) for o in r.outputs)}
     manifest.update(jobs, built, cached, digests, refused | unwritten)
     manifest.index_digest = index_digest if with_index and not report.errors else ""
     manifest.save(Path(out))

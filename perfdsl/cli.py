@@ -7,6 +7,7 @@ errors. Messages are Chinese by default; `--lang en` or PERFDSL_LANG=en switches
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import signal
@@ -65,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    previous = _on_sigterm()
+    previous, hook = _on_sigterm(), sys.unraisablehook
+    sys.unraisablehook = functools.partial(_terminated_again, hook)
     try:
         return int(args.func(args))
     except Terminated:
@@ -75,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     finally:
+        sys.unraisablehook = hook
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
@@ -86,6 +89,20 @@ class Terminated(KeyboardInterrupt):
 
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
+
+
+def _terminated_again(hook: Any, unraisable: Any) -> None:
+    """`Terminated` raised where Python prints and drops exceptions (a finaliser, an at-fork callback) would
+    be lost, and the command would run on: the signal is sent again a moment later (from another thread),
+    to be handled once this is over, where an exception is not dropped."""
+    if not isinstance(unraisable.exc_value, Terminated):
+        hook(unraisable)
+        return
+    import threading
+
+    again = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM))
+    again.daemon = True
+    again.start()
 
 
 def _on_sigterm() -> Any:
