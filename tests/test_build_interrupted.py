@@ -141,6 +141,20 @@ def test_workers_end_with_a_parent_killed_outright(tmp_path: Path) -> None:
     proc.stderr.close()  # type: ignore[union-attr]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_a_worker_killed_alone_stops_the_build_with_a_sentence(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = start("build", str(corpus), "-o", str(out), "--jobs", "2")
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)  # as the system does when memory runs out
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in err.decode(), err.decode()
+    assert "a build worker process ended unexpectedly (killed, or out of memory); nothing was written" in err.decode()
+    assert stages(out) == [] and [p for p in out.rglob("*") if not p.name.startswith(".")] == []
+
+
 # ----------------------------------------------------------------------------------------- a full disk
 
 @pytest.fixture()

@@ -132,3 +132,41 @@ def test_build_says_which_links_it_did_not_follow(linked: Path) -> None:
     assert done.returncode == 0
     assert sorted(p.relative_to(linked / "out").as_posix() for p in (linked / "out").rglob("*.json")
                   if not p.name.startswith(".")) == ["own/审判辅助人员经费.json"]
+
+
+# ------------------------------------------------------------------------------- what 框架 may name
+
+_OPENED: list[str] = []
+_WATCHING: list[bool] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _WATCHING and event == "open" and isinstance(args[0], str):
+        _OPENED.append(args[0])
+        if args[0] == "/dev/zero":  # a regression must fail the test, not fill the memory
+            raise PermissionError(args[0])
+
+
+sys.addaudithook(_audit)  # hooks cannot be removed: this one records only while a test watches
+
+
+@pytest.mark.parametrize("named", ["/dev/zero", "../x.toml", "x.toml"])
+def test_a_framework_named_by_a_path_is_not_opened(tmp_path: Path, named: str) -> None:
+    import perfdsl
+
+    (tmp_path / "x.toml").write_text((ROOT / "perfdsl" / "frameworks" / "national-2021.toml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "specs").mkdir()
+    path = tmp_path / "specs" / "a.perf"
+    path.write_text(GOOD.replace("年度 2020\n", f"年度 2020\n框架 {named}\n", 1), encoding="utf-8")
+    spec = perfdsl.load(path)
+    _OPENED.clear()
+    _WATCHING.append(True)
+    try:
+        codes = [d.code for d in perfdsl.check(spec)]
+        pages = [perfdsl.render(spec, kind) for kind in ("text", "html", "md")]
+    finally:
+        _WATCHING.clear()
+    assert "C101" in codes  # no framework of that name: said, as for any unknown name
+    assert all(pages)
+    assert not [p for p in _OPENED if p == "/dev/zero" or p.endswith("x.toml")], _OPENED
