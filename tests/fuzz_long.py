@@ -71,8 +71,9 @@ class Broken(AssertionError):
         self.detail = detail
 
 
-class Hang(Exception):
-    """The input ran longer than the time limit."""
+class Hang(BaseException):
+    """The input ran longer than the time limit (a BaseException, so that no `except Exception` in perfdsl
+    swallows it and runs on without a limit)."""
 
 
 def expect(condition: object, invariant: str, detail: object = "") -> None:
@@ -135,12 +136,14 @@ def attempt(run: Callable[..., None], parts: tuple[Any, ...]) -> tuple[str, Base
 # ------------------------------------------------------------------------------------------------- shrinking
 
 
-def _ddmin(items: list[Any], fails: Callable[[list[Any]], bool]) -> list[Any]:
+def _ddmin(items: list[Any], fails: Callable[[list[Any]], bool], expired: Callable[[], bool]) -> list[Any]:
     """Delta debugging: remove ever smaller chunks of `items` while the rest still fails."""
     n = 2
-    while len(items) >= 2:
+    while len(items) >= 2 and not expired():  # each round copies the list per chunk: stop on time, not on n
         size = math.ceil(len(items) / n)
         for start in range(0, len(items), size):
+            if expired():
+                return items
             rest = items[:start] + items[start + size:]
             if fails(rest):
                 items, n = rest, max(n - 1, 2)
@@ -149,7 +152,7 @@ def _ddmin(items: list[Any], fails: Callable[[list[Any]], bool]) -> list[Any]:
             if n >= len(items):
                 break
             n = min(len(items), n * 2)
-    if len(items) == 1 and fails([]):
+    if len(items) == 1 and not expired() and fails([]):
         return []
     return items
 
@@ -167,14 +170,15 @@ def shrink(run: Callable[..., None], parts: tuple[Any, ...], group: str, seconds
     deadline = time.monotonic() + seconds
     current = list(parts)
 
+    def expired() -> bool:
+        return time.monotonic() > deadline
+
     def fails(candidate: list[Any]) -> bool:
-        if time.monotonic() > deadline:
-            return False
         found = attempt(run, tuple(candidate))
         return found is not None and found[0] == group
 
     progress = True
-    while progress and time.monotonic() < deadline:
+    while progress and not expired():
         progress = False
         for level in range(2):  # every part at the coarse level before any at the fine one
             for i in range(len(current)):
@@ -182,7 +186,8 @@ def shrink(run: Callable[..., None], parts: tuple[Any, ...], group: str, seconds
                 if level >= len(cuts):
                     continue
                 cut, join = cuts[level]
-                kept = _ddmin(cut(current[i]), lambda units: fails([*current[:i], join(units), *current[i + 1:]]))
+                kept = _ddmin(cut(current[i]), lambda units: fails([*current[:i], join(units), *current[i + 1:]]),
+                              expired)
                 if join(kept) != current[i]:
                     current[i], progress = join(kept), True
     return tuple(current)
@@ -856,7 +861,11 @@ def campaign(name: str, examples: int, seed: int, shrink_seconds: float) -> Outc
     outcome.steps = Counter(STEPS)
     for group_name, group in outcome.groups.items():
         print(f"  [{name}] minimising: {group_name}", flush=True)
-        group.shrunk = shrink(entry.run, group.parts, group_name, shrink_seconds)
+        try:
+            group.shrunk = shrink(entry.run, group.parts, group_name, shrink_seconds)
+        except KeyboardInterrupt:  # the report still gets written, with the inputs as they were found
+            print(f"  [{name}] minimising interrupted", flush=True)
+            shrink_seconds = 0
     return outcome
 
 
@@ -919,6 +928,21 @@ def report(name: str, outcome: Outcome, seed: int, examples: int, command: str) 
     return "\n".join(out) + "\n"
 
 
+def snapshot() -> None:
+    """Import every module the entry points use now: perfdsl may be edited while a long run goes on, and a
+    module imported halfway would test another version than the rest (a message key not there yet...)."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.walk_packages([str(PRODUCT)], "perfdsl."):
+        if module.name.endswith("__main__"):  # that one runs the command
+            continue
+        try:
+            importlib.import_module(module.name)
+        except ImportError:  # an optional extra that is not installed (pygls, openpyxl)
+            pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=10_000, help="inputs per entry point (default 10000)")
@@ -940,6 +964,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     command = (f"nice -n 19 python tests/fuzz_long.py --examples {args.examples} --seed {seed} "
                f"--only {','.join(names)}")
+    snapshot()
     print(f"seed {seed}, {args.examples} inputs per entry point: {', '.join(names)}", flush=True)
     failed = False
     for name in names:
