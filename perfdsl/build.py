@@ -479,6 +479,8 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     if not jobs:
         raise BuildRefused("cli.no_files", path=" ".join(paths))
     report = Report(files=len(jobs), diagnostics=skipped)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise BuildRefused("build.out_not_folder", path=out)
     try:
         Path(out).mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -489,6 +489,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "the output folder {out} is or contains the source folder {source}; choose another "
                               "output folder (such as build/)"),
     "build.write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "build.out_not_folder": ("输出目录 {path} 是一个文件，不是文件夹；请另选输出目录",
+                             "the output folder {path} is a file, not a folder; choose another output folder"),
     "build.worker_died": ("一个构建进程意外结束（被终止或内存不足），没有写入任何文件",
                           "a build worker process ended unexpectedly (killed, or out of memory); nothing was written"),
     "build.through_link": ("{link} 是一个链接，输出不经链接写入", "{link} is a link; outputs are not written through one"),

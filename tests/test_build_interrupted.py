@@ -228,3 +228,13 @@ sys.exit(main(["check", "x.perf"]))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (done.returncode, done.stderr) == (143, "")
+
+
+def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    taken = tmp_path / "out"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    proc = start("build", str(SPEC), "-o", str(taken))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.decode() == f"the output folder {taken} is a file, not a folder; choose another output folder\n"
+    assert taken.read_text(encoding="utf-8") == "a file, not a folder"
