@@ -126,6 +126,8 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     space = _SPACE.match
     if not scan.text.isascii() and _UNSEEN.search(scan.text) is not None:
         _unseen(scan, lines)
+    if _CONTROL.search(scan.text) is not None:
+        _controls(scan, lines)
     while lineno < n:
         line = lines[lineno]
         lineno += 1
@@ -167,6 +169,10 @@ _INVISIBLE_NAMES = {"\u00a0": "NBSP", "\u2007": "NBSP", "\u202f": "NBSP", "\u200
 _DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UNSEEN = re.compile(f"{_INVISIBLE.pattern}|{_DIRECTION.pattern}")
 
+# Control characters (C0 but the tab, DEL, C1) have no place in a table: a terminal or a spreadsheet would act
+# on them or refuse them, and NUL is the scanner's own mark for a missing piece. An error, like P024.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 def _unseen(scan: Scan, lines: list[str]) -> None:
     """Report invisible characters on every line, text blocks and comments too, and read the line as seen."""
@@ -181,6 +187,19 @@ def _unseen(scan: Scan, lines: list[str]) -> None:
                 codes=", ".join(f"U+{ord(c):04X}" for c in found)))
         if _INVISIBLE.search(line):
             lines[i] = _visible(scan, i + 1, line)
+
+
+def _controls(scan: Scan, lines: list[str]) -> None:
+    """Report control characters, one error per line, and read the line without them so the rest still parses."""
+    for i, line in enumerate(lines):
+        first = _CONTROL.search(line)
+        if first is None:
+            continue
+        found = dict.fromkeys(_CONTROL.findall(line, first.start()))
+        at = first.start() + 1
+        scan.diagnostics.append(diag("P025", Severity.error, scan.span(i + 1, at, i + 1, at + 1),
+                                     codes=", ".join(f"U+{ord(c):04X}" for c in found)))
+        lines[i] = _CONTROL.sub("", line)
 
 
 def _visible(scan: Scan, lineno: int, line: str) -> str:
