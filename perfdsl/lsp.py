@@ -41,7 +41,9 @@ class PerfdslServer(LanguageServer):
         return to_fs_path(uri) or os.path.join(os.getcwd(), "untitled.perf")
 
     def lines(self, uri: str) -> Lines:
-        encoding = str(self.workspace.position_encoding or "utf-16")
+        # the negotiated kind is an enum whose str() is its Python name, not the LSP word ("utf-8")
+        kind = self.workspace.position_encoding
+        encoding = str(getattr(kind, "value", kind) or "utf-16")
         return Lines(self.workspace.get_text_document(uri).source, encoding)
 
 

@@ -205,3 +205,24 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert r.stderr.strip() == "perfdsl lsp 需要 pygls：pip install 'perfdsl[lsp]'"
     assert "Traceback" not in r.stderr
+
+
+def test_a_client_offering_utf8_positions_gets_utf8_ranges(tmp_path: Path) -> None:
+    c = Client()
+    try:
+        uri = _uri(tmp_path / "审判.perf")
+        init = c.request("initialize", {"processId": os.getpid(), "rootUri": _uri(tmp_path), "capabilities": {
+            "general": {"positionEncodings": ["utf-8"]}}})
+        assert init["capabilities"]["positionEncoding"] == "utf-8"
+        c.notify("initialized", {})
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "perfdsl", "version": 1,
+                                                           "text": BROKEN}})
+        (p002,) = c.diagnostics(uri)
+        # "      😀𠀋率": six spaces, then 4 + 4 + 3 bytes
+        assert p002["range"] == {"start": {"line": 3, "character": 6}, "end": {"line": 3, "character": 17}}
+        c.request("shutdown", None)
+        c.notify("exit", None)
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+        c.proc.wait(timeout=TIMEOUT)
