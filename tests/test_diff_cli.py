@@ -102,8 +102,15 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     head = "单位 某单位\n年度 2020\n项目 甲 {\n产出 {\n数量 {\n"
     (tmp_path / "a.perf").write_text(head + '"x\x1b[31my" >= 1件\n}\n}\n}\n', encoding="utf-8")
     (tmp_path / "b.perf").write_text(head + "z >= 1件\n}\n}\n}\n", encoding="utf-8")
-    _, out, _ = perfdsl("diff", str(tmp_path / "a.perf"), str(tmp_path / "b.perf"))
-    assert "\x1b" not in out and "x [31my" in out
+    code, out, _ = perfdsl("diff", str(tmp_path / "a.perf"), str(tmp_path / "b.perf"))
+    # an error of its own (P025): the diagnostic shows the character, escaped
+    assert code == 2 and "\x1b" not in out and '"x\\x1b[31my"' in out and "[P025]" in out
+    from perfdsl.diff import diff
+    from perfdsl.diff_render import render
+    from perfdsl.parser import parse
+
+    (a, _), (b, _) = (parse(p.read_text(encoding="utf-8"), p.name) for p in sorted(tmp_path.glob("*.perf")))
+    assert "\x1b" not in render(diff([a], [b]), "text") + render(diff([b], [a]), "markdown")
 
 
 # ------------------------------------------------------------------------------------------- exit status
