@@ -12,13 +12,14 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Iterator
 
 from . import ast, values
 from .diagnostics import Diagnostic, Severity, diag
 from .fmt import block_holds
 from .frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
-from .scanner import _DIRECTION, _INVISIBLE_NAMES, _UNSEEN  # the parser's reading of invisible characters
+from .scanner import _CONTROL, _DIRECTION, _INVISIBLE_NAMES, _UNSEEN  # the parser's reading of such characters
 from .textblock import join_soft
 from .vocab import BUDGET_KEYS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
 
@@ -219,7 +220,7 @@ class Rows:
         self.sections[-1][2].append((name, line, []))
 
     def add(self, name: str, target_text: str, line: int) -> None:
-        parsed = values.read_target(target_text)
+        parsed = writable_target(target_text)
         if self.pending:
             name = "".join(part for part, _ in self.pending) + name
             line = self.pending[0][1]
@@ -272,6 +273,18 @@ class Rows:
             self.open_level2(token, number)
         else:
             self.pending.append((token, number))
+
+
+_UNWRITABLE = re.compile(r'[\s"#＃{}]')
+
+
+def writable_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
+    """The target `text` reads as, or None when it reads as none or as one a `.perf` file cannot hold: a word
+    or unit with a space, a quote, a comment sign or a brace would read back as something else."""
+    parsed = values.read_target(text)
+    if parsed is None or _UNWRITABLE.search(parsed if isinstance(parsed, str) else parsed[2]):
+        return None
+    return parsed
 
 
 def _target_like(token: str) -> bool:
@@ -361,28 +374,33 @@ def _span(file: str, line: int, width: int = 1) -> ast.Span:
 
 def seen(text: str) -> str:
     """Text as a reader sees it (and as the parser reads a `.perf` file): no-break spaces are spaces, zero-width
-    characters and direction controls are gone."""
-    return _UNSEEN.sub(lambda m: " " if _INVISIBLE_NAMES.get(m.group()) == "NBSP" else "", text)
+    characters, direction controls and control characters are gone."""
+    text = _UNSEEN.sub(lambda m: " " if _INVISIBLE_NAMES.get(m.group()) == "NBSP" else "", text)
+    return _CONTROL.sub("", text)
 
 
-def direction_controls(text: str) -> tuple[str, str] | None:
-    """The `chars` and `codes` of message I008 when `text` holds direction controls (they make it display in
-    another order than it is written: an error, as in a `.perf` file), else None."""
-    found = dict.fromkeys(_DIRECTION.findall(text))
-    if not found:
-        return None
-    return (", ".join(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in found),
-            ", ".join(f"U+{ord(c):04X}" for c in found))
+def refused_characters(text: str) -> list[tuple[str, int, dict[str, Any]]]:
+    """What the parser refuses in a `.perf` file wherever it stands, as (message key, column, arguments):
+    direction controls, which make a line display in another order than it holds (P024), and control
+    characters (P025)."""
+    refused = []
+    for key, pattern in (("P024", _DIRECTION), ("P025", _CONTROL)):
+        first = pattern.search(text)
+        if first is not None:
+            found = dict.fromkeys(pattern.findall(text, first.start()))
+            args: dict[str, Any] = {"codes": ", ".join(f"U+{ord(c):04X}" for c in found)}
+            if key == "P024":
+                args["chars"] = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in found)
+            refused.append((key, first.start() + 1, args))
+    return refused
 
 
 def _seen_lines(lines: list[str], file: str, diagnostics: list[Diagnostic]) -> list[str]:
     for i, line in enumerate(lines):
-        if _UNSEEN.search(line):
-            controls = direction_controls(line)
-            if controls is not None:
-                at = _DIRECTION.search(line).start() + 1  # type: ignore[union-attr]
+        if _UNSEEN.search(line) or _CONTROL.search(line):
+            for key, at, args in refused_characters(line):
                 span = ast.build(ast.Span, file=file, line=i + 1, column=at, end_line=i + 1, end_column=at + 1)
-                diagnostics.append(diag("I008", Severity.error, span, "P024", chars=controls[0], codes=controls[1]))
+                diagnostics.append(diag("I008", Severity.error, span, key, **args))
             lines[i] = seen(line)
     return lines
 

@@ -177,10 +177,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "the projects `{name}` ({place}) and `{other}` ({other_place}) would both be written to {path}; "
              "neither is written"),
     "I007.first": ("项目“{name}”在这里", "the project `{name}` is here"),
-    "I008.cell": ("单元格 {cell} 有不可见的文字方向控制字符（{chars}）：显示的顺序与实际写下的不同",
+    "I008.P024": ("单元格 {cell} 有不可见的文字方向控制字符（{chars}）：显示的顺序与实际写下的不同",
                   "the cell {cell} holds invisible direction control characters ({chars}): it displays in another "
                   "order than it is written in"),
-    "I008.cell.hint": ("删除不可见的 {codes}；Excel 不显示这类字符", "remove the invisible {codes}; Excel does not show them"),
+    "I008.P024.hint": ("删除不可见的 {codes}；Excel 不显示这类字符", "remove the invisible {codes}; Excel does not show them"),
+    "I008.P025": ("单元格 {cell} 有控制字符（{codes}）：表格里不能有这类字符",
+                  "the cell {cell} holds control characters ({codes}): a table cannot hold them"),
+    "I008.P025.hint": ("删除 {codes}；它们多半是从别的程序复制时带进来的",
+                       "remove {codes}; they usually come with text copied from another program"),
     "I009": ("“{label}”的文字含有三个连续的引号（\"\"\"），.perf 文件的文本块容纳不了；请改写它们（例如改成 “”）",
              "the text of `{label}` holds three quotes in a row (\"\"\"), which a .perf text block cannot hold; "
              "change them (to “” for example)"),

@@ -20,7 +20,7 @@ from typing import Any
 from . import ast, values
 from .diagnostics import Diagnostic, Severity, diag
 from .frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
-from .importer import direction_controls, seen, unwritable
+from .importer import refused_characters, seen, unwritable, writable_target
 from .vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, COLUMN_HEADINGS, FLAG_WORDS, FORM_TITLE,
                     NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
                     Key, lookup_key)
@@ -49,7 +49,12 @@ def _text(value: Any) -> str:
         if value.time() == datetime.time():
             return value.date().isoformat()
         return value.isoformat(" ", "seconds" if value.second else "minutes")
-    return seen(str(value)).strip()
+    return seen(_lines(str(value))).strip()
+
+
+def _lines(text: str) -> str:
+    # a cell's line breaks may come as Windows writes them: one line break each, not a control character
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _line(value: Any) -> str:
@@ -114,7 +119,7 @@ class SheetReader:
         if _text(self.ws.cell(row=1, column=1).value) not in (FORM_TITLE, NATIONAL_FORM_TITLE):
             self.diagnostics.append(diag("I101", Severity.warning, _span(self.file, 1), sheet=self.ws.title))
             return None
-        self._direction_controls()
+        self._refused_characters()
         rows: list[tuple[int, dict[str, Any]]] = []
         for row in range(2, self.ws.max_row + 1):
             first = _line(self.ws.cell(row=row, column=1).value)
@@ -132,11 +137,12 @@ class SheetReader:
                 self._pairs(row)
         return self._spec(rows)
 
-    def _direction_controls(self) -> None:
+    def _refused_characters(self) -> None:
         for row in self.ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and (controls := direction_controls(cell.value)) is not None:
-                    self.report("I008", cell.row, cell.column, key="I008.cell", chars=controls[0], codes=controls[1])
+                if isinstance(cell.value, str):
+                    for key, _, args in refused_characters(_lines(cell.value)):
+                        self.report("I008", cell.row, cell.column, key=f"I008.{key}", **args)
 
     def _alone(self, row: int) -> bool:
         return all(self.ws.cell(row=row, column=c).value is None for c in range(2, self.ws.max_column + 1))
@@ -226,7 +232,7 @@ class SheetReader:
             self.report("I102", row, target_column, key="I102.no_target", text=name)
             return None
         # a date cell would read as a number with a unit (2020 `-03-01`): no target is a date
-        parsed = None if isinstance(cells["target"], datetime.datetime) else values.read_target(target_text)
+        parsed = None if isinstance(cells["target"], datetime.datetime) else writable_target(target_text)
         if parsed is None:
             self.report("I102", row, target_column, text=target_text)
             return None

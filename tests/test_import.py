@@ -212,3 +212,23 @@ def test_a_bug_in_one_table_is_a_diagnostic_and_the_others_are_read(monkeypatch)
     assert len(specs) == 1 and [d.code for d in diags] == ["X005"] * 3
     assert diags[0].message("en") == "internal error: seed.txt:119 could not be imported (RuntimeError: boom); " \
                                      "please report it"
+
+
+@pytest.mark.parametrize("target", ["健全#", '"健全', "#健全", "{健全}", "=100＃%", "=100#%"])
+def test_a_target_a_perf_file_cannot_hold_is_refused_at_its_line(target: str) -> None:
+    """A comment sign, a quote or a brace in a target word or unit would read back as something else (a
+    comment, a string): before, such a table came out as an internal error (X003) for the whole project."""
+    text = _seed_with("财务管理制度健全性 健全", f"财务管理制度健全性 {target}")
+    _, diags = import_text(text, "seed.txt")
+    assert [(d.code, d.span.line) for d in diags] == [("I004", 72)]
+    assert diags[0].message("en") == f"cannot read `财务管理制度健全性 {target}`"
+
+
+def test_control_characters_are_an_error_at_their_place() -> None:
+    """A NUL or an escape in a line: the parser refuses them (P025), so before the imported table came out as
+    an internal error (X003)."""
+    text = _seed_with("预算执行率 =100%", "预算执行率 =100\x00%").replace("财务管理制度健全性", "财务\x1b管理制度健全性", 1)
+    _, diags = import_text(text, "seed.txt")
+    assert [(d.code, d.span.line, d.span.column, d.message("en")) for d in diags] == [
+        ("I008", 64, 11, "control characters (U+0000) on this line: a table cannot hold them"),
+        ("I008", 72, 3, "control characters (U+001B) on this line: a table cannot hold them")]

@@ -179,12 +179,12 @@ def test_a_failed_write_removes_the_folders_it_made(capsys, tmp_path: Path, monk
 
 
 @contextlib.contextmanager
-def small_disk(folder: Path, size: str) -> Iterator[Path]:
-    """A file system of `size` bytes mounted at `folder` (root only)."""
+def small_disk(folder: Path, options: str) -> Iterator[Path]:
+    """A memory file system mounted at `folder` with `options` (`size=12k`, `ro`); root only."""
     folder.mkdir()
     if os.geteuid() != 0:
-        pytest.skip("mounting a small file system needs root")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+        pytest.skip("mounting a file system needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode(errors='replace').strip()}")
     try:
@@ -194,13 +194,21 @@ def small_disk(folder: Path, size: str) -> Iterator[Path]:
 
 
 def test_a_full_disk_leaves_nothing_behind(capsys, tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "12k") as disk:
+    with small_disk(tmp_path / "disk", "size=12k") as disk:
         (disk / "信息化运维.perf").write_text("# mine\n", encoding="utf-8")
         before = listing(disk)
         code, stdout, stderr = run_cli(capsys, "--lang", "en", "import", "--force", str(SEED), "-o", str(disk))
         after = listing(disk)
     assert code == 1 and stdout == "" and after == before
     assert "No space left on device" in stderr and stderr.startswith(f"cannot write {disk}"), stderr
+
+
+def test_a_folder_that_cannot_be_written(capsys, tmp_path: Path) -> None:
+    """Permissions do not stop root: a read-only file system does."""
+    with small_disk(tmp_path / "ro", "ro") as folder:
+        code, _, stderr = run_cli(capsys, "--lang", "en", "import", str(SEED), "-o", str(folder / "out"))
+        assert listing(folder) == {} and not (folder / "out").exists()
+    assert code == 1 and stderr == f"cannot write {folder / 'out'}: Read-only file system\nno file written\n"
 
 
 def test_imported_files_read_back_as_imported(capsys, tmp_path: Path) -> None:

@@ -267,3 +267,22 @@ def test_a_bug_in_one_sheet_is_a_diagnostic_and_the_others_are_read(monkeypatch)
     specs, diags = imported(wb)
     assert len(specs) == 1 and messages(diags) == [
         "X005 internal error: book.xlsx:copy could not be imported (RuntimeError: boom); please report it"]
+
+
+@pytest.mark.parametrize("target", ["健全#", "很 好", '"健全"', "≥100＃%"])  # "=…" would be a formula
+def test_a_target_a_perf_file_cannot_hold_is_refused_naming_its_cell(target: str) -> None:
+    wb = seed_book()
+    find(wb.worksheets[0], "财务管理制度健全性").offset(column=2).value = target
+    _, diags = imported(wb)
+    assert errors(diags) == [f"I102 cannot read the cell {SHEET}!E21: `{target}`"]
+
+
+def test_control_characters_in_a_cell_are_an_error_naming_it() -> None:
+    wb = seed_book()
+    ws = wb.worksheets[0]
+    find(ws, "预算执行率").value = "预算\x85执行率"  # NEL (C1): openpyxl refuses C0 controls, not these
+    find(ws, "立项依据").offset(column=1).value = "第一段\r\n第二段"  # a Windows line break is no control
+    (spec,), diags = imported(wb)
+    assert errors(diags) == [f"I008 the cell {SHEET}!C18 holds control characters (U+0085): a table cannot "
+                             "hold them"]
+    assert spec.projects[0].basis is not None and spec.projects[0].basis.paragraphs == ("第一段", "第二段")
