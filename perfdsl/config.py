@@ -232,6 +232,8 @@ def from_table(table: Mapping[str, Any], path: str) -> Config:
     root = os.path.dirname(os.path.abspath(path))
     config = Config(path=shown, root=root, data=data)
     for rel in data.frameworks:
+        if "\x00" in rel:  # no file has such a name, and the path functions raise on one
+            raise ConfigError(shown, "config.framework_file", file=repr(rel), detail=Phrase("config.nul_in_name"))
         target = os.path.realpath(os.path.join(root, rel))
         # a configuration names files of its own project: nothing above its folder, no link leading out
         if os.path.commonpath([target, os.path.realpath(root)]) != os.path.realpath(root):

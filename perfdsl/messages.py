@@ -231,6 +231,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config.framework_file": ("无法读取框架文件 {file}：{detail}", "cannot load the framework file {file}: {detail}"),
     "config.framework_clash": ("框架文件 {file} 的名称“{name}”已被使用，请换一个名称",
                                "the framework file {file} is named `{name}`, a name already taken; choose another"),
+    "config.nul_in_name": ("文件名中有 NUL 字符（\\u0000）", "the file name holds a NUL character (\\u0000)"),
     "config.unreadable": ("无法读取：{detail}", "cannot read it: {detail}"),
     "config.bad_toml": ("不是有效的 TOML：{detail}", "not valid TOML: {detail}"),
     # structure

@@ -147,6 +147,7 @@ def test_explicit_config_replaces_the_lookup(tmp_path: Path, capsys) -> None:
     ("rules = [\n", "not valid TOML"),
     ('frameworks = ["none.toml"]\n', "cannot load the framework file none.toml"),
     ('weight-total = 0\n', "`weight-total` is invalid"),
+    ('frameworks = ["a\\u0000b.toml"]\n', "cannot load the framework file 'a\\x00b.toml': the file name holds a NUL"),
 ])
 def test_bad_configuration_is_reported_with_exit_2(tmp_path: Path, capsys, config: str, message: str) -> None:
     write(tmp_path, {"perfdsl.toml": config, "x.perf": NO_COST})
