@@ -83,8 +83,9 @@ class LoadError(ValueError):
 
 
 class FormatError(ValueError):
-    """`render(spec, "perf")` could not prove its text means the spec: X002 in `diagnostics`, as `perfdsl fmt`
-    refuses such a file (a perfdsl bug: please report it)."""
+    """`render(spec, "perf")` has no text to give: the spec came from `parse` with errors (those are in
+    `diagnostics`), or its text could not be proven to mean the spec (X002, as `perfdsl fmt` refuses such a
+    file: a perfdsl bug, please report it)."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
@@ -100,13 +101,24 @@ def _first_line(diagnostics: list[Diagnostic], text: str) -> str:
 
 _NOTES: dict[int, list[Diagnostic]] = {}
 """Warnings the parser gave for a loaded spec, by id(spec), until the spec is collected; `check` adds them."""
+_BROKEN: dict[int, list[Diagnostic]] = {}
+"""The parser's errors for a spec `parse` recovered, likewise: `render(spec, "perf")` refuses it with them."""
 
 
 def parse(text: str, file: str = "<input>") -> tuple[Spec, list[Diagnostic]]:
     """Parse `.perf` text into a spec and the parser's diagnostics (never raises on bad input)."""
     from .parser import parse as parse_text
 
-    return parse_text(text, file)
+    spec, diagnostics = parse_text(text, file)
+    _remember(_BROKEN, spec, [d for d in diagnostics if d.severity.value == "error"])
+    return spec, diagnostics
+
+
+def _remember(notes: dict[int, list[Diagnostic]], spec: Spec, diagnostics: list[Diagnostic]) -> None:
+    if diagnostics:
+        key = id(spec)
+        notes[key] = list(diagnostics)
+        weakref.finalize(spec, notes.pop, key, None)
 
 
 def load(source: str | os.PathLike[str], *, name: str | None = None, encoding: str | None = None) -> Spec:
@@ -125,10 +137,7 @@ def load(source: str | os.PathLike[str], *, name: str | None = None, encoding: s
         src = load_file(os.fspath(source), encoding)
     if any(d.severity is Severity.error for d in src.diagnostics):
         raise LoadError(src.diagnostics, src.text)
-    if src.diagnostics:
-        key = id(src.spec)
-        _NOTES[key] = list(src.diagnostics)
-        weakref.finalize(src.spec, _NOTES.pop, key, None)
+    _remember(_NOTES, src.spec, src.diagnostics)
     return src.spec
 
 
@@ -157,6 +166,8 @@ def render(spec: Spec, format: Format = "html", project: str | None = None) -> s
     if format == "perf":
         from .fmt import format_proven
 
+        if id(spec) in _BROKEN:  # what did not parse has no text to print: say that, not that the printer failed
+            raise FormatError(_BROKEN[id(spec)])
         text, problems = format_proven(spec)
         if text is None:
             raise FormatError(problems)

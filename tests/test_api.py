@@ -143,3 +143,11 @@ def test_package_ships_py_typed() -> None:
     if not any(n.endswith("perfdsl/ast.py") for n in names):
         pytest.skip("an editable install lists no package files")
     assert "perfdsl/py.typed" in names
+
+
+def test_render_perf_of_a_spec_parsed_with_errors_gives_those_errors() -> None:
+    spec, found = perfdsl.parse("项目 x {\n  产出 {\n    数量 {\n      a >= 1e5000件\n    }\n  }\n}\n", "x.perf")
+    with pytest.raises(perfdsl.FormatError) as e:
+        perfdsl.render(spec, "perf")
+    assert [d.code for d in e.value.diagnostics] == [d.code for d in found] == ["P010"]
+    assert str(e.value).startswith("x.perf:4:")
