@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import diff as d
-from .diagnostics import display_width
+from .diagnostics import display_width, undecodable_shown
 from .messages import say
 from .vocab import KEY_BY_FIELD
 from .values import money_text
@@ -247,10 +247,23 @@ def render(diff: d.Diff, fmt: str = "text", lang: str = "zh", color: bool = Fals
         from .backends.json import plain
 
         # the build's JSON convention: numbers as JSON numbers unless a double would lose a digit
-        return json.dumps(plain(diff.model_dump(mode="python")), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_names_shown(plain(diff.model_dump(mode="python"))), ensure_ascii=False,
+                          indent=2) + "\n"
     name = {"text": "diff.txt.jinja", "markdown": "diff.md.jinja", "html": "diff.html.jinja"}[fmt]
-    return _environment(fmt, color).get_template(f"diff/{name}").render(
-        t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat, **view(diff, lang))
+    # a file name that is not UTF-8 carries its bytes as surrogates, which no output can be written with
+    return undecodable_shown(_environment(fmt, color).get_template(f"diff/{name}").render(
+        t=lambda key, **args: say(key, lang, **args), lang=lang, stat=stat, **view(diff, lang)))
+
+
+def _names_shown(value: Any) -> Any:
+    """JSON data with the bytes of file names that are not UTF-8 written as `\\xb1`, as `check` writes them."""
+    if isinstance(value, str):
+        return undecodable_shown(value)
+    if isinstance(value, dict):
+        return {k: _names_shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_names_shown(v) for v in value]
+    return value
 
 
 @functools.lru_cache(maxsize=None)

@@ -70,6 +70,12 @@ def test_diff_shows_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     _write(tmp_path / "b", GBK, SPEC.replace("90%", "95%"))
     text = _ok(r := perfdsl("diff", "a", "b", cwd=tmp_path))
     assert r.returncode == 1 and f"b/{GBK_SHOWN}" in text
+    files = (b"a/" + GBK, b"b/" + GBK)
+    for fmt, name in (("markdown", GBK_SHOWN.replace("\\", "\\\\")), ("html", GBK_SHOWN)):
+        text = _ok(r := perfdsl("diff", "--format", fmt, *files, cwd=tmp_path))
+        assert r.returncode == 1 and f"b/{name}" in text, fmt
+    data = json.loads(_ok(r := perfdsl("diff", "--format", "json", *files, cwd=tmp_path)))
+    assert r.returncode == 1 and (data["old"], data["new"]) == (f"a/{GBK_SHOWN}", f"b/{GBK_SHOWN}")
     _write(tmp_path / "b", GBK, SPEC.replace(" >= 90%", ""))
     text = _ok(r := perfdsl("diff", "a", "b", cwd=tmp_path))
     assert r.returncode == 2 and text.startswith(f"b/{GBK_SHOWN}:6:7: 错误[P002]")
@@ -83,9 +89,10 @@ HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m"
 
 def _hostile(tmp_path: Path) -> Path:
     folder = tmp_path / "specs"
-    # a project name with them, checked (C204: it has no 年度); an indicator name with them, a parse error
-    _write(folder, b"x\x1b[2J\r.perf", SPEC.replace("项目 甲", f'项目 "甲{HOSTILE}"').replace("年度 2020\n", ""))
-    _write(folder, b"y.perf", SPEC.replace("预算执行率 >= 90%", f'"预算{HOSTILE}执行率"'))
+    # control characters in a file name, and in a project and an indicator name (each an error, P025, whose
+    # excerpt shows the line)
+    _write(folder, b"x\x1b[2J\r.perf", SPEC.replace("项目 甲", f'项目 "甲{HOSTILE}"'))
+    _write(folder, b"y.perf", SPEC.replace("预算执行率 >= 90%", f'"预算{HOSTILE}执行率" >= 90%'))
     return folder
 
 
@@ -99,15 +106,16 @@ def test_check_shows_control_characters_instead_of_printing_them(tmp_path: Path)
     r = perfdsl("check", str(folder.name), cwd=tmp_path)
     _no_controls(r.stdout + r.stderr)
     text = _ok(r)
-    assert "specs/x\\x1b[2J\\x0d.perf:" in text
-    assert "甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m" in text
+    assert r.returncode == 1 and text.count("[P025]") == 2
+    assert "specs/x\\x1b[2J\\x0d.perf:3:" in text
     lines = text.splitlines()
-    at = next(i for i, line in enumerate(lines) if "[P002]" in line)
+    at = next(i for i, line in enumerate(lines) if "specs/y.perf" in line and "[P025]" in line)
     source, caret = lines[at + 1], lines[at + 2]
-    assert source.endswith('"预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率"')
-    # the caret still starts under the quote and covers the name as shown, counting CJK characters as two
-    assert display_width(caret[:caret.index("^")]) == display_width(source[:source.index('"')])
-    assert display_width(caret[caret.index("^"):]) == display_width(source[source.index('"'):])
+    assert source.endswith('"预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率" >= 90%')
+    # the caret stands under the first control character as shown (`\x1b`, four columns), past CJK text
+    # counted as two columns a character
+    assert display_width(caret[:caret.index("^")]) == display_width(source[:source.index("\\x1b")])
+    assert caret.split("|")[-1].strip() == "^^^^"
 
 
 def test_github_annotations_show_control_characters(tmp_path: Path) -> None:
@@ -116,14 +124,15 @@ def test_github_annotations_show_control_characters(tmp_path: Path) -> None:
     _no_controls(r.stdout)
     text = _ok(r)
     assert len(text.splitlines()) == len(re.findall(r"^::", text, re.M)), "every line is one command"
-    assert "file=specs/x\\x1b[2J\\x0d.perf," in text and "甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m" in text
+    assert "file=specs/x\\x1b[2J\\x0d.perf," in text and "title=P025::" in text
 
 
 def test_json_keeps_the_text_exact(tmp_path: Path) -> None:
     folder = _hostile(tmp_path)
     data = json.loads(_ok(perfdsl("check", "--format", "json", folder.name, cwd=tmp_path)))
     assert {d["file"] for d in data["diagnostics"]} == {"specs/x\x1b[2J\r.perf", "specs/y.perf"}
-    assert any(HOSTILE in d["message"] for d in data["diagnostics"])
+    assert {d["code"] for d in data["diagnostics"]} == {"P025"}
+    assert all("U+001B, U+0007, U+009B" in d["message"] for d in data["diagnostics"])
 
 
 # ------------------------------------------------------------------------------------------------- shown
@@ -163,6 +172,7 @@ def test_the_line_form_git_diff_shows_holds_no_control_characters(tmp_path: Path
     r = perfdsl("diff", "--textconv", "a.perf", cwd=tmp_path)
     _no_controls(r.stdout)
     text = _ok(r)
-    assert text.startswith("项目 甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\n")
-    assert "/预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率 >= 90%\n" in text
-    assert "  概况 ¶ 第一句\\x1b[2J。\n  概况 第二句。\n" in text
+    # control characters are an error (P025): git is shown the source as it stands, with them as escapes
+    assert '项目 "甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m" {\n' in text
+    assert '"预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率" >= 90%\n' in text
+    assert '  概况 "第一句\\x1b[2J。第二句。"\n' in text

@@ -124,14 +124,15 @@ def _compare(args: argparse.Namespace, old: Any, new: Any) -> int:
 
 
 def _textconv(args: argparse.Namespace) -> int:
-    from ..diagnostics import Severity
+    from ..diagnostics import Severity, shown
     from ..readable import readable
     from ..loader import load_file
 
     src = load_file(args.paths[0], args.encoding)
     if any(d.severity is Severity.error for d in src.diagnostics):
         # git shows whatever textconv prints; a file being edited into shape is still worth a plain diff
-        sys.stdout.write(src.text)
+        # (its control characters shown, never sent to the terminal)
+        sys.stdout.write("\n".join(map(shown, src.text.split("\n"))))
         return 0
     sys.stdout.write(readable(src.spec))
     return 0
