@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .diagnostics import Diagnostic
 from .loader import SUFFIX, NotRegularFile, find_files, read_regular
 from .messages import Phrase
 
@@ -34,6 +35,8 @@ class Side:
     label: str
     blobs: list[Blob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+    """Warnings about what was not read (a link in a folder that leads out of it)."""
 
 
 class _GitFailed(Exception):
@@ -89,17 +92,20 @@ def is_commit(rev: str) -> bool:
 def read_side(spec: str) -> Side:
     """One side of `perfdsl diff OLD NEW`: a file, a folder, or `REV:path` (a file or a tree of a revision)."""
     if os.path.exists(spec) or spec == "-":
-        return _guarded(spec, _filesystem, spec)
+        notes: list[Diagnostic] = []
+        side = _guarded(spec, _filesystem, spec, notes)
+        side.notes = notes
+        return side
     if ":" in spec:
         rev, path = spec.split(":", 1)
         return _guarded(spec, _revision_path, rev, path)
     return Side(spec, [], [("cli.not_found", {"path": spec})])
 
 
-def _filesystem(path: str) -> list[Blob]:
+def _filesystem(path: str, notes: list[Diagnostic]) -> list[Blob]:
     if not os.path.isdir(path):
         return [Blob(os.path.basename(path), path, _read(path))]
-    files, _ = find_files([path])
+    files, _ = find_files([path], notes)
     return [Blob(os.path.relpath(f, path).replace(os.sep, "/"), f, _read(f)) for f in files]
 
 

@@ -170,3 +170,16 @@ def test_a_framework_named_by_a_path_is_not_opened(tmp_path: Path, named: str) -
     assert "C101" in codes  # no framework of that name: said, as for any unknown name
     assert all(pages)
     assert not [p for p in _OPENED if p == "/dev/zero" or p.endswith("x.toml")], _OPENED
+
+
+def test_diff_says_which_links_it_did_not_follow(linked: Path) -> None:
+    done = perfdsl("diff", "specs", "specs", cwd=linked)
+    said = [line for line in done.stderr.splitlines() if "[P000]" in line]
+    outside = str(linked / "outside")
+    assert said == 2 * [  # once for each side
+        f"specs/elsewhere:1:1: warning[P000]: the link leads out of the folder given, to {outside}; "
+        "it was not read",
+        f"specs/file.perf:1:1: warning[P000]: the link leads out of the folder given, to {outside}/broken.perf; "
+        "it was not read",
+    ], done.stderr
+    assert done.returncode == 0, done.stderr

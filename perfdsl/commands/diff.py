@@ -57,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(sides, int):
         return sides
     old, new = sides
+    notes = old.notes + new.notes
+    if notes:
+        from ..diagnostics import render_text
+
+        sys.stderr.write(render_text(notes, {}, lang, use_color(sys.stderr, getattr(args, "color", "auto"))))
     problems = old.problems + new.problems
     if problems:
         return _fail(lang, problems[0][0], **problems[0][1])
