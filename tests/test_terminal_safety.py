@@ -176,3 +176,9 @@ def test_the_line_form_git_diff_shows_holds_no_control_characters(tmp_path: Path
     assert '项目 "甲\\x1b]0;owned\\x07\\x1b[2J\\x9b31m" {\n' in text
     assert '"预算\\x1b]0;owned\\x07\\x1b[2J\\x9b31m执行率" >= 90%\n' in text
     assert '  概况 "第一句\\x1b[2J。第二句。"\n' in text
+
+
+@pytest.mark.parametrize("command", [("check",), ("diff", "other.perf"), ("build", "-o", "out")])
+def test_a_missing_path_that_is_not_utf8_is_shown_with_its_bytes_escaped(tmp_path: Path, command: tuple[str, ...]) -> None:
+    r = perfdsl(command[0], b"zz\xb1.perf", *command[1:], cwd=tmp_path)
+    assert r.returncode == 2 and "路径不存在：zz\\xb1.perf" in r.stderr.decode("utf-8"), r.stderr

@@ -8,6 +8,7 @@ import sys
 from typing import TextIO
 
 from ..cli import use_color
+from ..diagnostics import shown
 from ..messages import say
 
 EXAMPLES = """examples:
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         report = build(args.paths, args.output, options, args.jobs, progress)
     except BuildRefused as refused:
         progress.clear()
-        print(say(refused.key, args.lang, **refused.values), file=sys.stderr)
+        print(shown(say(refused.key, args.lang, **refused.values)), file=sys.stderr)
         return 2
     progress.clear()
     diags = sorted(report.diagnostics, key=sort_key)

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Iterator
 
 from ..cli import use_color
-from ..diagnostics import Diagnostic, Severity, render_json, render_text, sort_key
+from ..diagnostics import Diagnostic, Severity, render_json, render_text, shown, sort_key
 from ..messages import Phrase, say
 
 if TYPE_CHECKING:
@@ -44,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[Diagnostic] = []  # links that lead out of a folder given: said, not read
     files, missing = find_files(args.paths, skipped)
     for m in missing:
-        print(say("cli.not_found", args.lang, path=m), file=sys.stderr)
+        print(shown(say("cli.not_found", args.lang, path=m)), file=sys.stderr)
     if missing:
         return 2
     if not files:
         sys.stderr.write(render_text(skipped, {}, args.lang, use_color(sys.stderr, args.color)))
-        print(say("cli.no_files", args.lang, path=" ".join(args.paths)), file=sys.stderr)
+        print(shown(say("cli.no_files", args.lang, path=" ".join(args.paths))), file=sys.stderr)
         return 2
     texts: dict[str, str] = {}
     parse_diags: dict[str, list[Diagnostic]] = {}

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from ..cli import use_color
+from ..diagnostics import shown
 from ..messages import say
 
 EXAMPLES = """examples:
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _fail(lang: str, key: str, **args: Any) -> int:
-    print("perfdsl diff: " + say(key, lang, **args), file=sys.stderr)
+    print("perfdsl diff: " + shown(say(key, lang, **args)), file=sys.stderr)
     return 2
 
 
@@ -129,7 +130,7 @@ def _compare(args: argparse.Namespace, old: Any, new: Any) -> int:
 
 
 def _textconv(args: argparse.Namespace) -> int:
-    from ..diagnostics import Severity, shown
+    from ..diagnostics import Severity
     from ..readable import readable
     from ..loader import load_file
 
