@@ -56,8 +56,6 @@ perfdsl.LoadError: <input>:2:7: ...[P003]: ...
 from __future__ import annotations
 
 import os
-import sys
-import types
 import weakref
 from typing import TYPE_CHECKING, Any, Literal, Sequence
 
@@ -189,43 +187,11 @@ def _project(spec: Spec, name: str | None) -> Any:
     raise ValueError(f"{spec.file} holds {len(names)} projects ({', '.join(names) or 'none'}): give {wanted}")
 
 
-def _compare(old: Spec | Sequence[Spec], new: Spec | Sequence[Spec]) -> Diff:
+def diff(old: Spec | Sequence[Spec], new: Spec | Sequence[Spec]) -> Diff:
+    """Compare two versions (a spec or several each): what changed in targets, money, fields, prose."""
     from .ast import Spec as SpecType
-    from .diff import diff as compare
+    from .diff_compare import diff as compare
 
     olds = [old] if isinstance(old, SpecType) else list(old)
     news = [new] if isinstance(new, SpecType) else list(new)
     return compare(olds, news, olds[0].file if len(olds) == 1 else "", news[0].file if len(news) == 1 else "")
-
-
-class _CallableModule(types.ModuleType):
-    """`perfdsl.diff` is both the module perfdsl/diff.py and the API function: calling the module compares."""
-
-    def __call__(self, old: Spec | Sequence[Spec], new: Spec | Sequence[Spec]) -> Diff:
-        return _compare(old, new)
-
-
-class _Package(types.ModuleType):
-    # Python binds a loaded submodule as an attribute of its package, which would replace a plain `diff`
-    # function here by the module (and `from perfdsl import diff` must keep giving the module). So the
-    # attribute is a property that loads perfdsl.diff, makes that module callable, and returns it.
-    @property
-    def diff(self) -> _CallableModule:
-        import importlib
-
-        module = importlib.import_module(".diff", __name__)
-        if not isinstance(module, _CallableModule):
-            module.__class__ = _CallableModule
-        return module  # type: ignore[return-value]
-
-    @diff.setter
-    def diff(self, module: types.ModuleType) -> None:
-        pass  # the import system binding the submodule: the property already answers with it
-
-
-if TYPE_CHECKING:
-    def diff(old: Spec | Sequence[Spec], new: Spec | Sequence[Spec]) -> Diff:
-        """Compare two versions (a spec or several each): what changed in targets, money, fields, prose."""
-        ...
-else:
-    sys.modules[__name__].__class__ = _Package

@@ -1,6 +1,6 @@
 """Pairing for the semantic diff: which project of one side is which of the other, which indicator is which.
 
-`diff.py` compares what this module pairs. Pairing goes from certain to likely: the same key, then the same
+`diff_compare.py` compares what this module pairs. Pairing goes from certain to likely: the same key, then the same
 name somewhere else (moved), then a similar name (renamed). Every greedy choice breaks ties with a key that
 does not depend on which side is old, so comparing B with A mirrors comparing A with B.
 """

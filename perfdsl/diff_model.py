@@ -1,6 +1,6 @@
 """The schema of a semantic diff: frozen pydantic models, dumped as the JSON of `perfdsl diff --format json`.
 
-`diff.py` builds them, `diff_render.py` prints them; `docs/diff.md` documents them field by field (a test
+`diff_compare.py` builds them, `diff_render.py` prints them; `docs/diff.md` documents them field by field (a test
 keeps the two in step). Change them only together with `SCHEMA_VERSION`: within a version, fields are only
 ever added.
 """

@@ -1,6 +1,6 @@
 """Rendering a `Diff`: a view model of ready-made strings, printed by the templates under templates/diff/.
 
-`diff.py` decides what changed; this module decides the reading order (targets that got stricter or looser
+`diff_compare.py` decides what changed; this module decides the reading order (targets that got stricter or looser
 first, then added, removed, moved indicators, then money, fields and prose) and the words, in the reader's
 language. Templates only lay the rows out: text (optionally coloured), Markdown for a pull-request comment,
 a self-contained HTML page; JSON is the `Diff` model itself.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import diff as d
+from . import diff_compare as d
 from .diagnostics import display_width, undecodable_shown
 from .messages import say
 from .vocab import KEY_BY_FIELD

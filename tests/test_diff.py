@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfdsl import ast
-from perfdsl import diff as d
+from perfdsl import diff_compare as d
 from perfdsl.diff_match import RENAME_THRESHOLD, similarity
 from perfdsl.fmt import format_spec
 from perfdsl.parser import parse

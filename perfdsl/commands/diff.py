@@ -1,7 +1,7 @@
 """`perfdsl diff OLD NEW` and `perfdsl diff --git REV1 [REV2] [PATH...]`: what changed, for code review.
 
 Reads both sides (files, folders, `REV:path`, revisions; see revisions.py), parses them, compares them with
-diff.py and prints with diff_render.py. `--textconv FILE` prints one spec in the line form that git shows
+diff_compare.py and prints with diff_render.py. `--textconv FILE` prints one spec in the line form that git shows
 for `*.perf diff=perfdsl` (README, "Reviewing changes"). Exit status as diff(1): 0 no semantic change,
 1 changes, 2 trouble (usage, git, or an input with errors, whose diagnostics are printed).
 """
@@ -90,7 +90,7 @@ def _sides(args: argparse.Namespace) -> Any:
 
 def _compare(args: argparse.Namespace, old: Any, new: Any) -> int:
     from ..diagnostics import Severity, render_text
-    from ..diff import diff
+    from ..diff_compare import diff
     from ..diff_render import render
     from ..loader import decode, load_text
 
