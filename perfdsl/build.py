@@ -170,17 +170,16 @@ def _collision_key(path: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- jobs
 
-def plan(paths: Iterable[str], out: str, options: Options,
+def plan(paths: Iterable[str], out: str, options: Options, run: Run,
          notes: list[Diagnostic] | None = None) -> tuple[list[Job], list[str]]:
     """The jobs for the given files and folders, and the paths that do not exist; `notes` gets what the
-    folders hold that is not read (see `find_files`).
+    folders hold that is not read (see `find_files`). Each folder's configuration is read into `run`.
 
     Raises BuildRefused when the output folder equals or contains a source folder: a build must never write
     among (or over) its sources.
     """
     jobs: list[Job] = []
     missing: list[str] = []
-    _BY_FOLDER.clear()  # relative folders mean something else after a change of working folder
     out_dir = Path(out).resolve()
     for given in paths:
         files, absent = find_files([given], notes)
@@ -196,40 +195,54 @@ def plan(paths: Iterable[str], out: str, options: Options,
         for f in files:
             source_folder = os.path.dirname(f)
             if source_folder not in folders:
-                _preflight(f, options)
+                _preflight(f, options, run)
                 folder = "" if f == "-" else os.path.relpath(source_folder or ".", root)
                 folders[source_folder] = "" if folder == "." else Path(folder).as_posix()
             jobs.append(Job(f, folders[source_folder], options))
     return jobs, missing
 
 
-_CONFIGS: dict[str, Config] = {}
-"""Configurations found so far in this process, by folder (find_config's cache)."""
+@dataclass
+class Run:
+    """What one build learns as it goes, for that build only: the next build reads the configurations
+    again, since they may have been edited in between. The workers get it as it was after `plan`, with
+    every folder's configuration already read."""
+
+    configs: dict[str, Config] = field(default_factory=dict)
+    """Configurations by absolute folder (find_config's cache) or, given by name, by "file:" and its path."""
+    by_folder: dict[str, Config] = field(default_factory=dict)
+    """`config_for`'s answers by folder as given: a folder's later files need no look around."""
+    fingerprints: dict[int, str] = field(default_factory=dict)
+    """A hash of each configuration in `configs` (by id: they live as long as the run), for the manifest."""
+
+    def config_for(self, path: str, options: Options) -> Config:
+        """The configuration `perfdsl check` would use for `path`. Raises ConfigError."""
+        if options.config:
+            key = "file:" + os.path.abspath(options.config)
+            if key not in self.configs:
+                self.configs[key] = load_config(options.config)
+            return self.configs[key]
+        folder = os.path.dirname(path) or "." if path != "-" else "."
+        found = self.by_folder.get(folder)
+        if found is None:
+            found = self.by_folder[folder] = find_config(folder, self.configs)
+        return found
+
+    def fingerprint(self, config: Config) -> str:
+        """What of the configuration shapes a source's outputs: its file, its data and its frameworks."""
+        if id(config) not in self.fingerprints:
+            parts = [config.path or "", repr(config.data), repr(sorted(config.frameworks))]
+            if config.path:
+                parts.append(hashlib.sha256(Path(config.path).read_bytes()).hexdigest())
+            parts.extend(repr(fw) for _, fw in sorted(config.frameworks.items()))
+            self.fingerprints[id(config)] = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return self.fingerprints[id(config)]
 
 
-def config_for(path: str, options: Options) -> Config:
-    """The configuration `perfdsl check` would use for `path`. Raises ConfigError."""
-    if options.config:
-        key = "file:" + os.path.abspath(options.config)
-        if key not in _CONFIGS:
-            _CONFIGS[key] = load_config(options.config)
-        return _CONFIGS[key]
-    # by folder: after a folder's first file, its configuration comes from the cache without a look around
-    folder = os.path.dirname(path) or "." if path != "-" else "."
-    found = _BY_FOLDER.get(folder)
-    if found is None:
-        found = _BY_FOLDER[folder] = find_config(folder, _CONFIGS)
-    return found
-
-
-_BY_FOLDER: dict[str, Config] = {}
-"""`config_for`'s answers in this build by folder as given (find_config's cache is by absolute path)."""
-
-
-def _preflight(path: str, options: Options) -> None:
+def _preflight(path: str, options: Options, run: Run) -> None:
     # A broken configuration is a usage problem of the whole build: say so once, before any job runs.
     try:
-        config_for(path, options)
+        run.config_for(path, options)
     except ConfigError as e:
         raise BuildRefused("config.error", path=e.path, problem=Phrase(e.key, **e.params)) from e
 
@@ -252,27 +265,26 @@ def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, i
     return BACKENDS[kind](spec, project, framework=framework)
 
 
-def _checks(spec: ast.Spec, config: Config) -> list[Diagnostic]:
+def _checks(spec: ast.Spec, config: Config, parsed: list[Diagnostic]) -> list[Diagnostic]:
     from .checks import run
 
     try:
-        return list(run(spec, config))
+        return list(run(spec, config, parsed))
     except Exception as e:  # a broken check (or its configuration) must not take the whole build down
         span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
         return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
 
 
-def build_file(job: Job, out: str, stage: str) -> FileResult:
+def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
     """Read, check and render one source file; its outputs are written into `stage` (a folder of `out`),
     never into place: the parent publishes them once the whole build allows it."""
     from .backends import EXTENSIONS
     from .backends.view import index_entry
 
     src = load_file(job.path, job.options.encoding)
-    config = config_for(job.path, job.options)
+    config = run.config_for(job.path, job.options)
     diags = list(src.diagnostics)
-    if not any(d.severity is Severity.error for d in diags):
-        diags.extend(_checks(src.spec, config))
+    diags.extend(_checks(src.spec, config, src.diagnostics))  # with errors, of the projects that parsed
     result = FileResult(job.path, src.text, diags, [], [_project_key(src.spec, p) for p in src.spec.projects])
     if any(d.severity is Severity.error for d in diags):
         return result
@@ -337,9 +349,10 @@ def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str)
                                        reason=repr(e)))
 
 
-def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Generator[FileResult, None, None]:
+def run_jobs(jobs: list[Job], out: str, stage: str, run: Run,
+             workers: int = 1) -> Generator[FileResult, None, None]:
     """Results in job order, built here or in `workers` processes."""
-    build_one = functools.partial(build_file, out=out, stage=stage)
+    build_one = functools.partial(build_file, out=out, stage=stage, run=run)
     if workers <= 1 or len(jobs) <= 1:
         yield from map(build_one, jobs)
         return
@@ -348,7 +361,7 @@ def run_jobs(jobs: list[Job], out: str, stage: str, workers: int = 1) -> Generat
     yield build_one(jobs[0])
     parent = os.getpid()
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1), initializer=_worker_start,
-                               initargs=(parent,))
+                               initargs=(parent, run))
     try:
         # The workers are forked while the tasks are handed out. A signal handled during a fork would raise
         # where Python drops exceptions (its at-fork callbacks) and be lost, or hit a worker before it has
@@ -368,7 +381,11 @@ PR_SET_PDEATHSIG = 1
 """Linux prctl(2): the signal the kernel sends a process when the thread that started it ends."""
 
 
-def _worker_start(parent: int) -> None:
+_WORKER_RUN = Run()
+"""In a worker, the run of the build that started it (a worker serves one build, then ends)."""
+
+
+def _worker_start(parent: int, run: Run) -> None:
     """A worker lives no longer than the build that started it, which it tells by its pid.
 
     Ctrl-C reaches every process of the terminal and the parent decides what happens, so a worker ignores
@@ -378,6 +395,8 @@ def _worker_start(parent: int) -> None:
     elsewhere the worker sees it before its next file (`_build_in_worker`). Either way no worker keeps the
     build's standard output open, which a CI step reading it would wait on for ever.
     """
+    global _WORKER_RUN
+    _WORKER_RUN = run
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # held by the parent while it forked (see run_jobs)
@@ -396,7 +415,7 @@ def _worker_start(parent: int) -> None:
 def _build_in_worker(job: Job, out: str, stage: str, parent: int) -> FileResult:
     if os.getppid() != parent:
         os._exit(1)  # the build that asked for this is gone: nobody would read the result
-    return build_file(job, out, stage)
+    return build_file(job, out, stage, _WORKER_RUN)
 
 
 # ----------------------------------------------------------------------------------------------- the parent
@@ -473,7 +492,8 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
     """
     started = time.monotonic()
     skipped: list[Diagnostic] = []
-    jobs, missing = plan(paths, out, options, skipped)
+    run = Run()
+    jobs, missing = plan(paths, out, options, run, skipped)
     if missing:
         raise BuildRefused("cli.not_found", path=missing[0])
     if not jobs:
@@ -500,7 +520,7 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
         except OSError as e:
             ours = not isinstance(e, FileExistsError)
             raise BuildRefused("build.write_failed", path=out, reason=e.strerror or str(e)) from e
-        return _build(jobs, out, stage, options, workers, progress, report, started)
+        return _build(jobs, out, stage, options, run, workers, progress, report, started)
     except BrokenProcessPool as e:  # a worker killed (SIGTERM to it alone, out of memory): nothing was published
         raise BuildRefused("build.worker_died") from e
     finally:
@@ -576,15 +596,15 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _build(jobs: list[Job], out: str, stage: str, options: Options, workers: int,
+def _build(jobs: list[Job], out: str, stage: str, options: Options, run: Run, workers: int,
            progress: Callable[[int, int, str], None] | None, report: Report, started: float) -> Report:
     manifest = Manifest.load(Path(out), _build_key(options))
-    digests = {job.path: _source_digest(job, manifest.records.get(_record_key(job))) for job in jobs}
+    digests = {job.path: _source_digest(job, manifest.records.get(_record_key(job)), run) for job in jobs}
     cached = {job.path: manifest.fresh(job, digests[job.path], Path(out)) for job in jobs}
     fresh_jobs = [job for job in jobs if cached[job.path] is None]
     built: dict[str, FileResult] = {}
     # closed here, not when collected: the workers stop before the staging folder is removed
-    with contextlib.closing(run_jobs(fresh_jobs, out, stage, workers)) as finished:
+    with contextlib.closing(run_jobs(fresh_jobs, out, stage, run, workers)) as finished:
         for done, result in enumerate(finished, 1):
             built[result.path] = result
             report.sources[result.path] = result.text
@@ -690,9 +710,6 @@ def _build_key(options: Options) -> str:
     return digest.hexdigest()
 
 
-_FINGERPRINTS: dict[int, str] = {}
-
-
 def _settled(stamp: list[int]) -> bool:
     """The file had not been modified for two seconds when it was hashed."""
     return stamp[1] < stamp[2] - 2 * 10**9
@@ -707,7 +724,7 @@ class Source(NamedTuple):
     """Size and modification time (ns) of the file, and the time (ns) `content` was taken."""
 
 
-def _source_digest(job: Job, known: Record | None) -> Source | None:
+def _source_digest(job: Job, known: Record | None, run: Run) -> Source | None:
     """What the manifest compares a source by; None for standard input (never cached).
 
     A file whose size and modification time are those recorded with its content hash is not read again
@@ -731,14 +748,8 @@ def _source_digest(job: Job, known: Record | None) -> Source | None:
                 stamp = known.stamp  # nothing new to record until the file has settled
     except OSError:
         return None
-    config = config_for(job.path, job.options)
-    if id(config) not in _FINGERPRINTS:
-        parts = [config.path or "", repr(config.data), repr(sorted(config.frameworks))]
-        if config.path:
-            parts.append(hashlib.sha256(Path(config.path).read_bytes()).hexdigest())
-        parts.extend(repr(fw) for _, fw in sorted(config.frameworks.items()))
-        _FINGERPRINTS[id(config)] = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Source(hashlib.sha256((content + _FINGERPRINTS[id(config)]).encode()).hexdigest(), content, stamp)
+    fingerprint = run.fingerprint(run.config_for(job.path, job.options))
+    return Source(hashlib.sha256((content + fingerprint).encode()).hexdigest(), content, stamp)
 
 
 def _project_key(spec: ast.Spec, project: ast.Project) -> dict[str, Any]:

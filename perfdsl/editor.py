@@ -106,10 +106,8 @@ def analyse(text: str, path: str, lang: str = "zh") -> Analysis:
     from .parser import parse
 
     spec, diags = parse(text, path)
-    if any(d.severity is Severity.error for d in diags):
-        return Analysis(spec, diags)  # as `check`: a file that does not parse is not checked further
     try:
-        found = run(spec, find_config(path))
+        found = run(spec, find_config(path), diags)  # as `check`: the projects that parsed cleanly
     except ConfigError as e:
         return Analysis(spec, diags, say("config.error", lang, path=e.path, problem=Phrase(e.key, **e.params)))
     return Analysis(spec, sorted([*diags, *found], key=lambda d: (d.span.line, d.span.column, d.code)))

@@ -226,3 +226,25 @@ def test_a_client_offering_utf8_positions_gets_utf8_ranges(tmp_path: Path) -> No
         if c.proc.poll() is None:
             c.proc.kill()
         c.proc.wait(timeout=TIMEOUT)
+
+
+def test_a_syntax_error_in_one_project_does_not_hide_the_others_findings() -> None:
+    """As `perfdsl check`: the project that parsed is checked, in both languages."""
+    case = ROOT / "tests" / "partial" / "two_projects_one_broken.perf"
+    for lang, c301 in (("zh", "当年预算 200,000 > 总预算"), ("en", "current budget 200,000 > total budget")):
+        c = Client()
+        try:
+            c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
+                                     "initializationOptions": {"lang": lang}})
+            c.notify("initialized", {})
+            c.notify("textDocument/didOpen", {"textDocument": {"uri": _uri(case), "languageId": "perfdsl",
+                                                               "version": 1, "text": case.read_text(encoding="utf-8")}})
+            found = c.diagnostics(_uri(case))
+            assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [("P002", 12), ("C301", 23)]
+            assert found[1]["message"].startswith(c301)
+            c.request("shutdown", None)
+            c.notify("exit", None)
+            assert c.proc.wait(timeout=TIMEOUT) == 0
+        finally:
+            if c.proc.poll() is None:
+                c.proc.kill()

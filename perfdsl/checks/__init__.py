@@ -10,6 +10,11 @@ returns the diagnostics of each file (keyed by `Spec.file`, every spec present, 
 `config` None, each file's configuration is looked up from its folder upwards (`perfdsl.config.find_config`),
 which raises `ConfigError` for a broken configuration file; pass a `Config` to use one for all files.
 
+A file that parsed with errors is checked in part, through `check_sources` (pairs of a spec and its parse
+diagnostics): the projects whose text holds no error are checked as usual, the others are left out, since the
+placeholders the parser put in them would raise false alarms; an error outside every project (a header line
+every project inherits) leaves the whole file unchecked. The duplicate check sees every project's name.
+
 Each check is a plain function `(spec, ctx) -> Iterator[Diagnostic]` in an area module (structure, header,
 budget, targets, weights); the rules it emits are declared next to it (see `registry`). A check that meets a
 state it does not expect reports an internal diagnostic (X000) instead of crashing the run.
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from .. import ast
 from ..config import Config, Settings, find_config
@@ -27,7 +32,7 @@ from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from . import budget, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
 
-__all__ = ["CHECKS", "RULES", "Rule", "check_specs", "examples", "run"]
+__all__ = ["CHECKS", "RULES", "Rule", "check_sources", "check_specs", "checkable", "examples", "run"]
 
 
 def empty_file(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
@@ -60,35 +65,63 @@ def _configured(diags: list[Diagnostic], settings: Settings) -> list[Diagnostic]
     return out
 
 
+def _within(span: ast.Span, outer: ast.Span) -> bool:
+    return (outer.line, outer.column) <= (span.line, span.column) <= (outer.end_line, outer.end_column)
+
+
+def checkable(spec: ast.Spec, diagnostics: Sequence[Diagnostic] = ()) -> ast.Spec | None:
+    """The part of a parsed spec the checks can trust: the spec without the projects an error falls in;
+    None when nothing can be checked (an error outside every project, or no project left)."""
+    errors = [d.span for d in diagnostics if d.severity is Severity.error]
+    if not errors:
+        return spec
+    if any(span.file != spec.file or not any(_within(span, p.span) for p in spec.projects) for span in errors):
+        return None
+    clean = tuple(p for p in spec.projects if not any(_within(span, p.span) for span in errors))
+    return spec.model_copy(update={"projects": clean}) if clean else None
+
+
 def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]:
     """Check parsed specs together; see the module docstring.
 
     The specs are consumed one by one and not kept (only their projects' names are, for the duplicate
     check), so a generator that parses file after file checks a big tree in the memory of one file.
     """
+    return check_sources(((spec, ()) for spec in specs), config)
+
+
+def check_sources(sources: Iterable[tuple[ast.Spec, Sequence[Diagnostic]]],
+                  config: Config | None = None) -> dict[str, list[Diagnostic]]:
+    """`check_specs` of specs given with their parse diagnostics: what parsed with errors is checked in part
+    (see `checkable`); every file is a key of the result."""
     # the checks (and the parses a generator of specs runs) make many small objects and no cycles: the
     # cyclic collector, which would walk every young node again and again, rests until they are done
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_specs(specs, config)
+        return _check_specs(sources, config)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_specs(specs: Iterable[ast.Spec], config: Config | None) -> dict[str, list[Diagnostic]]:
+def _check_specs(sources: Iterable[tuple[ast.Spec, Sequence[Diagnostic]]],
+                 config: Config | None) -> dict[str, list[Diagnostic]]:
     cache: dict[str, Config] = {}
     # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
     pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
     projects: list[structure.ProjectKey] = []
-    for spec in specs:
+    for whole, parse_diagnostics in sources:
+        projects += structure.project_keys(whole)
         # the folder, not the file: its configuration is in the cache after the folder's first file
-        used = config or find_config(os.path.dirname(spec.file) or "." if spec.file != "-" else ".", cache)
-        ctx = Context(used, used.settings_for(spec.file))
+        used = config or find_config(os.path.dirname(whole.file) or "." if whole.file != "-" else ".", cache)
+        ctx = Context(used, used.settings_for(whole.file))
+        spec = checkable(whole, parse_diagnostics)
+        if spec is None:  # only the duplicate check may still find something in it
+            pending[whole.file] = (ctx.settings, ([], []), [])
+            continue
         found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
         pending[spec.file] = (ctx.settings, suppression.collect(spec), found)
-        projects += structure.project_keys(spec)
     for d in structure.duplicate_projects(projects):
         pending[d.span.file][2].append(d)
     out = {}
@@ -98,6 +131,7 @@ def _check_specs(specs: Iterable[ast.Spec], config: Config | None) -> dict[str, 
     return out
 
 
-def run(spec: ast.Spec, config: Config | None = None) -> list[Diagnostic]:
-    """Check one spec on its own (no cross-file checks beyond it)."""
-    return check_specs([spec], config)[spec.file]
+def run(spec: ast.Spec, config: Config | None = None, diagnostics: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+    """Check one spec on its own (no cross-file checks beyond it); given its parse diagnostics, only the part
+    that parsed cleanly."""
+    return check_sources([(spec, diagnostics)], config)[spec.file]

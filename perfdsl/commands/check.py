@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import check_specs
+    from ..checks import check_sources
     from ..config import ConfigError, load_config
     from ..loader import find_files, load_file
 
@@ -55,19 +55,18 @@ def run(args: argparse.Namespace) -> int:
     parse_diags: dict[str, list[Diagnostic]] = {}
     projects = 0
 
-    def parsed() -> Iterator[ast.Spec]:
+    def parsed() -> Iterator[tuple[ast.Spec, list[Diagnostic]]]:
         # one file at a time: the checks keep what they need, so no tree of the whole run is held
         nonlocal projects
         for path in files:
             src = load_file(path, args.encoding)
             texts[path], parse_diags[path] = src.text, src.diagnostics
             projects += len(src.spec.projects)
-            if not any(d.severity is Severity.error for d in src.diagnostics):
-                yield src.spec
+            yield src.spec, src.diagnostics  # what parsed cleanly of a file with errors is checked too
 
     try:
         config = load_config(args.config) if args.config else None
-        found = check_specs(parsed(), config)
+        found = check_sources(parsed(), config)
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2
