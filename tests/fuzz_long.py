@@ -20,7 +20,8 @@ from the repository root. Generation is seeded: the same seed on the same code g
 of an entry point being `ENTRIES[entry].inputs(random.Random(...))` of the i-th number the seed draws. Each
 input may use `--memory-gb` of address space (past it, MemoryError is a failure like any other).
 
-tests/test_hardening.py runs every entry point here on a few derandomized inputs in CI.
+`--replay REPORT...` runs the reproducers of earlier reports again and says which still fail. tests/
+test_hardening.py runs every entry point here on a few derandomized inputs in CI.
 """
 
 from __future__ import annotations
@@ -943,6 +944,27 @@ def snapshot() -> None:
             pass
 
 
+def replay(paths: list[str]) -> int:
+    """Run again every reproducer of the given reports on the code as it is now, and say which still fail."""
+    import datetime
+
+    failing = 0
+    for path in paths:
+        group = "?"
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if re.match(r"\[\d+\] ", line):
+                group = line.split(": ", 1)[0] + ": " + line.split(": ", 1)[1].rsplit(": ", 1)[0]
+            elif line.strip().startswith(REPLAY):
+                call = line.strip()[len(REPLAY):]
+                entry, args = re.fullmatch(r"ENTRIES\['([\w-]+)'\]\.run\(\*(.*)\)", call).groups()  # type: ignore[union-attr]
+                parts = eval(args, {"datetime": datetime, "inf": math.inf, "nan": math.nan})  # our own repr
+                found = attempt(ENTRIES[entry].run, parts)
+                failing += found is not None
+                now = f"still fails: {found[0]}" if found is not None else "passes now"
+                print(f"{Path(path).name} {_printable(group)}\n    {_printable(now)}", flush=True)
+    return 1 if failing else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=10_000, help="inputs per entry point (default 10000)")
@@ -952,7 +974,11 @@ def main() -> int:
     parser.add_argument("--shrink-seconds", type=float, default=60.0, help="minimising time per failure group")
     parser.add_argument("--report-dir", default=tempfile.gettempdir(), help="where fuzz-report-<entry>.txt go")
     parser.add_argument("--memory-gb", type=float, default=4.0, help="address-space limit (MemoryError past it)")
+    parser.add_argument("--replay", nargs="+", metavar="REPORT", help="run the reproducers of these reports again")
     args = parser.parse_args()
+    if args.replay:
+        LIMIT[0] = args.limit
+        return replay(args.replay)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(ENTRIES)
     unknown = [n for n in names if n not in ENTRIES]
     if unknown:
