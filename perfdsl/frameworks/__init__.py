@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tomllib
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
@@ -166,16 +167,21 @@ class Framework(_Frozen):
         return [] if l1 is None else l1.suggest_level2(name, n, cutoff)
 
 
-_MEMO: dict[tuple[int, str], tuple[object, Any]] = {}
+_MEMO: dict[tuple[int, str], Any] = {}
 
 
 def _memo(owner: _Frozen, what: str, make: Callable[[], Any]) -> Any:
     """What the checks ask a framework for every section of every file, made once per framework (or 一级).
-    Keyed by identity (hashing a model hashes all of it), with the owner kept so the identity stays its own."""
-    hit = _MEMO.get((id(owner), what))
-    if hit is None or hit[0] is not owner:
-        hit = _MEMO[id(owner), what] = (owner, make())
-    return hit[1]
+    Keyed by identity (hashing a model hashes all of it); an entry goes when its owner is collected, so the
+    frameworks of a configuration read again (each build reads its own) do not pile up, nor does a later
+    object with the same id find their entries."""
+    key = (id(owner), what)
+    try:
+        return _MEMO[key]
+    except KeyError:
+        made = _MEMO[key] = make()
+        weakref.finalize(owner, _MEMO.pop, key, None)
+        return made
 
 
 def _by_spelling(owner: _Frozen, entries: Sequence[Level1Def | Level2Def]) -> dict[str, Any]:
