@@ -46,17 +46,28 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                                      "build, format, import and diff .perf specs.", epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"perfdsl {__version__}")
-    parser.add_argument("--lang", choices=["zh", "en"], default=default_lang(),
-                        help="language of messages (default: zh, or PERFDSL_LANG)")
-    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour output (default: auto: only on a terminal, never with NO_COLOR)")
+    _add_global_options(parser, default_lang(), "auto")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     by_name = {module.rstrip("_"): module for module in COMMANDS}
     named = next((by_name[a] for a in argv or () if a in by_name), None)
     for module in (named,) if named else COMMANDS:
         # command modules are light: each imports what its run() needs only when it runs
         importlib.import_module(f"perfdsl.commands.{module}").register(sub)
+    for command in sub.choices.values():
+        # also after the command (`perfdsl check --lang en x.perf`); SUPPRESS: not given there, the value
+        # before the command (or its default) is kept rather than overwritten by the sub-parser's default
+        _add_global_options(command, argparse.SUPPRESS, argparse.SUPPRESS)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, lang: str, color: str) -> None:
+    given = parser._option_string_actions  # a command may declare one itself (diff: --color)
+    if "--lang" not in given:
+        parser.add_argument("--lang", choices=["zh", "en"], default=lang,
+                            help="language of messages (default: zh, or PERFDSL_LANG)")
+    if "--color" not in given:
+        parser.add_argument("--color", choices=["auto", "always", "never"], default=color,
+                            help="colour output (default: auto: only on a terminal, never with NO_COLOR)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -103,3 +103,24 @@ def test_only_the_named_command_is_set_up_and_help_lists_them_all() -> None:
     every = sorted(c.rstrip("_") for c in COMMANDS)
     assert commands(build_parser(["--help"])) == every
     assert commands(build_parser(["chek", "x"])) == every  # a typo gets the full list in its error
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_global_options_work_before_and_after_the_command(position: str) -> None:
+    bad = "tests/diagnostics/P002_missing_target.perf"
+    options = ["--lang", "en", "--color", "always"]
+    args = [*options, "check", bad] if position == "before" else ["check", *options, bad]
+    r = perfdsl(*args)
+    assert r.returncode == 1, r.stderr
+    assert "has no target" in r.stdout and "\x1b[" in r.stdout
+    # given before and not after, the value before is kept
+    kept = perfdsl("--lang", "en", "check", "--color", "never", bad)
+    assert "error[P002]" in kept.stdout and "\x1b[" not in kept.stdout
+
+
+def test_global_options_after_diff_and_rules() -> None:
+    old, new = "tests/diagnostics/P021_only_comments.perf", "tests/diagnostics/P014_section_at_top.perf"
+    r = perfdsl("diff", "--color", "never", "--lang", "en", old, new)
+    assert r.returncode == 2 and "cannot compare" in r.stderr and "\x1b[" not in r.stdout, r.stderr
+    assert perfdsl("rules", "--lang", "en").stdout.startswith("code")
+    assert perfdsl("rules").stdout.startswith(perfdsl("--lang", "zh", "rules", "--lang", "zh").stdout[:2])
