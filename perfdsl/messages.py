@@ -36,17 +36,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "expect.RBRACE": ("“}}”", "`}}`"),
     "expect._NL": ("行尾", "the end of the line"),
     "expect.$END": ("文件结尾", "the end of the file"),
-    "token.VALUE": ("“{text}”", "`{text}`"),
     "token.STRING": ("“\"{text}\"”", '`"{text}"`'),
     "token.TEXT": ("文本块", "a text block"),
-    "token.NAME": ("“{text}”", "`{text}`"),
-    "token.KEY": ("“{text}”", "`{text}`"),
-    "token.PROJECT": ("“{text}”", "`{text}`"),
-    "token.BUDGET": ("“{text}”", "`{text}`"),
-    "token.LBRACE": ("“{{”", "`{{`"),
-    "token.RBRACE": ("“}}”", "`}}`"),
-    "token._NL": ("行尾", "the end of the line"),
-    "token.$END": ("文件结尾", "the end of the file"),
     # parse and load diagnostics
     "P000": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "P000.utf8": ("文件不是 UTF-8 编码：第 {offset} 字节（{byte}）无法解码；看起来像 {guess} 编码",
@@ -58,6 +49,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "save it as UTF-8, or give --encoding utf-16"),
     "P000.encoding": ("无法按 {encoding} 解码：{reason}", "cannot decode as {encoding}: {reason}"),
     "P000.not_regular": ("不是普通文件（可能是管道或设备），未读取", "not a regular file; it was not read"),
+    "P000.not_spec": ("{name} 不是 .perf 绩效目标表：没有“项目 名称 {{”这样的行，{count} 行中有 {wrong} 行读不成表的内容",
+                      "{name} is not a .perf spec: it has no `项目 name {{` line, and {wrong} of its {count} lines "
+                      "read as nothing a spec holds"),
+    "P000.not_spec.hint": ("perfdsl check 读 .perf 文件（文件夹中只查找 *.perf）；请给出绩效目标表文件",
+                           "perfdsl check reads .perf files (in a folder, only *.perf are searched): give it a spec"),
     "P000.link_outside": ("此链接指向所给文件夹之外的 {target}，未读取",
                           "the link leads out of the folder given, to {target}; it was not read"),
     "P001": ("此处不应出现{found}，应为{expected}", "unexpected {found}; expected {expected}"),
@@ -146,6 +142,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "P025": ("此行有控制字符（{codes}）：表格里不能有这类字符", "control characters ({codes}) on this line: a table cannot hold them"),
     "P025.hint": ("删除 {codes}；它们多半是从别的程序复制时带进来的",
                   "remove {codes}; they usually come with text copied from another program"),
+    "P004.unopened": ("多余的“}}”：它的缩进与任何打开的块都不一致，下面的“}}”才是各块的结尾",
+                      "stray `}}`: its indentation matches no open block, the `}}` below close the blocks"),
+    "P004.unopened.hint": ("删除这一行的“}}”", "delete the `}}` on this line"),
+    "P020.brace": ("全角的“{value}”已按“{normal}”理解", "the full-width `{value}` is read as `{normal}`"),
+    "P020.brace.hint": ("请写半角的“{normal}”", "use a half-width `{normal}`"),
+    "P026": ("“{name}”开始一个块，后面缺少“{{”", "`{name}` opens a block but has no `{{`"),
+    "P026.hint": ("写作：{fix}", "write `{fix}`"),
+    "P027": ("“{label}”是申报表上的写法", "`{label}` is how the official form says it"),
+    "P027.name": ("项目名称写在项目行上", "the project's name belongs on the project line"),
+    "P006.label": ("未知的字段“{name}”：表中没有这一项", "unknown key `{name}`: the table has no such field"),
+    "P006.label.hint": ("删除这一行，或把内容写进概况", "delete the line, or put what it says in 概况"),
+    "P028": ("一段文字没有写在三引号中", "a paragraph that is not in a text block"),
+    "P028.hint": ('写作：{fix}"""…"""，文字写在三引号之间', 'write the text in `{fix}"""…"""`'),
     "I001": ("无法归入表格的行：“{text}”", "a line that fits nowhere in the table: `{text}`"),
     "I001.hint": ("检查它前面是否缺少一级或二级目标的标题", "check whether a level-1 or level-2 heading is missing above it"),
     "I002": ("指标名称“{text}”之后没有找到目标值", "no target found after the indicator name `{text}`"),
@@ -183,8 +192,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "I008.P024.hint": ("删除不可见的 {codes}；Excel 不显示这类字符", "remove the invisible {codes}; Excel does not show them"),
     "I008.P025": ("单元格 {cell} 有控制字符（{codes}）：表格里不能有这类字符",
                   "the cell {cell} holds control characters ({codes}): a table cannot hold them"),
-    "I008.P025.hint": ("删除 {codes}；它们多半是从别的程序复制时带进来的",
-                       "remove {codes}; they usually come with text copied from another program"),
     "I009": ("“{label}”的文字含有三个连续的引号（\"\"\"），.perf 文件的文本块容纳不了；请改写它们（例如改成 “”）",
              "the text of `{label}` holds three quotes in a row (\"\"\"), which a .perf text block cannot hold; "
              "change them (to “” for example)"),
@@ -241,16 +248,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "C101": ("框架“{name}”不存在", "unknown framework `{name}`"),
     "C101.hint": ("可用的框架：{known}；自定义框架请在 perfdsl.toml 的 frameworks 中登记",
                   "known frameworks: {known}; register your own under `frameworks` in perfdsl.toml"),
-    "C101.close": ("框架“{name}”不存在", "unknown framework `{name}`"),
     "C101.close.hint": ("是否想写“框架 {suggestion}”？可用的框架：{known}", "did you mean `框架 {suggestion}`? known frameworks: {known}"),
     "rule.C102.summary": ("一级目标不属于所选框架", "a level-1 section the framework does not have"),
     "rule.C102.why": ("各框架的一级目标是固定的；写错名称或选错框架，汇总和打印时这部分指标就会落空。",
                       "Each framework fixes its level-1 sections; a misspelt name or the wrong framework leaves these indicators out of every summary and printed table."),
     "C102": ("一级目标“{name}”不属于框架 {framework}", "`{name}` is not a level-1 section of framework {framework}"),
     "C102.hint": ("框架 {framework} 的一级目标是：{expected}", "the level-1 sections of {framework} are: {expected}"),
-    "C102.close": ("一级目标“{name}”不属于框架 {framework}", "`{name}` is not a level-1 section of framework {framework}"),
     "C102.close.hint": ("是否想写“{suggestion}”？", "did you mean `{suggestion}`?"),
-    "C102.framework": ("一级目标“{name}”不属于框架 {framework}", "`{name}` is not a level-1 section of framework {framework}"),
     "C102.framework.hint": ("这些一级目标符合框架 {fit}：在文件顶部或项目中写“框架 {fit}”",
                             "these sections fit framework {fit}: write `框架 {fit}` at the top of the file or in the project"),
     "rule.C103.summary": ("二级目标不属于其一级目标", "a level-2 section its level-1 section does not have"),
@@ -258,9 +262,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "The framework lists the level-2 sections allowed under each level-1 section (such as 数量, 质量, 时效, 成本 under 产出)."),
     "C103": ("二级目标“{name}”不属于“{level1}”（框架 {framework}）", "`{name}` is not a level-2 section of `{level1}` (framework {framework})"),
     "C103.hint": ("“{level1}”下的二级目标是：{expected}", "the level-2 sections of `{level1}` are: {expected}"),
-    "C103.close": ("二级目标“{name}”不属于“{level1}”（框架 {framework}）", "`{name}` is not a level-2 section of `{level1}` (framework {framework})"),
-    "C103.close.hint": ("是否想写“{suggestion}”？", "did you mean `{suggestion}`?"),
-    "C103.framework": ("二级目标“{name}”不属于“{level1}”（框架 {framework}）", "`{name}` is not a level-2 section of `{level1}` (framework {framework})"),
     "C103.framework.hint": ("框架 {fit} 的“{level1}”下有这个二级目标：若按该版式填写，请写“框架 {fit}”",
                             "framework {fit} has it under `{level1}`: if the table follows that layout, write `框架 {fit}`"),
     "rule.C104.summary": ("二级目标不在框架的（不完整）列表中", "a level-2 section missing from the framework's incomplete list"),
@@ -269,13 +270,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "C104": ("二级目标“{name}”不在框架 {framework} 为“{level1}”列出的名称中",
              "`{name}` is not among the level-2 sections framework {framework} lists for `{level1}`"),
     "C104.hint": ("常见的有：{expected}；若确为本地用法可以保留", "common ones: {expected}; keep it if it is your local usage"),
-    "C104.close": ("二级目标“{name}”不在框架 {framework} 为“{level1}”列出的名称中",
-                   "`{name}` is not among the level-2 sections framework {framework} lists for `{level1}`"),
-    "C104.close.hint": ("是否想写“{suggestion}”？", "did you mean `{suggestion}`?"),
-    "C104.framework": ("二级目标“{name}”不在框架 {framework} 为“{level1}”列出的名称中",
-                       "`{name}` is not among the level-2 sections framework {framework} lists for `{level1}`"),
-    "C104.framework.hint": ("框架 {fit} 的“{level1}”下有这个二级目标：若按该版式填写，请写“框架 {fit}”",
-                            "framework {fit} has it under `{level1}`: if the table follows that layout, write `框架 {fit}`"),
     "rule.C105.summary": ("缺少框架中的一级目标，或目标中没有指标", "a level-1 section of the framework is missing, or a section is empty"),
     "rule.C105.why": ("绩效目标表应覆盖框架的每个一级目标；空的目标打印出来是一个没有内容的标题。",
                       "A target table should cover every level-1 section of its framework; an empty section prints as a heading with nothing under it."),
@@ -307,7 +301,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "A section split into two blocks prints as two identical headings."),
     "C109": ("“{name}”在这里第二次出现", "`{name}` is given a second time here"),
     "C109.hint": ("把两处的内容合并到一处", "merge the two blocks into one"),
-    "C109.first": ("第一次出现在这里", "first given here"),
     # header
     "rule.C201.summary": ("缺少框架要求的字段", "fields the framework requires are missing"),
     "rule.C201.why": ("申报表的必填栏目为空，表格无法提交；哪些字段必填由框架决定。",
@@ -506,7 +499,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "the projects `{name}` and `{other}` would both write {path}; neither was built"),
     "B001.index": ("项目“{name}”的输出文件 {path} 与索引页同名；未生成",
                    "the project `{name}` would write {path}, the index page; it was not built"),
-    "B001.first": ("项目“{name}”在这里", "the project `{name}` is here"),
     "B001.hint": ("改用不同的项目名称，或把其中一个放到另一个文件夹", "rename one project, or move it to another folder"),
     "X004": ("内部错误：无法生成项目“{name}”的 {format} 输出（{reason}）；请报告此问题",
              "internal error: the {format} output of `{name}` failed ({reason}); please report it"),
@@ -547,14 +539,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "project renamed: {old} -> {new} (names {similarity} alike, {overlap} of indicators shared)"),
     "diff.col.project": ("项目", "project"),
     "diff.col.indicators": ("指标", "indicators"),
-    "diff.col.raised": ("收紧", "stricter"),
-    "diff.col.lowered": ("放宽", "looser"),
     "diff.col.budget": ("当年预算", "current budget"),
     "diff.col.change": ("变化", "change"),
     "diff.col.what": ("内容", "item"),
     "diff.col.old": ("原", "old"),
     "diff.col.new": ("新", "new"),
-    "diff.col.years": ("年度", "year"),
     "diff.budget": ("预算", "budget"),
     "diff.fields": ("字段", "fields"),
     "diff.prose": ("文字", "prose"),
@@ -664,6 +653,20 @@ class Phrase:
         return hash(self.key)
 
 
+SAME: dict[str, str] = {
+    # Keys that say what another key says: a variant of a diagnostic whose hint differs, a found token that
+    # reads as the expected one. Each sentence is kept once (its two languages stay together), under the key
+    # named here.
+    "C101.close": "C101", "C102.close": "C102", "C102.framework": "C102", "C103.close.hint": "C102.close.hint",
+    "C104.close.hint": "C102.close.hint", "C103.close": "C103", "C103.framework": "C103",
+    "C104.framework.hint": "C103.framework.hint", "C104.close": "C104", "C104.framework": "C104",
+    "C109.first": "C106.first", "B001.first": "I007.first", "I008.P025.hint": "P025.hint", "P027.hint": "P026.hint",
+    "P027.name.hint": "P026.hint", "diff.col.lowered": "diff.kind.lowered", "diff.col.raised": "diff.kind.raised",
+    "token.$END": "expect.$END", "token.LBRACE": "expect.LBRACE", "token.RBRACE": "expect.RBRACE",
+    "token._NL": "expect._NL", "token.BUDGET": "quoted", "token.KEY": "quoted", "token.NAME": "quoted",
+    "token.PROJECT": "quoted", "token.VALUE": "quoted",
+}
+
 class AnyOf(tuple):  # type: ignore[type-arg]
     """Alternatives rendered as one phrase: `值 或 “{”` / `a value or `{``."""
 
@@ -673,7 +676,7 @@ class AnyOf(tuple):  # type: ignore[type-arg]
 
 def say(key: str, lang: str = "zh", default: Any = _MISSING, **args: Any) -> Any:
     """Return the catalogue sentence for `key` in `lang`, filled with `args`."""
-    entry = CATALOGUE.get(key)
+    entry = CATALOGUE.get(SAME.get(key, key))
     if entry is None:
         if default is not _MISSING:
             return default

@@ -17,8 +17,8 @@ from typing import Any, Iterable
 from . import ast, tables, values
 from .diagnostics import Diagnostic, Severity, diag, sort_key
 from .messages import AnyOf, Phrase
-from .scanner import ERROR_MARK, LineToken, Piece, Scan, scan_lines
-from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, key_spellings, lookup_key
+from .scanner import ERROR_MARK, LineToken, Piece, Scan, scan_lines, suggest_keys
+from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
 
 
 
@@ -104,10 +104,9 @@ def _misplaced(scan: Scan, raw: Raw, where: str) -> None:
 
 def _indicator_misplaced(scan: Scan, raw: Raw) -> None:
     # A `word value` line outside sections is most often a mistyped header key: say so when one is close.
-    import difflib  # only when something is misspelt: start-up stays light
-    close = difflib.get_close_matches(raw.head.value, key_spellings(), n=2, cutoff=0.5)
+    close = suggest_keys(raw.head.value)
     if close:
-        _error(scan, "P006", raw.head, name=raw.head.value, suggestion=AnyOf(Phrase("quoted", text=c) for c in close))
+        _error(scan, "P006", raw.head, name=raw.head.value, suggestion=close)
     else:
         _error(scan, "P013", raw.head, name=raw.head.value)
 
@@ -359,12 +358,11 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
     collecting = gc.isenabled()
     gc.disable()
     try:
-        scan = Scan(text=text, file=file)
-        _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
-        try:
-            spec = _driver().run(scan_lines(scan))
-        except _Rejected:
-            scan, spec = _parse_with_lark(text, file)
+        scan, spec = _parse_once(text, file)
+        if scan.stray_at_end:
+            # A `}` closed nothing at the end, and an earlier one was indented like no open block: that one
+            # is the stray `}`. Read the file again without it, so the blocks after it are where they stand.
+            scan, spec = _parse_once(text, file, skip_close=scan.unmatched_close)
     finally:
         if collecting:
             gc.enable()
@@ -372,9 +370,18 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
     return spec, diags
 
 
-def _parse_with_lark(text: str, file: str) -> tuple[Scan, ast.Spec]:
+def _parse_once(text: str, file: str, skip_close: int = 0) -> tuple[Scan, ast.Spec]:
+    scan = Scan(text=text, file=file, skip_close=skip_close)
+    _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
+    try:
+        return scan, _driver().run(scan_lines(scan))
+    except _Rejected:
+        return _parse_with_lark(text, file, skip_close)
+
+
+def _parse_with_lark(text: str, file: str, skip_close: int = 0) -> tuple[Scan, ast.Spec]:
     from .larkparser import parse_with_lark
 
-    scan = Scan(text=text, file=file)
+    scan = Scan(text=text, file=file, skip_close=skip_close)
     _BUILDER.scan = scan
     return scan, parse_with_lark(scan, _BUILDER)

@@ -20,7 +20,7 @@ from .ast import Comment, Span, build
 from .ast import span as make_span
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .messages import AnyOf, Phrase
-from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_WORDS
+from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_NAME_LABEL, PROJECT_WORDS, key_spellings
 
 ERROR_MARK = "\x00"
 """Value of tokens invented by error recovery: already reported, so the builder stays quiet about them."""
@@ -61,6 +61,12 @@ class Scan:
     """Each closed `{` with the indentation of its `}` (to guess which `{` lacks one)."""
     tokens: Iterator[object] | None = None
     """For Lark's driver (perfdsl/larkparser.py): the token stream, kept across its error-recovery restarts."""
+    unmatched_close: int = 0
+    """The first line whose `}` is indented like no block open then: the likely stray one, should one be."""
+    stray_at_end: bool = False
+    """A `}` closed nothing; `parser.parse` then reads the file again with `skip_close` set."""
+    skip_close: int = 0
+    """The line of the `}` to report as stray and read as if it were not there."""
 
     def span(self, line: int, col: int, end_line: int, end_col: int) -> Span:
         return make_span(self.file, line, col, end_line, end_col)
@@ -128,6 +134,8 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
         _unseen(scan, lines)
     if _CONTROL.search(scan.text) is not None:
         _controls(scan, lines)
+    if not scan.text.isascii() and ("\uff5b" in scan.text or "\uff5d" in scan.text):
+        _fullwidth_braces(scan, lines)
     while lineno < n:
         line = lines[lineno]
         lineno += 1
@@ -202,6 +210,24 @@ def _controls(scan: Scan, lines: list[str]) -> None:
         lines[i] = _CONTROL.sub("", line)
 
 
+# An IME left in full-width mode types ｛ and ｝: read where a brace belongs (ending a line, starting one) as
+# the brace, with a warning, so the blocks still nest and nothing cascades.
+_FULLWIDTH_OPEN = re.compile(r"\uff5b(?=[^\S\n]*(?:#.*)?$)")
+_FULLWIDTH_CLOSE = re.compile(r"^[^\S\n]*(\uff5d)")
+
+
+def _fullwidth_braces(scan: Scan, lines: list[str]) -> None:
+    for i, line in enumerate(lines):
+        for pattern, normal in ((_FULLWIDTH_OPEN, "{"), (_FULLWIDTH_CLOSE, "}")):
+            m = pattern.search(line)
+            if m is not None:
+                at = m.start(m.lastindex or 0)
+                scan.diagnostics.append(diag("P020", Severity.warning, scan.span(i + 1, at + 1, i + 1, at + 2),
+                                             "P020.brace", value=line[at], normal=normal))
+                line = line[:at] + normal + line[at + 1:]
+        lines[i] = line
+
+
 def _visible(scan: Scan, lineno: int, line: str) -> str:
     first = _INVISIBLE.search(line)
     assert first is not None
@@ -252,7 +278,7 @@ def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
 # The two commonest lines, `name value` and `name {`, with nothing that needs a closer look (no quote,
 # brace, comment or keyword): read in one match. Any other line takes the general path below, which reads
 # these two the same way (a test runs every file of the repository through both).
-_PLAIN_VALUE = re.compile(r'([^\s{}"#]+)[^\S\n]+([^\s{}"#][^{}"#]*)')
+_PLAIN_VALUE = re.compile(r'([^\s{}"#:\uff1a]+)[^\S\n]+([^\s{}"#][^{}"#]*)')  # `标签：值` takes the long path
 _PLAIN_OPEN = re.compile(r'([^\s{}"#]+)[^\S\n]+\{[^\S\n]*')
 
 
@@ -298,11 +324,14 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
     if head is None:
         return None, lineno
     if head.type == "PROJECT":
-        return _project_line(scan, lineno, line, pos, head, indent), lineno
+        return _project_line(scan, lines, lineno, line, pos, head, indent), lineno
+    # only outside sections, where no indicator may stand: inside one, `分值：20…` may be an indicator's name
+    if head.type == "NAME" and len(scan.braces) <= 1 and line[indent] != '"' and _LABEL_COLON.search(head.value):
+        return _form_label(scan, lineno, line, head, indent), lineno
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
     if pos >= len(line) or line[pos] == "#":
         _end_of_line(scan, lineno, line, pos)
-        return _missing_value(scan, head), lineno
+        return _alone(scan, lines, lineno, head, indent)
     if line[pos] == "{":
         if head.type == "KEY":
             _missing_value(scan, head)
@@ -332,6 +361,102 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
         value = Piece("VALUE", ERROR_MARK, value.line, value.column, value.line, value.column)
         return LineToken("INDICATOR", head, value), lineno
     return LineToken("FIELD", head, value), lineno
+
+
+def _alone(scan: Scan, lines: list[str], lineno: int, head: Piece, indent: int) -> tuple[LineToken | None, int]:
+    """A word alone on its line: a block whose `{` is missing, a paragraph without quotes, or a missing value."""
+    if head.type == "NAME" and _is_prose(head.value):
+        scan.error("P028", head.line, head.column, head.end_column, fix="概况 ")
+        return None, _prose_end(lines, lineno)
+    if head.type == "KEY" and KEY_BY_SPELLING[head.value].kind == "text":
+        end = _prose_end(lines, lineno)
+        if end > lineno:
+            scan.error("P028", head.line, head.column, head.end_column, fix=head.value + " ")
+            first = lines[lineno]
+            body = "\n".join(text.strip() for text in lines[lineno:end])
+            start = _SPACE.match(first).end() + 1  # type: ignore[union-attr]
+            return LineToken("FIELD", head, Piece("TEXT", body, lineno + 1, start, end, len(lines[end - 1]) + 1)), end
+    if head.type != "KEY" and _indented_below(lines, lineno, indent):
+        scan.error("P026", head.line, head.column, head.end_column, name=head.value, fix=head.value + " {")
+        scan.braces.append(Brace(lineno, head.end_column, indent))
+        return LineToken("BUDGET" if head.type == "BUDGET" else "SECTION", head), lineno
+    return _missing_value(scan, head), lineno
+
+
+def _next_content(lines: list[str], lineno: int) -> int:
+    """The index of the first line from `lineno` on with code (not blank, not a comment), or len(lines)."""
+    while lineno < len(lines):
+        rest = lines[lineno].lstrip()
+        if rest and rest[0] != "#":
+            break
+        lineno += 1
+    return lineno
+
+
+def _indented_below(lines: list[str], lineno: int, indent: int) -> bool:
+    """Whether the next line of code is indented deeper: the word above it opens a block."""
+    at = _next_content(lines, lineno)
+    return at < len(lines) and _SPACE.match(lines[at]).end() > indent  # type: ignore[union-attr]
+
+
+# Prose pasted from the form: sentence punctuation and no comparator, which no target or name has together.
+_PROSE = re.compile("[\u3002\uff0c\uff1b]")
+_COMPARISON = re.compile("[<>=\u2265\u2264\uff1e\uff1c\uff1d{}\"]")
+
+
+def _is_prose(text: str) -> bool:
+    return _PROSE.search(text) is not None and _COMPARISON.search(text) is None
+
+
+def _prose_end(lines: list[str], lineno: int) -> int:
+    """The line after the paragraph of prose starting at index `lineno` (itself if there is none)."""
+    while lineno < len(lines) and _is_prose(lines[lineno]) and lines[lineno].lstrip()[:1] not in ("#", "}"):
+        lineno += 1
+    return lineno
+
+
+_LABEL_COLON = re.compile("[:\uff1a]")
+
+
+def _label_key(head: Piece) -> str | None:
+    """The key a `label：value` head names by its official label, or None."""
+    label = _LABEL_COLON.split(head.value, 1)[0]
+    key = KEY_BY_SPELLING.get(label)
+    return key.canonical if key is not None else None
+
+
+def _form_label(scan: Scan, lineno: int, line: str, head: Piece, indent: int) -> LineToken | None:
+    """`项目类别：其他一次性项目`, pasted from the official form: say how the language writes it, read it so."""
+    label = _LABEL_COLON.split(head.value, 1)[0]
+    colon = head.column + len(label)  # 1-based column of the colon
+    value_at = _SPACE.match(line, colon).end()  # type: ignore[union-attr]
+    rest = line[value_at:].split("#")[0].rstrip()
+    canonical = _label_key(head)
+    label_span = (head.line, head.column, colon + 1)
+    if label == PROJECT_NAME_LABEL:
+        scan.error("P027", *label_span, "P027.name", fix=f"项目 {rest} {{")
+        _end_of_line(scan, lineno, line, value_at + len(rest))
+        return None
+    if canonical is None:
+        close = suggest_keys(label)
+        if close:
+            scan.error("P006", *label_span, name=label, suggestion=close)
+        else:
+            scan.error("P006", *label_span, "P006.label", name=label)
+        return None
+    scan.error("P027", *label_span, label=label + line[colon - 1], fix=f"{canonical} {rest}")
+    key = Piece("KEY", label, head.line, head.column, head.line, colon)
+    if not rest:
+        _end_of_line(scan, lineno, line, value_at)
+        return None
+    return _value_line(scan, lineno, line, value_at, key, indent)
+
+
+def suggest_keys(word: str) -> AnyOf | None:
+    """The keys whose spelling is close to `word`, for a did-you-mean; None when none is."""
+    import difflib  # only when something is misspelt: start-up stays light
+    close = difflib.get_close_matches(word, key_spellings(), n=2, cutoff=0.5)
+    return AnyOf(Phrase("quoted", text=c) for c in close) if close else None
 
 
 def _missing_value(scan: Scan, head: Piece) -> LineToken | None:
@@ -371,7 +496,8 @@ def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, inden
     return LineToken("INDICATOR_BLOCK", head, value)
 
 
-def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, indent: int) -> LineToken | None:
+def _project_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int, keyword: Piece,
+                  indent: int) -> LineToken | None:
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
     quoted = line.startswith('"', pos)
     name, pos = _name(scan, lineno, line, pos)
@@ -392,6 +518,11 @@ def _project_line(scan: Scan, lineno: int, line: str, pos: int, keyword: Piece, 
         extra = rest[:-1].rstrip()
         _unexpected(scan, Piece("VALUE", extra, lineno, pos + 1, lineno, pos + len(extra) + 1), ("LBRACE",))
         _open_brace(scan, lineno, line.index("{", pos), indent)
+        return LineToken("PROJECT", keyword, name)
+    if not rest and name.value != ERROR_MARK and _indented_below(lines, lineno, indent):
+        written = line[keyword.column - 1:name.end_column - 1]
+        scan.error("P026", keyword.line, keyword.column, name.end_column, name=written, fix=written + " {")
+        scan.braces.append(Brace(lineno, name.end_column, indent))
         return LineToken("PROJECT", keyword, name)
     found = Piece("_NL", "\n", lineno, pos + 1, lineno, pos + 2) if not rest else \
         Piece("VALUE", rest, lineno, pos + 1, lineno, pos + len(rest) + 1)
@@ -427,11 +558,17 @@ def _open_brace(scan: Scan, lineno: int, pos: int, indent: int) -> None:
 
 
 def _close_brace(scan: Scan, lineno: int, pos: int, indent: int) -> LineToken | None:
+    if lineno == scan.skip_close:
+        scan.error("P004", lineno, pos + 1, pos + 2, "P004.unopened")
+        return None
     if not scan.braces:
+        scan.stray_at_end = scan.unmatched_close > 0
         scan.error("P004", lineno, pos + 1, pos + 2)
         return None
     brace = scan.braces.pop()
     scan.pairs.append((brace, indent))
+    if brace.indent != indent and not scan.unmatched_close and all(b.indent != indent for b in scan.braces):
+        scan.unmatched_close = lineno
     if brace.dropped:
         return None
     return LineToken("RBRACE", Piece("RBRACE", "}", lineno, pos + 1, lineno, pos + 2))

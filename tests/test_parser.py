@@ -175,7 +175,10 @@ def _with_lark(text: str, file: str) -> tuple[ast.Spec, list]:
     from perfdsl import parser
     from perfdsl.diagnostics import sort_key
 
-    scan, spec = parser._parse_with_lark(parser.values.normalise_newlines(text), file)
+    text = parser.values.normalise_newlines(text)
+    scan, spec = parser._parse_with_lark(text, file)
+    if scan.stray_at_end:  # as `parse` does: read again without the `}` that closed nothing
+        scan, spec = parser._parse_with_lark(text, file, scan.unmatched_close)
     return spec, sorted(scan.diagnostics, key=sort_key)
 
 
@@ -265,3 +268,47 @@ def test_shared_field_sets_are_never_changed_through_a_node() -> None:
     with pytest.raises(Exception):
         a.line = 3  # type: ignore[misc]
     assert a.model_fields_set == b.model_fields_set == set(ast.Span.model_fields)
+
+
+def _codes_at(name: str) -> list[tuple[str, int]]:
+    text = (ROOT / "tests" / "diagnostics" / f"{name}.perf").read_text(encoding="utf-8")
+    return [(d.code, d.span.line) for d in parse(text, "x.perf")[1]]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("P026_missing_brace_after_section", [("P026", 4)]),
+    ("P026_missing_brace_after_level1", [("P026", 3)]),
+    ("P026_missing_brace_after_project", [("P026", 1)]),
+    ("P004_stray_brace_inside_block", [("P004", 6)]),
+    ("P020_fullwidth_brace", [("P020", 1), ("P020", 4), ("P020", 6)]),
+    ("P027_form_label", [("P027", 2), ("P006", 3)]),
+    ("P027_form_label_project_name", [("P027", 2), ("P027", 3)]),
+    ("P028_paragraph_without_quotes", [("P028", 2)]),
+    ("P028_paragraph_on_its_own", [("P028", 3)]),
+])
+def test_a_structural_mistake_is_one_error_on_its_own_line(name: str, expected: list[tuple[str, int]]) -> None:
+    assert _codes_at(name) == expected
+
+
+def test_a_block_opened_without_brace_keeps_its_indicators() -> None:
+    text = (ROOT / "tests" / "diagnostics" / "P026_missing_brace_after_section.perf").read_text(encoding="utf-8")
+    spec, _ = parse(text, "x.perf")
+    (level1,) = spec.projects[0].sections
+    assert [(s.name, [i.name for i in s.indicators]) for s in level1.sections] == [
+        ("数量", ["聘用人数", "培训次数"]), ("质量", ["培训合格率"])]
+
+
+def test_a_pasted_form_label_is_read_as_its_key() -> None:
+    spec, _ = parse("项目 x {\n  项目类别：其他一次性项目\n}\n", "x.perf")
+    assert spec.projects[0].category.value == "其他一次性项目"  # type: ignore[union-attr]
+
+
+def test_a_paragraph_without_quotes_is_read_as_the_text() -> None:
+    text = (ROOT / "tests" / "diagnostics" / "P028_paragraph_without_quotes.perf").read_text(encoding="utf-8")
+    spec, _ = parse(text, "x.perf")
+    assert spec.projects[0].basis.paragraphs[0].startswith("根据《关于")  # type: ignore[union-attr]
+
+
+def test_a_colon_in_an_indicator_name_inside_a_section_is_not_a_form_label() -> None:
+    spec, diags = parse("项目 x {\n  产出 {\n    数量 {\n      分值：20页数 >= 10页\n    }\n  }\n}\n", "x.perf")
+    assert diags == [] and spec.projects[0].sections[0].sections[0].indicators[0].name == "分值：20页数"
