@@ -100,12 +100,15 @@ class Analysis:
 
 def analyse(text: str, path: str, lang: str = "zh") -> Analysis:
     """What `perfdsl check` reports for this text at `path` (its configuration is found from there)."""
-    from .checks import run
+    from .checks import not_a_spec, run
     from .config import ConfigError, find_config
     from .messages import Phrase
     from .parser import parse
 
     spec, diags = parse(text, path)
+    alien = not_a_spec(text, spec, diags)
+    if alien:
+        return Analysis(spec, [alien])
     try:
         found = run(spec, find_config(path), diags)  # as `check`: the projects that parsed cleanly
     except ConfigError as e:

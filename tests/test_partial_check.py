@@ -64,3 +64,22 @@ def test_build_refuses_the_file_but_reports_both(tmp_path: Path, capsys: pytest.
     assert code == 1 and "Traceback" not in out + err
     assert codes_in(out) == ["P002", "C301"]
     assert not list(out_dir.rglob("*.html")), "a file with an error is never built"
+
+
+NOT_A_SPEC = sorted(p for p in (ROOT / "tests" / "not_a_spec").iterdir() if p.suffix != ".out")
+
+
+@pytest.mark.parametrize("case", NOT_A_SPEC, ids=lambda p: p.name)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_that_is_not_a_spec_gets_one_error(case: Path, lang: str, capsys: pytest.CaptureFixture[str],
+                                                 golden) -> None:
+    code, out, err = run_cli(capsys, "--lang", lang, "check", case.relative_to(ROOT).as_posix())
+    assert code == 1 and codes_in(out) == ["P000"]
+    golden(case.parent / f"{case.name}.{lang}.out", out)
+    assert [d.code for d in analyse(case.read_text(encoding="utf-8"), str(case)).diagnostics] == ["P000"]
+
+
+def test_a_fragment_of_a_spec_is_not_taken_for_another_file() -> None:
+    """A section without its project is a spec with a mistake, reported as such."""
+    text = (ROOT / "tests" / "diagnostics" / "P014_section_at_top.perf").read_text(encoding="utf-8")
+    assert [d.code for d in analyse(text, "a.perf").diagnostics] == ["P014"]

@@ -29,10 +29,11 @@ from typing import Any, Iterable, Iterator, Sequence
 from .. import ast
 from ..config import Config, Settings, find_config
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
+from ..vocab import PROJECT_WORDS
 from . import budget, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
 
-__all__ = ["CHECKS", "RULES", "Rule", "check_sources", "check_specs", "checkable", "examples", "run"]
+__all__ = ["CHECKS", "RULES", "Rule", "check_sources", "check_specs", "checkable", "examples", "not_a_spec", "run"]
 
 
 def empty_file(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
@@ -79,6 +80,24 @@ def checkable(spec: ast.Spec, diagnostics: Sequence[Diagnostic] = ()) -> ast.Spe
         return None
     clean = tuple(p for p in spec.projects if not any(_within(span, p.span) for span in errors))
     return spec.model_copy(update={"projects": clean}) if clean else None
+
+
+def not_a_spec(text: str, spec: ast.Spec, diagnostics: Sequence[Diagnostic]) -> Diagnostic | None:
+    """One error in place of the many a file that is no spec at all (a README, a JSON file) would get: no
+    project, no header field and no `项目` line, and errors on at least half of its lines. A spec with a
+    mistake, even one without its project (a section at the top), keeps its own diagnostics."""
+    if spec.projects or spec.unit or spec.year or spec.framework or any(d.code == "P000" for d in diagnostics):
+        return None  # a file that could not be read or decoded has its one error already
+    lines = [line.strip(" \t\u3000") for line in text.splitlines()]
+    written = [line for line in lines if line and not line.startswith("#")]
+    if any(line.split(" ", 1)[0].split("{", 1)[0] in PROJECT_WORDS for line in written):
+        return None
+    wrong = {d.span.line for d in diagnostics if d.severity is Severity.error}
+    if not wrong or 2 * len(wrong) < len(written):
+        return None
+    name = os.path.basename(spec.file) if spec.file != "-" else "-"
+    return diag("P000", Severity.error, file_start(spec), "P000.not_spec", name=name, count=len(written),
+                wrong=len(wrong))
 
 
 def check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]:

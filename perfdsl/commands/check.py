@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import check_sources
+    from ..checks import check_sources, not_a_spec
     from ..config import ConfigError, load_config
     from ..loader import find_files, load_file
 
@@ -60,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
         nonlocal projects
         for path in files:
             src = load_file(path, args.encoding)
-            texts[path], parse_diags[path] = src.text, src.diagnostics
+            alien = not_a_spec(src.text, src.spec, src.diagnostics)
+            texts[path], parse_diags[path] = src.text, [alien] if alien else src.diagnostics
             projects += len(src.spec.projects)
-            yield src.spec, src.diagnostics  # what parsed cleanly of a file with errors is checked too
+            yield src.spec, parse_diags[path]  # what parsed cleanly of a file with errors is checked too
 
     try:
         config = load_config(args.config) if args.config else None
