@@ -76,8 +76,8 @@ them and `perfdsl explain CODE` prints one (both follow `--lang`). Severities an
 `perfdsl.toml` or `[tool.perfdsl]` in `pyproject.toml`, per rule and per path; a single line is silenced
 with `# perfdsl: ignore[CODE] reason` (see [cli.md](cli.md#configuration)).
 
-Codes `P000`–`P025` are the parser's (a file with a syntax error is not checked further); among them
-`P011` refuses a 政府购买服务 other than 是/否. The checks below run on files that parse.
+Codes starting with `P` are the parser's; among them `P011` refuses a 政府购买服务 other than 是/否. The
+checks below run on what parses: in a file with a syntax error, on the projects whose text holds none.
 """
 
 AREA_TITLES = {"structure": "Structure: sections and the framework", "header": "Header fields",
