@@ -121,7 +121,7 @@ def _usual_mode() -> int:
     return 0o666 & ~umask
 
 
-def _keep_owner(path: Path | str, before: os.stat_result) -> None:
+def _keep_owner(path: str | os.PathLike[str], before: os.stat_result) -> None:
     """Give the new file the old one's owner and group, so that a run as root does not hand a user's file to
     root. Others may not give a file away (EPERM): their files stay theirs, with the group kept if they can."""
     if not hasattr(os, "chown"):

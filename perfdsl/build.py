@@ -324,7 +324,7 @@ def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
 _STAGED = itertools.count()
 
 
-def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | None:  # type: ignore[return]
+def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | None:
     """Write one output into the staging folder; None when the output folder already holds exactly it
     (then it is left alone and keeps its mtime)."""
     data = content.encode("utf-8") if isinstance(content, str) else content

@@ -46,10 +46,12 @@ class Diagnostic(BaseModel):
     related: tuple[Related, ...] = ()
 
     def message(self, lang: str = "zh") -> str:
-        return say(self.key, lang, **self.args)
+        text: str = say(self.key, lang, **self.args)
+        return text
 
     def hint(self, lang: str = "zh") -> str | None:
-        return say(self.key + ".hint", lang, default=None, **self.args)
+        text: str | None = say(self.key + ".hint", lang, default=None, **self.args)
+        return text
 
 
 def diag(code: str, severity: Severity, span: Span, key: str | None = None, related: Iterable[Related] = (),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal, localcontext
-from typing import Sequence
+from typing import Literal, Sequence
 
 from . import ast
 from .diff_match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
@@ -130,10 +130,10 @@ def text_ops(old: str, new: str) -> tuple[TextOp, ...]:
             continue
         steps.append(["equal" if tag == "equal" and not island else "replace", a, b])
     ops = []
-    for tag, a, b in steps:
-        if tag != "equal":
-            tag = "replace" if a and b else "delete" if a else "insert"
-        ops.append(TextOp(op=tag, old=a, new=b))  # type: ignore[arg-type]
+    for kind, a, b in steps:
+        op: Literal["equal", "replace", "delete", "insert"] = "equal" if kind == "equal" else \
+            "replace" if a and b else "delete" if a else "insert"
+        ops.append(TextOp(op=op, old=a, new=b))
     return tuple(ops)
 
 

@@ -92,7 +92,7 @@ def section_names(framework: Framework | None, level1: str, level2: str) -> tupl
 
 def indicator_items(spec: ast.Spec, project: ast.Project) -> list[Item]:
     framework = framework_for(spec, project)
-    items = []
+    items: list[Item] = []
     for l1 in project.sections:
         for l2 in l1.sections:
             canonical = section_names(framework, l1.name, l2.name)

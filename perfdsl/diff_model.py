@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from decimal import Context, Decimal, localcontext
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Final, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ast
 from .diff_match import plain, target_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 EXACT = Context(prec=100)
 """The context of the diff's sums, differences and percentages. The parser bounds every amount to 24 digits

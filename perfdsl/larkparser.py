@@ -74,7 +74,7 @@ def lark_parser() -> Lark:
     return parser
 
 
-def _built(tree: Tree, builder: Any) -> Any:
+def _built(tree: Tree[Token], builder: Any) -> Any:
     """What the builder makes of Lark's tree: a call per rule, children first, with the scanner's own tokens
     (as Lark's transformer option would while parsing). No recursion: a tree is as deep as blocks nest."""
     done: list[Any] = []
@@ -98,7 +98,7 @@ def parse_with_lark(scan: Scan, builder: Any) -> ast.Spec:
     """Parse `scan` with Lark's driver; every line the grammar rejects is reported (X001) and skipped."""
     reported: set[int] = set()
     try:
-        tree = lark_parser().parse(scan, on_error=lambda e: _recover(scan, e, reported))  # type: ignore[arg-type]
+        tree = lark_parser().parse(scan, on_error=lambda e: _recover(scan, e, reported))
         spec: ast.Spec = _built(tree, builder)  # the builder's `start` makes a Spec
         return spec
     except UnexpectedInput as e:
