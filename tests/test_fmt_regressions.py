@@ -223,9 +223,11 @@ def _messy(i: int) -> str:
     return f"项目 项目{i} {{\n类别   其他类\n  产出{{\n 数量 {{\n a{i} >=90%\n}}\n}}\n}}\n"
 
 
-def test_sigterm_leaves_no_temp_file_and_no_half_formatted_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("linked", [False, True], ids=["files", "hard-linked"])
+def test_sigterm_leaves_no_temp_file_and_no_half_formatted_file(tmp_path: Path, linked: bool) -> None:
     """`timeout` sends SIGTERM: wherever it lands, each file is as it was or fully formatted, and no
-    `.NAME.perf.XXXX.tmp` stays behind. Many small files, so that most of the run is spent writing them."""
+    `.NAME.perf.XXXX.tmp` stays behind. Many small files, so that most of the run is spent writing them;
+    hard-linked ones are written in place."""
     import signal
     import subprocess
     import sys
@@ -246,21 +248,24 @@ def test_sigterm_leaves_no_temp_file_and_no_half_formatted_file(tmp_path: Path) 
         folder.mkdir(exist_ok=True)
         for i in range(count):
             (folder / f"{i:03}.perf").write_text(_messy(i), encoding="utf-8")
+            if linked:
+                os.link(folder / f"{i:03}.perf", folder / f"{i:03}.link")
         return folder
 
-    fresh()
-    started = time.monotonic()
-    subprocess.run(command, env=env, capture_output=True, timeout=120, check=True)
-    whole = time.monotonic() - started
     codes = []
-    for fraction in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+    for delay in (0, 0.005, 0.01, 0.02, 0.04, 0.08):
         folder = fresh()
+        first = folder / "000.perf"
         run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(whole * fraction)
+        # signalled once it is writing, however slow the machine: after the first file, then a moment on
+        while first.read_text(encoding="utf-8") == _messy(0) and run.poll() is None:
+            time.sleep(0.001)
+        time.sleep(delay)
         run.send_signal(signal.SIGTERM)
         codes.append(run.wait(timeout=60))
-        left = sorted(p.name for p in folder.iterdir() if not p.name.endswith(".perf"))
-        assert left == [], f"SIGTERM at {fraction:.0%} of the run left {left}"
+        left = sorted(p.name for p in folder.iterdir() if not p.name.endswith((".perf", ".link")))
+        assert left == [], f"SIGTERM {delay} s after the first file left {left}"
         for name, text in formatted.items():
             assert (folder / name).read_text(encoding="utf-8") in (_messy(int(name[:3])), text), name
+            assert not linked or (folder / name).stat().st_nlink == 2
     assert 143 in codes, f"no run was stopped while formatting (exit codes {codes})"
