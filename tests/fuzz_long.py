@@ -812,7 +812,7 @@ class Group:
 @dataclass
 class Outcome:
     revision: str = ""
-    """The code tested: the commit when the entry point started, and whether perfdsl had uncommitted changes."""
+    """The code tested: the commit when the run took its snapshot, and whether perfdsl had uncommitted changes."""
     inputs: int = 0
     seconds: float = 0.0
     slowest: float = 0.0
@@ -827,8 +827,8 @@ def inputs(name: str, seed: int, examples: int) -> Iterator[tuple[Any, ...]]:
         yield ENTRIES[name].inputs(random.Random(master.getrandbits(64)))
 
 
-def campaign(name: str, examples: int, seed: int, shrink_seconds: float) -> Outcome:
-    entry, outcome = ENTRIES[name], Outcome(_revision())
+def campaign(name: str, examples: int, seed: int, shrink_seconds: float, revision: str = "") -> Outcome:
+    entry, outcome = ENTRIES[name], Outcome(revision)
     STEPS.clear()
     started = time.monotonic()
     every = max(examples // 10, 1)
@@ -991,10 +991,11 @@ def main() -> int:
     command = (f"nice -n 19 python tests/fuzz_long.py --examples {args.examples} --seed {seed} "
                f"--only {','.join(names)}")
     snapshot()
+    revision = _revision()
     print(f"seed {seed}, {args.examples} inputs per entry point: {', '.join(names)}", flush=True)
     failed = False
     for name in names:
-        outcome = campaign(name, args.examples, seed, args.shrink_seconds)
+        outcome = campaign(name, args.examples, seed, args.shrink_seconds, revision)
         path = Path(args.report_dir) / f"fuzz-report-{name}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(report(name, outcome, seed, args.examples, command), encoding="utf-8")
