@@ -2,18 +2,42 @@
 
 All three are rendered from the one registry (code, name, default severity), the catalogue (summary and
 rationale, `rule.CODE.summary` / `rule.CODE.why`) and examples.toml (bad and fixed specs), so the command
-line and the documentation cannot drift apart; a test regenerates docs/rules.md and compares.
+line and the documentation cannot drift apart; a test regenerates docs/rules.md and compares. The parser's
+codes (P000 …) are explained the same way, from the catalogue and parse_examples.toml; they are no rules of
+the registry, since no configuration can change or silence them.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
-from ..diagnostics import display_width
+from ..diagnostics import Severity, display_width, shown
 from ..messages import say
 from .registry import AREAS, RULES, Rule, examples, ordered
+
+
+@dataclass(frozen=True)
+class ParseCode:
+    """A code of the parser, explained like a rule; `bad` and `fixed` are None for P000 (the file itself)."""
+
+    code: str
+    severity: Severity
+    bad: str | None
+    fixed: str | None
+
+
+@lru_cache(maxsize=1)
+def parse_codes() -> dict[str, ParseCode]:
+    """Every parser code in code order, with its examples (parse_examples.toml)."""
+    data = tomllib.loads((files(__package__) / "parse_examples.toml").read_text(encoding="utf-8"))
+    return {code: ParseCode(code, Severity(ex.get("severity", "error")), ex.get("bad"), ex.get("fixed"))
+            for code, ex in sorted(data.items())}
 
 
 def find_rule(word: str) -> Rule | None:
@@ -21,8 +45,13 @@ def find_rule(word: str) -> Rule | None:
     return RULES.get(word.upper()) or next((r for r in RULES.values() if r.name == word), None)
 
 
+def find(word: str) -> Rule | ParseCode | None:
+    """A rule (by code or name) or a parser code (any case)."""
+    return find_rule(word) or parse_codes().get(word.upper())
+
+
 def suggest(word: str) -> str | None:
-    close = difflib.get_close_matches(word.upper(), list(RULES), n=1) or difflib.get_close_matches(
+    close = difflib.get_close_matches(word.upper(), [*RULES, *parse_codes()], n=1) or difflib.get_close_matches(
         word, [r.name for r in RULES.values()], n=1)
     return close[0] if close else None
 
@@ -50,11 +79,14 @@ def as_json(lang: str) -> str:
 
 
 def _indented(text: str) -> list[str]:
-    return ["    " + line if line else "" for line in text.rstrip("\n").split("\n")]
+    """An example indented, its invisible and control characters shown as escapes (`\\u200b`)."""
+    return ["    " + line if line else "" for line in _shown_lines(text)]
 
 
-def explain(rule: Rule, lang: str) -> str:
-    """The rationale and the bad and fixed examples of one rule."""
+def explain(rule: Rule | ParseCode, lang: str) -> str:
+    """The rationale and the bad and fixed examples of one rule or parser code."""
+    if isinstance(rule, ParseCode):
+        return _explain_parse(rule, lang)
     ex = examples()[rule.code]
     sev = say("severity." + rule.severity.value, lang)
     lines = [f"{rule.code} {rule.name}: {say(f'rule.{rule.code}.summary', lang)}",
@@ -63,6 +95,20 @@ def explain(rule: Rule, lang: str) -> str:
              say("explain.bad", lang), *_indented(ex["bad"]), "",
              say("explain.fixed", lang), *_indented(ex["fixed"]), "",
              say("explain.configure", lang, code=rule.code)]
+    return "\n".join(lines) + "\n"
+
+
+def _explain_parse(p: ParseCode, lang: str) -> str:
+    sev = say("severity." + p.severity.value, lang)
+    lines = [f"{p.code}: {say(f'rule.{p.code}.summary', lang)}",
+             say("explain.parse.default", lang, severity=sev), "",
+             say("explain.why", lang, why=say(f"rule.{p.code}.why", lang)), ""]
+    if p.bad is None or p.fixed is None:
+        lines += [say("explain.parse.no_example", lang), ""]
+    else:
+        lines += [say("explain.bad", lang), *_indented(p.bad), "",
+                  say("explain.fixed", lang), *_indented(p.fixed), ""]
+    lines.append(say("explain.parse.configure", lang))
     return "\n".join(lines) + "\n"
 
 
@@ -76,8 +122,16 @@ them and `perfdsl explain CODE` prints one (both follow `--lang`). Severities an
 `perfdsl.toml` or `[tool.perfdsl]` in `pyproject.toml`, per rule and per path; a single line is silenced
 with `# perfdsl: ignore[CODE] reason` (see [cli.md](cli.md#configuration)).
 
-Codes starting with `P` are the parser's; among them `P011` refuses a 政府购买服务 other than 是/否. The
-checks below run on what parses: in a file with a syntax error, on the projects whose text holds none.
+The checks run on what parses: in a file with a syntax error, on the projects whose text holds none. Codes
+starting with `P` are the parser's: they are listed in [a section of their own](#parser-codes), are
+explained by `perfdsl explain` the same way, and cannot be turned off or silenced.
+"""
+
+PARSE_HEAD = """## Parser codes
+
+What the parser reports while it reads a file: a syntax error, or (as a warning) something it read in spite
+of its form. These are not configurable: fix the line. In the examples, invisible and control characters
+are shown as escapes such as `\\u200b`.
 """
 
 AREA_TITLES = {"structure": "Structure: sections and the framework", "header": "Header fields",
@@ -99,6 +153,22 @@ def markdown() -> str:
                     f"`{r.name}` · **{r.severity.value}** · {say(f'rule.{r.code}.summary', 'en')} "
                     f"（{say(f'rule.{r.code}.summary', 'zh')}）", "",
                     say(f"rule.{r.code}.why", "en"), "",
-                    "Bad:", "", "```", ex["bad"].rstrip("\n"), "```", "",
-                    "Fixed:", "", "```", ex["fixed"].rstrip("\n"), "```"]
+                    *_md_examples(ex["bad"], ex["fixed"])]
+    out += ["", PARSE_HEAD.rstrip("\n")]
+    for p in parse_codes().values():
+        out += ["", f"### {p.code}", "",
+                f"**{p.severity.value}** · {say(f'rule.{p.code}.summary', 'en')} "
+                f"（{say(f'rule.{p.code}.summary', 'zh')}）", "", say(f"rule.{p.code}.why", "en"), ""]
+        if p.bad is None or p.fixed is None:
+            out.append(say("explain.parse.no_example", "en"))
+        else:
+            out += _md_examples(p.bad, p.fixed)
     return "\n".join(out) + "\n"
+
+
+def _md_examples(bad: str, fixed: str) -> list[str]:
+    return ["Bad:", "", "```", *_shown_lines(bad), "```", "", "Fixed:", "", "```", *_shown_lines(fixed), "```"]
+
+
+def _shown_lines(text: str) -> list[str]:
+    return [shown(line) for line in text.rstrip("\n").split("\n")]
