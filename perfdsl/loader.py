@@ -104,12 +104,22 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str | N
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        where = ast.Span.model_construct(file=path, line=line, column=col, end_line=line, end_column=col + 1)
-        guess = _guess(data)
-        return None, [diag("P000", Severity.error, where, "P000.utf8", offset=e.start,
-                           byte=f"0x{data[e.start]:02X}", guess=guess or "?")]
+        return None, [_undecodable(data, path, e.start)]
+
+
+def _undecodable(data: bytes, path: str, start: int) -> Diagnostic:
+    """Why bytes that are not UTF-8 cannot be read: another encoding (named, for --encoding), or no text at
+    all (a NUL byte, which GB18030 would decode, or bytes that no encoding tried reads)."""
+    nul = data.find(b"\0")
+    guess = None if nul >= 0 else _guess(data)
+    at = nul if nul >= 0 else start
+    line = data.count(b"\n", 0, at) + 1
+    col = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    where = ast.Span.model_construct(file=path, line=line, column=col, end_line=line, end_column=col + 1)
+    byte = f"0x{data[at]:02X}"
+    if guess:
+        return diag("P000", Severity.error, where, "P000.utf8", offset=at, byte=byte, guess=guess)
+    return diag("P000", Severity.error, where, "P000.binary" if nul >= 0 else "P000.undecodable", offset=at, byte=byte)
 
 
 def _guess(data: bytes) -> str | None:

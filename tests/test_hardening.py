@@ -201,3 +201,16 @@ def test_campaign_entry_points_on_a_ci_budget(entry: str) -> None:
         run(*make(random.Random(seed)))
 
     holds()
+
+
+@pytest.mark.parametrize(("data", "line", "column", "sentence"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, 1, "the file is not text: byte 8 is 0x00, which no text file holds"),
+    (b"abc\n\xff\xff\xfe", 2, 1, "the file is not text: byte 4 (0xFF) is neither UTF-8 nor GB18030 nor Big5"),
+])
+def test_a_binary_file_is_said_to_be_no_text(data: bytes, line: int, column: int, sentence: str) -> None:
+    """Not "it looks like ?" and "--encoding ?": no encoding would help, and the byte that shows it is named."""
+    text, (problem,) = decode(data, "image.perf")
+    assert text is None and problem.code == "P000"
+    assert (problem.span.line, problem.span.column) == (line, column)
+    assert problem.message("en") == sentence and "?" not in (problem.hint("en") or "")
+    assert "?" not in problem.message("zh") + (problem.hint("zh") or "")
