@@ -23,6 +23,7 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
     assert any(n.startswith("perfdsl/frameworks/") and n.endswith(".toml") for n in names)
     assert {"perfdsl/templates/html/style.css", "perfdsl/templates/text/project.txt.jinja"} <= set(names)
     assert "perfdsl/perfdsl.schema.json" in names
+    assert {"perfdsl/checks/examples.toml", "perfdsl/checks/parse_examples.toml"} <= set(names)  # for explain
     # A venv that borrows pip and the dependencies from the environment running the tests (so the test needs
     # no network): the machine's own site-packages may have neither.
     env_dir = tmp_path / "venv"
