@@ -190,9 +190,9 @@ def _under(pattern: re.Pattern[str], line: str, index: int) -> str | None:
 
 def explain_code(code: str, lang: str) -> str | None:
     """`perfdsl explain CODE` as Markdown (its examples are indented, so they show as code)."""
-    from .checks.describe import explain, find_rule
+    from .checks.describe import explain, find
 
-    rule = find_rule(code)
+    rule = find(code)
     if rule is None:
         return None
     first, _, rest = explain(rule, lang).partition("\n")

@@ -161,3 +161,11 @@ def test_outline_of_a_quoted_name_and_a_broken_file() -> None:
     assert (project.selection.start.character, project.selection.end.character) == (3, 11)
     names = [i.name for i in project.children[0].children[0].children]
     assert names[0] == "标准"
+
+
+def test_hover_on_a_diagnostic_of_the_parser_explains_its_code() -> None:
+    doc = "项目 a {\n  产出 {\n    数量 {\n      结案率\n    }\n  }\n}\n"
+    diags = analyse(doc, "x.perf").diagnostics
+    (p002,) = [d for d in diags if d.code == "P002"]
+    on_diag = hover(Lines(doc), Position(p002.span.line - 1, p002.span.column), "x.perf", diags, "en")
+    assert on_diag is not None and on_diag.startswith("**P002"), on_diag
