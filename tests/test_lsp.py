@@ -34,6 +34,32 @@ class Client:
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=TIMEOUT)
+
+    def start(self, **params: Any) -> Any:
+        """initialize (no workspace, no capabilities unless given) and initialized; the server's answer."""
+        answer = self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}, **params})
+        self.notify("initialized", {})
+        return answer
+
+    def open(self, uri: str, text: str) -> list[dict[str, Any]]:
+        """Open a document; the diagnostics published for it."""
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "perfdsl", "version": 1,
+                                                              "text": text}})
+        return self.diagnostics(uri)
+
+    def stop(self) -> int:
+        """shutdown and exit, as an editor closing; the server's exit status."""
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        return self.proc.wait(timeout=TIMEOUT)
+
     def _read(self) -> None:
         out = self.proc.stdout
         assert out is not None
@@ -176,23 +202,12 @@ def test_a_session(client: Client, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_english_and_configuration_from_the_documents_folder(tmp_path: Path) -> None:
     """Messages follow initializationOptions; perfdsl.toml beside the document is applied as `check` does."""
     (tmp_path / "perfdsl.toml").write_text('[rules]\nC401 = "off"\nC105 = "info"\n', encoding="utf-8")
-    doc = tmp_path / "a.perf"
-    c = Client()
-    try:
-        c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
-                                 "initializationOptions": {"lang": "en"}})
-        c.notify("initialized", {})
-        c.notify("textDocument/didOpen", {"textDocument": {"uri": _uri(doc), "languageId": "perfdsl", "version": 1,
-                                                           "text": OVER}})
-        found = {d["code"]: d for d in c.diagnostics(_uri(doc))}
+    with Client() as c:
+        c.start(initializationOptions={"lang": "en"})
+        found = {d["code"]: d for d in c.open(_uri(tmp_path / "a.perf"), OVER)}
         assert "C401" not in found and found["C105"]["severity"] == 3
         assert found["C105"]["message"].startswith("the project `审判` lacks the level-1 sections")
-        c.request("shutdown", None)
-        c.notify("exit", None)
-        assert c.proc.wait(timeout=TIMEOUT) == 0
-    finally:
-        if c.proc.poll() is None:
-            c.proc.kill()
+        assert c.stop() == 0
 
 
 def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
@@ -208,43 +223,22 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
 
 
 def test_a_client_offering_utf8_positions_gets_utf8_ranges(tmp_path: Path) -> None:
-    c = Client()
-    try:
-        uri = _uri(tmp_path / "审判.perf")
-        init = c.request("initialize", {"processId": os.getpid(), "rootUri": _uri(tmp_path), "capabilities": {
-            "general": {"positionEncodings": ["utf-8"]}}})
+    with Client() as c:
+        init = c.start(capabilities={"general": {"positionEncodings": ["utf-8"]}})
         assert init["capabilities"]["positionEncoding"] == "utf-8"
-        c.notify("initialized", {})
-        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "perfdsl", "version": 1,
-                                                           "text": BROKEN}})
-        (p002,) = c.diagnostics(uri)
+        (p002,) = c.open(_uri(tmp_path / "审判.perf"), BROKEN)
         # "      😀𠀋率": six spaces, then 4 + 4 + 3 bytes
         assert p002["range"] == {"start": {"line": 3, "character": 6}, "end": {"line": 3, "character": 17}}
-        c.request("shutdown", None)
-        c.notify("exit", None)
-    finally:
-        if c.proc.poll() is None:
-            c.proc.kill()
-        c.proc.wait(timeout=TIMEOUT)
+        assert c.stop() == 0
 
 
 def test_a_syntax_error_in_one_project_does_not_hide_the_others_findings() -> None:
     """As `perfdsl check`: the project that parsed is checked, in both languages."""
     case = ROOT / "tests" / "partial" / "two_projects_one_broken.perf"
     for lang, c301 in (("zh", "当年预算 200,000 > 总预算"), ("en", "current budget 200,000 > total budget")):
-        c = Client()
-        try:
-            c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
-                                     "initializationOptions": {"lang": lang}})
-            c.notify("initialized", {})
-            c.notify("textDocument/didOpen", {"textDocument": {"uri": _uri(case), "languageId": "perfdsl",
-                                                               "version": 1, "text": case.read_text(encoding="utf-8")}})
-            found = c.diagnostics(_uri(case))
+        with Client() as c:
+            c.start(initializationOptions={"lang": lang})
+            found = c.open(_uri(case), case.read_text(encoding="utf-8"))
             assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [("P002", 12), ("C301", 23)]
             assert found[1]["message"].startswith(c301)
-            c.request("shutdown", None)
-            c.notify("exit", None)
-            assert c.proc.wait(timeout=TIMEOUT) == 0
-        finally:
-            if c.proc.poll() is None:
-                c.proc.kill()
+            assert c.stop() == 0
