@@ -19,6 +19,7 @@ from perfdsl.diagnostics import Diagnostic  # noqa: E402
 from perfdsl.loader import load_file  # noqa: E402
 from perfdsl.xlsx_import import import_workbook  # noqa: E402
 from tests.conftest import ROOT, run_cli  # noqa: E402
+from tests.import_mutations import delete  # noqa: E402  (deleting rows and columns as Excel does)
 
 SHEET = "审判辅助人员经费"
 _SPEC = load_file(str(ROOT / "specs" / "2020" / f"{SHEET}.perf")).spec
@@ -36,34 +37,6 @@ def saved(wb: Any) -> bytes:
 
 def find(ws: Any, value: str) -> Any:
     return next(c for row in ws.iter_rows() for c in row if c.value == value)
-
-
-def delete(ws: Any, rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> None:
-    """Delete rows or columns as Excel does: merged ranges below or right of them move up or left, and shrink
-    or go when they lose rows or columns (openpyxl's delete_rows and delete_cols leave them where they were)."""
-    from openpyxl.worksheet.cell_range import CellRange
-
-    merged = [CellRange(str(r)) for r in ws.merged_cells.ranges]
-    for rng in merged:
-        ws.unmerge_cells(str(rng))
-    if rows:
-        ws.delete_rows(*rows)
-    if cols:
-        ws.delete_cols(*cols)
-    start, count = rows or cols or (0, 0)
-    end = start + count - 1
-    for rng in merged:
-        lo, hi = (rng.min_row, rng.max_row) if rows else (rng.min_col, rng.max_col)
-        kept = (hi - lo + 1) - max(0, min(hi, end) - max(lo, start) + 1)
-        new_lo = lo if lo < start else max(start, lo - count)
-        if kept >= 1:
-            bounds = (new_lo, new_lo + kept - 1)
-            if rows:
-                rng = CellRange(min_col=rng.min_col, max_col=rng.max_col, min_row=bounds[0], max_row=bounds[1])
-            else:
-                rng = CellRange(min_row=rng.min_row, max_row=rng.max_row, min_col=bounds[0], max_col=bounds[1])
-            if rng.size["rows"] * rng.size["columns"] > 1:
-                ws.merge_cells(rng.coord)
 
 
 def imported(wb: Any) -> tuple[list[ast.Spec], list[Diagnostic]]:
