@@ -24,6 +24,7 @@ DEFAULT_WIDTH = 80
 
 _BARE = re.compile(r'[^\s{}"#]+')
 _KEYWORDS = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}
+_COLON = re.compile("[:\uff1a]")
 
 
 def quote(text: str) -> str:
@@ -31,22 +32,29 @@ def quote(text: str) -> str:
 
 
 def block_holds(paragraph: str) -> bool:
-    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, and the reader strips lines)."""
-    return '"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
+    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, the reader strips lines and
+    takes ｛ ending one and ｝ starting one for braces)."""
+    return ('"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
+            and not paragraph.startswith(textblock.CLOSES) and not paragraph.endswith(textblock.OPENS))
 
 
-def name(text: str, after_keyword: bool = False) -> str:
-    """A name as written: bare when the scanner would read it back as the same name, else quoted."""
-    if _BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS):
+def name(text: str, after_keyword: bool = False, top: bool = False) -> str:
+    """A name as written: bare when the scanner would read it back as the same name, else quoted.
+
+    `top`: a level-1 name, where a bare word with a colon reads as a label pasted from the form (`项目类别：`).
+    """
+    # a line starting with ｝ is read as a closing brace
+    if (_BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS) and not text.startswith(textblock.CLOSES)
+            and not (top and _COLON.search(text))):
         return text
     return quote(text)
 
 
 def word(text: str) -> str:
-    """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{`, spaces at
-    either end)."""
+    """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{` or `｛`, spaces
+    at either end)."""
     if (text and text == text.strip() and "#" not in text and not text.startswith(('"', "{", "}"))
-            and not text.endswith("{") and "\n" not in text):
+            and not text.endswith(("{", textblock.OPENS)) and "\n" not in text):
         return text
     return quote(text)
 
@@ -172,7 +180,7 @@ class Printer:
             if node is not None:
                 self.text(key.canonical, node, 1)
         for level1 in p.sections:
-            self.line(level1, 1, f"{name(level1.name)} {{")
+            self.line(level1, 1, f"{name(level1.name, top=True)} {{")
             for level2 in level1.sections:
                 self.line(level2, 2, f"{name(level2.name)} {{")
                 for ind in level2.indicators:
@@ -184,7 +192,8 @@ class Printer:
     def indicator(self, ind: ast.Indicator, depth: int) -> None:
         attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
         head = f"{name(ind.name)} {target(ind.target)}"
-        if not attrs and not ind.end_comments and ind.end_trailing is None:
+        # a target word ending in ｛ cannot end its line (the reader takes it for a brace): a block then
+        if not attrs and not ind.end_comments and ind.end_trailing is None and not head.endswith(textblock.OPENS):
             self.line(ind, depth, head)
             return
         self.line(ind, depth, head + " {")

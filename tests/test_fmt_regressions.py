@@ -101,6 +101,24 @@ def test_a_text_block_is_never_wrapped_where_the_reader_drops_a_space(paragraph:
     assert_formats(f'项目 x {{\n  概况 """\n    {paragraph}\n  """\n}}\n')
 
 
+@pytest.mark.parametrize("text", [
+    _indicator('"｝开头" 合理'),  # bare, a line starting with ｝ is read as a closing brace
+    '项目 x {\n  概况 "说明｛"\n}\n',  # in a block, ｛ ending a line is read as an opening brace
+    '项目 x {\n  概况 "｝说明"\n}\n',
+    '项目 x {\n  概况 """' + "中" * 39 + '｛说明"""\n}\n',  # nor may wrapping put one there
+    '项目 x {\n  概况 """' + "中" * 40 + '｝说明"""\n}\n',
+    _indicator("审 ｛ {\n      }"),  # a target word ending in ｛ cannot end its line
+    '项目 x {\n  类别 "其他｛"  # 注\n}\n',  # nor can a value
+])
+def test_full_width_braces_stay_where_the_reader_leaves_them(text: str) -> None:
+    assert_formats(text)
+
+
+def test_a_level_1_name_with_a_colon_is_quoted() -> None:
+    """Bare, `投入：管理 {  # 注` reads as a label pasted from the form."""
+    assert '  "投入：管理" {  # 注' in assert_formats('项目 x {\n  "投入：管理" {  # 注\n  }\n}\n').split("\n")
+
+
 def test_the_api_refuses_a_text_it_cannot_prove() -> None:
     """`render(spec, "perf")` gives the proof `perfdsl fmt` gives: X002, never an unproven text."""
     spec = perfdsl.load(_indicator("a 合理"), name="x.perf")
