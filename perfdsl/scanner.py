@@ -134,8 +134,7 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
         _unseen(scan, lines)
     if _CONTROL.search(scan.text) is not None:
         _controls(scan, lines)
-    if not scan.text.isascii() and ("\uff5b" in scan.text or "\uff5d" in scan.text):
-        _fullwidth_braces(scan, lines)
+    wide = not scan.text.isascii() and ("\uff5b" in scan.text or "\uff5d" in scan.text)
     while lineno < n:
         line = lines[lineno]
         lineno += 1
@@ -147,6 +146,9 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
             pending.append(_comment(scan, lineno, line, pos, blank))
             blank = False
             continue
+        if wide and ("\uff5b" in line or "\uff5d" in line):
+            # only where a line starts: inside a text block the brace is the text's own
+            line = lines[lineno - 1] = _fullwidth_braces(scan, lineno, line)
         if pending:
             scan.leading[lineno] = tuple(pending)
             pending = []
@@ -216,16 +218,15 @@ _FULLWIDTH_OPEN = re.compile(r"\uff5b(?=[^\S\n]*(?:#.*)?$)")
 _FULLWIDTH_CLOSE = re.compile(r"^[^\S\n]*(\uff5d)")
 
 
-def _fullwidth_braces(scan: Scan, lines: list[str]) -> None:
-    for i, line in enumerate(lines):
-        for pattern, normal in ((_FULLWIDTH_OPEN, "{"), (_FULLWIDTH_CLOSE, "}")):
-            m = pattern.search(line)
-            if m is not None:
-                at = m.start(m.lastindex or 0)
-                scan.diagnostics.append(diag("P020", Severity.warning, scan.span(i + 1, at + 1, i + 1, at + 2),
-                                             "P020.brace", value=line[at], normal=normal))
-                line = line[:at] + normal + line[at + 1:]
-        lines[i] = line
+def _fullwidth_braces(scan: Scan, lineno: int, line: str) -> str:
+    for pattern, normal in ((_FULLWIDTH_OPEN, "{"), (_FULLWIDTH_CLOSE, "}")):
+        m = pattern.search(line)
+        if m is not None:
+            at = m.start(m.lastindex or 0)
+            scan.diagnostics.append(diag("P020", Severity.warning, scan.span(lineno, at + 1, lineno, at + 2),
+                                         "P020.brace", value=line[at], normal=normal))
+            line = line[:at] + normal + line[at + 1:]
+    return line
 
 
 def _visible(scan: Scan, lineno: int, line: str) -> str:

@@ -312,3 +312,10 @@ def test_a_paragraph_without_quotes_is_read_as_the_text() -> None:
 def test_a_colon_in_an_indicator_name_inside_a_section_is_not_a_form_label() -> None:
     spec, diags = parse("项目 x {\n  产出 {\n    数量 {\n      分值：20页数 >= 10页\n    }\n  }\n}\n", "x.perf")
     assert diags == [] and spec.projects[0].sections[0].sections[0].indicators[0].name == "分值：20页数"
+
+
+def test_fullwidth_braces_inside_a_text_block_are_the_texts_own() -> None:
+    text = '项目 审 {\n  概况 """\n    ｝开头\n    结尾｛\n  """\n  产出 ｛\n    数量 {\n      a = 1个\n    }\n  ｝\n}\n'
+    spec, diags = parse(text, "x.perf")
+    assert spec.projects[0].overview.paragraphs == ("｝开头结尾｛",)
+    assert [(d.code, d.span.line) for d in diags] == [("P020", 6), ("P020", 10)]
