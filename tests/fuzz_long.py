@@ -27,6 +27,7 @@ test_hardening.py runs every entry point here on a few derandomized inputs in CI
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import json
 import math
@@ -34,6 +35,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -349,6 +351,7 @@ def configs() -> dict[str, Path]:
     from perfdsl.frameworks import builtin_names
 
     top, out = Path(tempfile.mkdtemp(prefix="perfdsl-fuzz-")), {}
+    atexit.register(shutil.rmtree, top, True)
     for name in ["default", *builtin_names()]:
         (top / name).mkdir()
         (top / name / "perfdsl.toml").write_text("" if name == "default" else f'framework = "{name}"\n',
