@@ -37,8 +37,15 @@ def similarity(a: str, b: str) -> float:
     difflib's ratio (2 x matched characters / total) rather than character-bigram Dice: CJK names change by
     swapping one word of two characters (合规 -> 规范), which leaves the matched characters high but breaks
     every bigram across the swap, so Dice scores real renames too low (资金使用合规性 -> 资金使用规范性: 0.5).
+    Names longer than LONG are compared by the characters they share in any order (difflib's quick_ratio):
+    the ratio takes time that grows with the square of the length.
     """
-    return round(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio(), 2)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return round(matcher.ratio() if len(a) <= LONG and len(b) <= LONG else matcher.quick_ratio(), 2)
+
+
+LONG = 200
+"""Characters of a name (no real table's comes near) past which `similarity` takes the linear measure."""
 
 
 def plain(value: Decimal) -> Decimal:

@@ -8,6 +8,8 @@ import json
 import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,14 @@ def test_diff_never_raises_in_any_format(tmp_path: Path, seed: int) -> None:
     diff_everywhere(old, new)
     if seed % 10 == 0:
         cli_everywhere(old, new, tmp_path)
+
+
+def test_indicators_with_very_long_names_are_paired_in_linear_time(tmp_path: Path) -> None:
+    # 20,000 characters: pairing by difflib's ratio would take minutes (it grows with the length squared)
+    body = "项目 x {\n  产出 {\n    数量 {\n      " + "长" * 20000 + "{} 合理\n    }\n  }\n}\n"
+    (tmp_path / "a.perf").write_text(body.replace("{}", "甲", 1), encoding="utf-8")
+    (tmp_path / "b.perf").write_text(body.replace("{}", "乙", 1), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "perfdsl", "--lang", "en", "diff", "a.perf", "b.perf"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and "renamed" in done.stdout, done.stdout + done.stderr
