@@ -75,8 +75,16 @@ def failures(text: str, folder: Path) -> list[str] | None:
     return found
 
 
+def summary(counts: Counter[str]) -> str:
+    return ", ".join(f"{k} {counts[k]}" for k in ("inputs", "valid", "failing", "api", "unstable", "refused", "cli"))
+
+
 def main() -> int:
+    import signal
+
     import perfdsl.cli  # noqa: F401  (perfdsl.cli.main above)
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `timeout` stops it with the figures so far
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=10_000)
@@ -93,6 +101,8 @@ def main() -> int:
         @given(hostile_sources())
         def campaign(text: str) -> None:
             counts["inputs"] += 1
+            if counts["inputs"] % 1000 == 0:
+                print(summary(counts), f"({time.monotonic() - started:.0f} s)", flush=True)
             found = failures(text, Path(tmp))
             if found is None:
                 return
@@ -102,8 +112,11 @@ def main() -> int:
                 counts[kind] += 1
                 samples.setdefault(kind, []).append(text)
 
-        reproducible(seed)(campaign)()
-    print(", ".join(f"{k} {counts[k]}" for k in ("inputs", "valid", "failing", "api", "unstable", "refused", "cli")))
+        try:
+            reproducible(seed)(campaign)()
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the figures so far
+            print("stopped early")
+    print(summary(counts))
     for kind, texts in samples.items():
         for text in sorted(texts, key=len)[:2]:
             print(f"--- {kind}:\n{text}")
