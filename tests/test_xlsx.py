@@ -259,3 +259,17 @@ def test_a_spec_of_several_projects_is_one_workbook_of_several_sheets() -> None:
     assert problems == [] and len(specs) == 2
     for imported, project in zip(specs, spec.projects):
         assert ast.same(_resolved(imported, imported.projects[0]), _resolved(spec, project))
+
+
+def test_a_workbook_of_a_spec_recovered_from_errors_leaves_its_missing_pieces_empty() -> None:
+    import io
+
+    import openpyxl
+
+    import perfdsl
+    from perfdsl.backends.xlsx import workbook
+
+    spec, found = perfdsl.parse("项目 x {\n  产出 {\n    {\n      a = 1个\n    }\n  }\n}\n")
+    assert found  # the 二级 has no name: the parser marks it missing
+    book = openpyxl.load_workbook(io.BytesIO(workbook(spec)))
+    assert "a" in [c.value for row in book.worksheets[0].iter_rows() for c in row]
