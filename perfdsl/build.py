@@ -373,8 +373,11 @@ def run_jobs(jobs: list[Job], out: str, stage: str, run: Run,
         yield from results
     finally:
         # stopped early (an error, Ctrl-C, SIGTERM): the files not begun are dropped, and the workers finish
-        # the few they hold and leave before the parent removes the staging folder they write into
-        pool.shutdown(wait=True, cancel_futures=True)
+        # the few they hold and leave before the parent removes the staging folder they write into. A signal
+        # raised inside the shutdown would leave the pool half shut, its threads waiting on each other: it
+        # waits until the shutdown is over.
+        with _signals_held():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 PR_SET_PDEATHSIG = 1
