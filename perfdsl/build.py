@@ -391,9 +391,12 @@ _WORKER_RUN = Run()
 def _worker_start(parent: int, run: Run) -> None:
     """A worker lives no longer than the build that started it, which it tells by its pid.
 
-    Ctrl-C reaches every process of the terminal and the parent decides what happens, so a worker ignores
-    it; SIGTERM ends a worker at once (what it was writing is in the staging folder, which the parent or the
-    next build removes). A parent killed outright can stop nobody: on Linux the kernel then kills the
+    Ctrl-C and SIGTERM (`timeout`, a cancelled CI job) reach a whole process group, and the parent decides
+    what happens: it drops the files not begun and waits for the few the workers hold. So a worker ignores
+    Ctrl-C and leaves the parent's process group: a worker killed while it sends a result back would leave
+    half a message in the pool's pipe, which the parent (holding the pipe's other end) would wait on for
+    ever. SIGTERM sent to a worker itself (the pool does so when another worker died) still ends it. A
+    parent killed outright can stop nobody: on Linux the kernel then kills the
     worker (the pool starts workers from the parent's main thread, which lives as long as the parent);
     elsewhere the worker sees it before its next file (`_build_in_worker`). Either way no worker keeps the
     build's standard output open, which a CI step reading it would wait on for ever.
@@ -402,6 +405,11 @@ def _worker_start(parent: int, run: Run) -> None:
     _WORKER_RUN = run
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(os, "setpgid"):
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
     if hasattr(signal, "pthread_sigmask"):  # held by the parent while it forked (see run_jobs)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     if sys.platform.startswith("linux"):
