@@ -25,6 +25,9 @@ DEFAULT_WIDTH = 80
 _BARE = re.compile(r'[^\s{}"#]+')
 _KEYWORDS = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}
 _COLON = re.compile("[:\uff1a]")
+_OPENS, _CLOSES = "\uff5b", "\uff5d"
+"""｛ ending a line of the structure and ｝ starting one, the reader takes for braces (an IME in full-width mode);
+inside a text block they are the text's own."""
 
 
 def quote(text: str) -> str:
@@ -32,10 +35,8 @@ def quote(text: str) -> str:
 
 
 def block_holds(paragraph: str) -> bool:
-    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, the reader strips lines and
-    takes ｛ ending one and ｝ starting one for braces)."""
-    return ('"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
-            and not paragraph.startswith(textblock.CLOSES) and not paragraph.endswith(textblock.OPENS))
+    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, and the reader strips lines)."""
+    return '"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
 
 
 def name(text: str, after_keyword: bool = False, top: bool = False) -> str:
@@ -44,7 +45,7 @@ def name(text: str, after_keyword: bool = False, top: bool = False) -> str:
     `top`: a level-1 name, where a bare word with a colon reads as a label pasted from the form (`项目类别：`).
     """
     # a line starting with ｝ is read as a closing brace
-    if (_BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS) and not text.startswith(textblock.CLOSES)
+    if (_BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS) and not text.startswith(_CLOSES)
             and not (top and _COLON.search(text))):
         return text
     return quote(text)
@@ -54,7 +55,7 @@ def word(text: str) -> str:
     """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{` or `｛`, spaces
     at either end)."""
     if (text and text == text.strip() and "#" not in text and not text.startswith(('"', "{", "}"))
-            and not text.endswith(("{", textblock.OPENS)) and "\n" not in text):
+            and not text.endswith(("{", _OPENS)) and "\n" not in text):
         return text
     return quote(text)
 
@@ -193,7 +194,7 @@ class Printer:
         attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
         head = f"{name(ind.name)} {target(ind.target)}"
         # a target word ending in ｛ cannot end its line (the reader takes it for a brace): a block then
-        if not attrs and not ind.end_comments and ind.end_trailing is None and not head.endswith(textblock.OPENS):
+        if not attrs and not ind.end_comments and ind.end_trailing is None and not head.endswith(_OPENS):
             self.line(ind, depth, head)
             return
         self.line(ind, depth, head + " {")

@@ -10,9 +10,6 @@ import unicodedata
 
 EDGE = " \t\u3000"
 """What the reader strips from both ends of a text block's lines: a wrapped line must not begin or end with it."""
-OPENS, CLOSES = "\uff5b", "\uff5d"
-"""｛ ending a line and ｝ starting one, the reader takes for braces (an IME in full-width mode): a wrapped line
-must not end or begin with them (nor does a line in Chinese typography)."""
 
 
 def is_wide(ch: str) -> bool:
@@ -61,7 +58,7 @@ def breakable(left: str, right: str) -> str | None:
 
     A break is only placed where `join_soft` gives the text back exactly, so wrapping never changes content.
     """
-    if not left or not right or right[0] in EDGE or left[-1] in EDGE or left[-1] == OPENS or right[0] == CLOSES:
+    if not left or not right or right[0] in EDGE or left[-1] in EDGE:
         return None
     if is_wide(left[-1]) or is_wide(right[0]):
         return ""
@@ -93,8 +90,7 @@ def wrap(paragraph: str, width: int, wide: int = 2) -> list[str]:
                 if i < n - 1 and not wides[i - 1] and not wides[i + 1] and paragraph[i + 1] not in EDGE \
                         and prev not in EDGE:
                     last_break = (i, i + 1)
-            elif (wides[i - 1] or wides[i]) and ch not in EDGE and prev not in EDGE and prev != OPENS \
-                    and ch != CLOSES:
+            elif (wides[i - 1] or wides[i]) and ch not in EDGE and prev not in EDGE:
                 last_break = (i, i)
         if col + w > width and last_break is not None and last_break[0] > start:
             cut, resume = last_break

@@ -103,12 +103,15 @@ def test_a_text_block_is_never_wrapped_where_the_reader_drops_a_space(paragraph:
 
 @pytest.mark.parametrize("text", [
     _indicator('"｝开头" 合理'),  # bare, a line starting with ｝ is read as a closing brace
-    '项目 x {\n  概况 "说明｛"\n}\n',  # in a block, ｛ ending a line is read as an opening brace
-    '项目 x {\n  概况 "｝说明"\n}\n',
-    '项目 x {\n  概况 """' + "中" * 39 + '｛说明"""\n}\n',  # nor may wrapping put one there
-    '项目 x {\n  概况 """' + "中" * 40 + '｝说明"""\n}\n',
     _indicator("审 ｛ {\n      }"),  # a target word ending in ｛ cannot end its line
     '项目 x {\n  类别 "其他｛"  # 注\n}\n',  # nor can a value
+    # inside a text block a full-width brace is the text's own, wherever wrapping puts it
+    '项目 x {\n  概况 "说明｛"\n}\n',
+    '项目 x {\n  概况 "｝两端｛"  # 注\n}\n',
+    '项目 x {\n  概况 """' + "中" * 39 + '｛说明"""\n}\n',
+    '项目 x {\n  概况 """' + "中" * 40 + '｝说明"""\n}\n',
+    '项目 x {\n  概况 """｝开头\n\n  第二段\n  """\n}\n',
+    '项目 x {\n  概况 """第一段\n\n  结尾｛"""\n}\n',
 ])
 def test_full_width_braces_stay_where_the_reader_leaves_them(text: str) -> None:
     assert_formats(text)
