@@ -87,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except BaseException as e:
+        # SIGTERM landing while pydantic-core builds a validator comes back as its Rust panic, not as ours
+        if type(e).__name__ == "PanicException" and "Terminated" in str(e):
+            return 143
+        raise
     finally:
         sys.unraisablehook = hook
         if previous is not None:
