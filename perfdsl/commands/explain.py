@@ -15,7 +15,7 @@ EXAMPLES = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("explain", help="explain one rule of perfdsl check", epilog=EXAMPLES,
+    p = sub.add_parser("explain", help="explain one rule of perfdsl check or one parser code", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("code", metavar="CODE",
                    help="a rule code (C301) or name (current-over-total), or a parser code (P002)")
