@@ -1,23 +1,21 @@
 """Parser: `.perf` text -> `ast.Spec` plus diagnostics. Never raises on bad input.
 
-The line scanner's tokens run through the LALR tables of grammar/perfdsl.lark (built by Lark, saved by
-perfdsl/tables.py) in `Driver`, and each reduction calls the `Builder`, so no parse tree is built: the
-rule callbacks hand raw items up, and the `project` and `start` callbacks build the typed nodes, deciding
-levels by nesting and reporting misplaced items in the user's words. The scanner reports malformed lines
-itself and hands over balanced, well-shaped ones; should the tables still reject a stream, Lark's own
-driver (perfdsl/larkparser.py) parses the file again, reports the line and recovers, so every error a file
-contains is reported in one run."""
+Lark's LALR parser for grammar/perfdsl.lark (perfdsl/lexicon.py builds it) reads the line scanner's tokens
+(perfdsl/scanner.py, its custom lexer), and each reduction calls the `Builder` (its inline transformer), so
+no parse tree is built: the rule callbacks hand raw items up, and `build_spec` makes the typed nodes,
+deciding levels by nesting and reporting misplaced items in the user's words. The scanner reports malformed
+lines itself and hands over balanced, well-shaped ones; should the grammar still reject a token, Lark's
+error recovery reports the line and goes on, so every error a file contains is reported in one run."""
 
 from __future__ import annotations
 
-import functools
 import gc
 from typing import Any, Iterable
 
-from . import ast, tables, values
+from . import ast, lexicon, values
 from .diagnostics import Diagnostic, Severity, diag, sort_key
 from .messages import AnyOf, Phrase
-from .scanner import ERROR_MARK, LineToken, Piece, Scan, scan_lines, suggest_keys
+from .scanner import MISSING, Piece, Scan, suggest_keys
 from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
 
 
@@ -37,8 +35,6 @@ class Builder:
     transformer, in Lark's words). Each token is a whole line with its pieces; field and indicator lines
     are items as they stand (`LineToken`), blocks become `Raw`."""
 
-    scan: Scan
-
     def section(self, c: list[Any]) -> Raw:
         return Raw("section", c[0].head, None, c[1:-1], c[-1].head)
 
@@ -51,8 +47,8 @@ class Builder:
     def project(self, c: list[Any]) -> Raw:
         return Raw("project", c[0].value, c[0].head, c[1:-1], c[-1].head)
 
-    def start(self, items: list[Any]) -> ast.Spec:
-        return build_spec(self.scan, items)
+    def start(self, items: list[Any]) -> list[Any]:
+        return items  # the spec is built from them with the scan (`_parse_once`): the builder keeps no state
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -85,7 +81,7 @@ def _error(scan: Scan, code: str, tok: Piece, key: str | None = None, severity: 
 
 def _misplaced(scan: Scan, raw: Raw, where: str) -> None:
     """Report an item that stands where it cannot, in the words of the level it stands at."""
-    if raw.head.value == ERROR_MARK:
+    if raw.head.type == MISSING:
         return
     if raw.rule == "field":
         group = _key_group(lookup_key(raw.head.value))
@@ -123,7 +119,7 @@ def _key_group(key: Key | None) -> str:
 
 def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dict[str, Piece]) -> None:
     """Read one `key value` line into `into` (keyed by the English field name), reporting duplicates."""
-    if raw.value is None or raw.value.value == ERROR_MARK:
+    if raw.value is None or raw.value.type == MISSING:
         return
     if key.field in seen:
         _error(scan, "P012", raw.head, field=key.canonical, line=seen[key.field].line)
@@ -218,8 +214,6 @@ def build_project(scan: Scan, raw: Raw) -> ast.Project:
         else:
             _misplaced(scan, item, "where.project")
     name = raw.head.value
-    if name == ERROR_MARK:
-        name = ""
     project_kw = raw.value
     assert project_kw is not None
     return ast.build(ast.Project, name=name, sections=tuple(sections), **fields,
@@ -244,111 +238,6 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
 
 # ---------------------------------------------------------------------------------------------- driving
 
-_BUILDER = Builder()
-
-
-class _Rejected(Exception):
-    """The tables have no action for a token: Lark's own driver takes the file over to report it."""
-
-
-class Driver:
-    """Runs the LALR tables Lark built from grammar/perfdsl.lark (perfdsl/tables.py), reducing straight
-    into the `Builder`.
-
-    Lark's generic driver wraps every reduction in tree-building callbacks (child
-    filters for the inlined star rules); this loop does the same shifts and reductions with one call per
-    reduction, and needs no import of Lark. Only well-formed token streams run here: on the first token the
-    tables reject, the caller re-parses the file with Lark's driver and its error recovery, so diagnostics
-    come from one place. A test holds both drivers to the same results.
-    """
-
-    def __init__(self, table: tables.Tables, builder: Builder) -> None:
-        self.start, self.end = table.start, table.end
-        reductions = [(rule.size, rule.origin, _reduction(rule, builder)) for rule in table.rules]
-        # a shift is the next state (an int); a reduction is (size, nonterminal, callback)
-        self.states: dict[int, dict[str, Any]] = {
-            state: {sym: arg if action == "shift" else reductions[arg] for sym, (action, arg) in row.items()}
-            for state, row in table.states.items()}
-
-    def run(self, tokens: Iterable[LineToken]) -> ast.Spec:
-        states, end = self.states, self.end
-        stack = [self.start]
-        values: list[Any] = []
-        for tok in tokens:
-            kind = tok.type
-            while True:
-                act = states[stack[-1]].get(kind)
-                if act.__class__ is int:
-                    stack.append(act)
-                    values.append(tok)
-                    break
-                if act is None:
-                    raise _Rejected
-                # a reduction, written out here: the loop runs several times per line
-                size, origin, callback = act
-                if callback is None:  # a star rule taking one more item: the commonest, done in place
-                    item = values.pop()
-                    values[-1].append(item)
-                    del stack[-2:]
-                    stack.append(states[stack[-1]][origin])
-                    continue
-                if size:
-                    children = values[-size:]
-                    del values[-size:]
-                    del stack[-size:]
-                else:
-                    children = []
-                values.append(callback(children))
-                stack.append(states[stack[-1]][origin])
-        while stack[-1] != end:
-            act = states[stack[-1]].get("$END")
-            if act is None or act.__class__ is int:
-                raise _Rejected
-            size, origin, callback = act
-            if callback is None:
-                callback = _append
-            children = values[-size:] if size else []
-            del values[len(values) - size:]
-            del stack[len(stack) - size:]
-            values.append(callback(children))
-            stack.append(states[stack[-1]][origin])
-        return values[-1]  # type: ignore[no-any-return]
-
-
-def _append(children: list[Any]) -> list[Any]:
-    items: list[Any] = children[0]
-    items.append(children[1])
-    return items
-
-
-def _reduction(rule: tables.Rule, builder: Builder) -> Any:
-    """The callback of one rule, shaped as Lark shapes trees: inlined rules (`_items`, Lark's `__x_star`)
-    return their children as a list, spliced into the parent's; the others call the builder."""
-    splice = rule.splice
-    inline = rule.origin.startswith("_")
-    make = (lambda children: children) if inline else getattr(builder, rule.origin)
-    if not any(splice):
-        return make
-    if inline and splice == (True, False):
-        return None  # a star rule taking one more item: `Driver.run` does it in place
-
-    def reduce(children: list[Any]) -> Any:
-        # the first spliced list is reused, which keeps left-recursive star rules linear
-        out: list[Any] = children[0] if splice[0] else [children[0]]
-        for child, spliced in zip(children[1:], splice[1:]):
-            if spliced:
-                out += child
-            else:
-                out.append(child)
-        return make(out)
-
-    return reduce
-
-
-@functools.lru_cache(maxsize=1)
-def _driver() -> Driver:
-    return Driver(tables.load(), _BUILDER)
-
 
 def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]:
     """Parse one file's text. Returns the AST (as much as could be recovered) and every diagnostic."""
@@ -371,17 +260,35 @@ def parse(text: str, file: str = "<input>") -> tuple[ast.Spec, list[Diagnostic]]
 
 
 def _parse_once(text: str, file: str, skip_close: int = 0) -> tuple[Scan, ast.Spec]:
+    """One run of Lark's LALR parser over the scanner's line tokens (the `Scan` is the parser's input, which
+    the scanner, Lark's custom lexer here, reads); the builder's `start` hands the top-level items back."""
+    from lark.exceptions import UnexpectedInput
+
     scan = Scan(text=text, file=file, skip_close=skip_close)
-    _BUILDER.scan = scan  # the builder is bound to the cached parser; one parse at a time per process
+    reported: set[int] = set()
     try:
-        return scan, _driver().run(scan_lines(scan))
-    except _Rejected:
-        return _parse_with_lark(text, file, skip_close)
+        items = lexicon.parser().parse(scan, on_error=lambda e: _recover(scan, e, reported))
+    except UnexpectedInput as e:
+        _report_syntax(scan, e, reported)
+        items = []
+    return scan, build_spec(scan, items)
 
 
-def _parse_with_lark(text: str, file: str, skip_close: int = 0) -> tuple[Scan, ast.Spec]:
-    from .larkparser import parse_with_lark
+def _recover(scan: Scan, e: Any, reported: set[int]) -> bool:
+    """The scanner hands over balanced, well-shaped lines, so the grammar has nothing left to reject; should
+    it ever, report the line and skip its token rather than stop."""
+    from lark.exceptions import UnexpectedToken
 
-    scan = Scan(text=text, file=file, skip_close=skip_close)
-    _BUILDER.scan = scan
-    return scan, parse_with_lark(scan, _BUILDER)
+    _report_syntax(scan, e, reported)
+    return isinstance(e, UnexpectedToken) and e.token.type != "$END"
+
+
+def _report_syntax(scan: Scan, e: Any, reported: set[int]) -> None:
+    tok = getattr(e, "token", None)
+    line = getattr(tok, "line", None) or 1
+    if line in reported:
+        return
+    reported.add(line)
+    column = getattr(tok, "column", None) or 1
+    span = scan.span(line, column, line, column + 1)
+    scan.diagnostics.append(diag("X001", Severity.error, span, reason=str(e).split("\n")[0]))

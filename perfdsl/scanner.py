@@ -14,21 +14,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
+from lark.lexer import Lexer
+
+from . import lexicon
 from .ast import Comment, Span, build
 from .ast import span as make_span
 from .diagnostics import Diagnostic, Related, Severity, diag
 from .messages import AnyOf, Phrase
 from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_NAME_LABEL, PROJECT_WORDS, key_spellings
 
-ERROR_MARK = "\x00"
-"""Value of tokens invented by error recovery: already reported, so the builder stays quiet about them."""
+MISSING = "MISSING"
+"""The type of the error token: a piece a line lacks (an indicator's target, a project's name), made up by the
+scanner after reporting it, so that the line still parses and later stages stay quiet about it. Its value
+is empty: nothing of it reaches a document."""
 
-_BARE = re.compile(r'[^\s{}"#]+')
-_SPACE = re.compile(r"[^\S\n]*")  # any whitespace but the line break: \x1f and U+3000 too
-# A quoted string: `\"` and `\\` are the only escapes.
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# The pieces of a line, as the grammar defines them.
+_BARE = lexicon.compiled("BARE")
+_SPACE = re.compile(lexicon.pattern("_SP") + "?")
+_QUOTED = lexicon.compiled("QUOTED")
 _ESCAPE = re.compile(r"\\(.)")
 _WORD_KIND = {w: "PROJECT" for w in PROJECT_WORDS} | {w: "BUDGET" for w in BUDGET_WORDS}
 # What may start a line, by depth: the words of the old "expected" lists, for messages only.
@@ -60,7 +65,7 @@ class Scan:
     pairs: list[tuple[Brace, int]] = field(default_factory=list)
     """Each closed `{` with the indentation of its `}` (to guess which `{` lacks one)."""
     tokens: Iterator[object] | None = None
-    """For Lark's driver (perfdsl/larkparser.py): the token stream, kept across its error-recovery restarts."""
+    """The token stream, kept across the restarts of Lark's error recovery."""
     unmatched_close: int = 0
     """The first line whose `}` is indented like no block open then: the likely stray one, should one be."""
     stray_at_end: bool = False
@@ -80,6 +85,10 @@ class Scan:
         """Forget the innermost `{`: the parser rejected it, so its `}` must not close an outer block."""
         if self.braces:
             self.braces[-1].dropped = True
+
+
+def _missing(line: int, column: int) -> Piece:
+    return Piece(MISSING, "", line, column, line, column)
 
 
 def unquote(body: str) -> str:
@@ -104,16 +113,53 @@ class LineToken:
 
     A field or an indicator line is also, as it stands, an item of the block it is in: it answers to
     `rule`, `head`, `value`, `items` and `close` like the parser's `Raw` for blocks, so the parser makes
-    no second object per line. A plain object rather than a `lark.Token` (a `str` with eight attributes);
-    perfdsl/larkparser.py wraps it for Lark's driver.
+    no second object per line. For Lark's parser it answers to what a `lark.Token` carries (its type and
+    where it stands) without being a `str` with eight attributes made per line.
     """
 
     __slots__ = ("type", "rule", "head", "value")
     items: tuple[object, ...] = ()
     close: Piece | None = None
+    start_pos: int | None = None
+    end_pos: int | None = None
 
     def __init__(self, type: str, head: Piece, value: Piece | None = None) -> None:
         self.type, self.rule, self.head, self.value = type, _ITEM_RULE.get(type), head, value
+
+    @property
+    def line(self) -> int:
+        return self.head.line
+
+    @property
+    def column(self) -> int:
+        return self.head.column
+
+    @property
+    def end_line(self) -> int:
+        return (self.value or self.head).end_line
+
+    @property
+    def end_column(self) -> int:
+        return (self.value or self.head).end_column
+
+    def __repr__(self) -> str:  # what Lark prints of a token it did not expect
+        return f"{self.type} at line {self.line}"
+
+
+class LineLexer(Lexer):
+    """The scanner as Lark's custom lexer: the parser's input is a `Scan`, and the tokens are its lines."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf: object) -> None:
+        pass
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Any]:
+        scan: Scan = lexer_state.text
+        # Error recovery resumes the parse with a fresh call: hand back the same generator.
+        if scan.tokens is None:
+            scan.tokens = scan_lines(scan)
+        return scan.tokens
 
 
 def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comment:
@@ -271,7 +317,7 @@ def _unclosed_culprit(scan: Scan, outer: Brace) -> Brace | None:
 
 def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
     """The generic complaint, in the words of what may stand there instead."""
-    text = piece.value.strip() if piece.value != ERROR_MARK else ""
+    text = piece.value.strip() if piece.type != MISSING else ""
     scan.error("P001", piece.line, piece.column, piece.end_column, found=Phrase("token." + piece.type, text=text),
                expected=AnyOf(Phrase("expect." + k) for k in expected))
 
@@ -279,15 +325,18 @@ def _unexpected(scan: Scan, piece: Piece, expected: tuple[str, ...]) -> None:
 # The two commonest lines, `name value` and `name {`, with nothing that needs a closer look (no quote,
 # brace, comment or keyword): read in one match. Any other line takes the general path below, which reads
 # these two the same way (a test runs every file of the repository through both).
-_PLAIN_VALUE = re.compile(r'([^\s{}"#:\uff1a]+)[^\S\n]+([^\s{}"#][^{}"#]*)')  # `标签：值` takes the long path
-_PLAIN_OPEN = re.compile(r'([^\s{}"#]+)[^\S\n]+\{[^\S\n]*')
+_SP = lexicon.pattern("_SP")
+# INDICATOR and FIELD with a bare head; SECTION with a bare name
+_PLAIN_VALUE = re.compile(f"({lexicon.pattern('BARE')}){_SP}({lexicon.pattern('VALUE')}){_SP}?")
+_PLAIN_OPEN = re.compile(f"({lexicon.pattern('BARE')}){_SP}?\\{{{_SP}?")
 
 
 def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | None:
     m = _PLAIN_VALUE.fullmatch(line, pos)
     if m is not None:
         word, text = m.group(1, 2)
-        if word in _WORD_KIND:
+        # `标签：值` is looked at closer (a label pasted from the form), `名称 目标 {` opens a block
+        if word in _WORD_KIND or text[-1] == "{" or ":" in word or "\uff1a" in word:
             return None
         kind = "KEY" if word in KEY_BY_SPELLING else "NAME"
         text = text.rstrip()
@@ -320,7 +369,7 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
         _unexpected(scan, brace, (("RBRACE",) if scan.braces else ()) + _STARTERS)
         _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return LineToken("SECTION", Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)), lineno
+        return LineToken("SECTION", _missing(lineno, pos + 1)), lineno
     head, pos = _head(scan, lineno, line, pos)
     if head is None:
         return None, lineno
@@ -353,13 +402,13 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
         if m is None:
             scan.error("P016", lineno, pos + 1, len(line) + 1)
             return None, lineno
-        value = Piece("STRING", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1)
+        value = Piece("STRING", unquote(m.group()[1:-1]), lineno, pos + 1, lineno, m.end() + 1)
         _end_of_line(scan, lineno, line, m.end())
     else:
         return _value_line(scan, lineno, line, pos, head, indent), lineno
     if head.type == "NAME":
         scan.error("P002", head.line, head.column, head.end_column, name=head.value)
-        value = Piece("VALUE", ERROR_MARK, value.line, value.column, value.line, value.column)
+        value = _missing(value.line, value.column)
         return LineToken("INDICATOR", head, value), lineno
     return LineToken("FIELD", head, value), lineno
 
@@ -472,8 +521,7 @@ def _missing_value(scan: Scan, head: Piece) -> LineToken | None:
                     ("LBRACE",))
         return None
     scan.error("P002", head.line, head.column, head.end_column, name=head.value)
-    mark = Piece("VALUE", ERROR_MARK, head.line, head.end_column, head.line, head.end_column)
-    return LineToken("INDICATOR", head, mark)
+    return LineToken("INDICATOR", head, _missing(head.line, head.end_column))
 
 
 def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, indent: int) -> LineToken:
@@ -505,7 +553,7 @@ def _project_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int
     if name is None:
         if not quoted:
             scan.error("P018", keyword.line, keyword.column, keyword.end_column)
-            name = Piece("NAME", ERROR_MARK, lineno, pos + 1, lineno, pos + 1)
+            name = _missing(lineno, pos + 1)
         else:
             return None  # an unclosed quote, already reported
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
@@ -520,7 +568,7 @@ def _project_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int
         _unexpected(scan, Piece("VALUE", extra, lineno, pos + 1, lineno, pos + len(extra) + 1), ("LBRACE",))
         _open_brace(scan, lineno, line.index("{", pos), indent)
         return LineToken("PROJECT", keyword, name)
-    if not rest and name.value != ERROR_MARK and _indented_below(lines, lineno, indent):
+    if not rest and name.type != MISSING and _indented_below(lines, lineno, indent):
         written = line[keyword.column - 1:name.end_column - 1]
         scan.error("P026", keyword.line, keyword.column, name.end_column, name=written, fix=written + " {")
         scan.braces.append(Brace(lineno, name.end_column, indent))
@@ -547,7 +595,7 @@ def _name(scan: Scan, lineno: int, line: str, pos: int) -> tuple[Piece | None, i
         if m is None:
             scan.error("P016", lineno, pos + 1, len(line) + 1)
             return None, len(line)
-        return Piece("NAME", unquote(m.group(1)), lineno, pos + 1, lineno, m.end() + 1), m.end()
+        return Piece("NAME", unquote(m.group()[1:-1]), lineno, pos + 1, lineno, m.end() + 1), m.end()
     m = _BARE.match(line, pos)
     if m is None:
         return None, pos

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import ast, textblock
 from .diagnostics import Severity, diag
-from .scanner import ERROR_MARK, Piece, Scan
+from .scanner import MISSING, Piece, Scan
 from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
                     UNIT_ALIASES, Key)
 
@@ -97,7 +97,7 @@ def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) ->
 def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
     """Read the target token of an indicator line, reporting what cannot be read."""
     span = _span(scan, tok)
-    if tok.value == ERROR_MARK:
+    if tok.type == MISSING:
         return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
     parsed = read_target(tok.value)
     if parsed is None:

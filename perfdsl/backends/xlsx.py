@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import ast
 from ..diagnostics import display_width
 from ..frameworks import Framework
-from ..scanner import ERROR_MARK
 from .view import ProjectView, project_view
 
 FONT = "SimSun"
@@ -85,8 +84,6 @@ class Sheet:
             size: float = 11, number_format: str | None = None, to: int | None = None) -> None:
         """A cell (merged up to column `to`), as a string cell unless it is a number or a date."""
         cell = self.ws.cell(row=self.row, column=column)
-        if isinstance(value, str) and ERROR_MARK in value:
-            value = value.replace(ERROR_MARK, "")  # a piece the parser found missing (a spec with errors)
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
