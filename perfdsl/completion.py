@@ -13,17 +13,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from . import lexicon
 from .editor import Lines, Position
 from .frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from .messages import say
+from .scanner import unquote
 from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS,
                     NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
 
 ItemKind = Literal["keyword", "key", "section", "word", "value"]
 BlockKind = Literal["project", "budget", "level1", "level2", "indicator", "other"]
 
-_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s{}"#]+')
-_SPACE = " \t\u3000"
+_NAME = lexicon.compiled("NAME")
+# the code of a line: quoted names (a `#` inside one is no comment) and anything but a quote or a comment
+_CODE = re.compile(f"(?:{lexicon.pattern('QUOTED')}|[^\"#])*")
 
 
 @dataclass(frozen=True)
@@ -69,23 +72,14 @@ class Context:
 
 def _unquote(name: str) -> str:
     if len(name) >= 2 and name[0] == name[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", name[1:-1])
+        return unquote(name[1:-1])
     return name
 
 
 def code_part(line: str) -> str:
-    """The line without its comment (a `#` inside a quoted name is not one)."""
-    quoted = escaped = False
-    for i, char in enumerate(line):
-        if escaped:
-            escaped = False
-        elif char == "\\" and quoted:
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == "#" and not quoted:
-            return line[:i]
-    return line
+    """The line without its comment (a `#` inside a quoted name is not one; after an unclosed quote, none is)."""
+    end = _CODE.match(line).end()  # type: ignore[union-attr]
+    return line if line.startswith('"', end) else line[:end]
 
 
 def _opened(ctx: Context, head: str) -> Block:
@@ -103,7 +97,7 @@ def _read(ctx: Context, line: str) -> None:
     if ctx.in_text:
         ctx.in_text = line.count('"""') % 2 == 0
         return
-    code = code_part(line).strip(_SPACE)
+    code = code_part(line).strip()
     if code.count('"""') % 2 == 1:
         ctx.in_text = True
     elif code.endswith("{"):
@@ -197,9 +191,9 @@ def complete(lines: Lines, pos: Position, path: str, lang: str = "zh") -> Comple
     ctx = context(lines, pos.line)
     if ctx.in_text or code_part(prefix) != prefix:
         return Completion([], index)  # prose and comments are the writer's own
-    indent = len(prefix) - len(prefix.lstrip(_SPACE))
+    indent = len(prefix) - len(prefix.lstrip())
     words = _NAME.findall(prefix[indent:])
-    typing_word = bool(prefix[indent:]) and prefix[-1] not in _SPACE
+    typing_word = bool(prefix[indent:]) and not prefix[-1].isspace()
     done = words[:-1] if typing_word else words
     start = index - (len(words[-1]) if typing_word and words else 0)
     if not done:

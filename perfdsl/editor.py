@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from . import ast
+from . import ast, lexicon
 from .diagnostics import Diagnostic, Severity
 from .messages import say
 
@@ -178,7 +178,8 @@ def symbols(spec: ast.Spec, lines: Lines) -> list[Symbol]:
 # ---------------------------------------------------------------------------------------------------- hover
 
 _CODE = re.compile(r"[A-Z]\d{3}")
-_WORD = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s{}"#\[\]，,：:]+')
+# a name, or in one the word between the marks that list things (`ignore[C301，C302]`, `分值：20`)
+_WORD = re.compile(f"{lexicon.pattern('QUOTED')}|(?:(?![\\[\\]，,]|{lexicon.pattern('LABEL_COLON')}){lexicon.pattern('WORD_CHAR')})+")
 
 
 def _under(pattern: re.Pattern[str], line: str, index: int) -> str | None:
@@ -221,7 +222,7 @@ def hover(lines: Lines, pos: Position, path: str, diagnostics: list[Diagnostic],
     if code and (found := explain_code(code, lang)):
         return found
     word = _under(_WORD, line, index)
-    stripped = line.lstrip(" \t\u3000")
+    stripped = line.lstrip()
     if word and stripped.startswith(word) and (found := explain_key(word, lang)):
         return found
     for d in diagnostics:

@@ -14,18 +14,19 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterable
 
-from . import ast, textblock, values
+from . import ast, lexicon, textblock, values
 from .diagnostics import Diagnostic, Severity, diag
-from .vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING, TEXT_KEYS
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING,
+                    PROJECT_WORDS, TEXT_KEYS)
 
 INDENT = "  "
 DEFAULT_WIDTH = 80
 """Text blocks wrap at 80 columns: the 40 full-width characters of the official printed form."""
 
-_BARE = re.compile(r'[^\s{}"#]+')
-_KEYWORDS = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}
-_COLON = re.compile("[:\uff1a]")
-_OPENS, _CLOSES = "\uff5b", "\uff5d"
+_BARE = lexicon.compiled("BARE")
+_KEYWORDS = {*PROJECT_WORDS, *BUDGET_WORDS, *KEY_BY_SPELLING}
+_COLON = lexicon.compiled("LABEL_COLON")
+_OPENS, _CLOSES = lexicon.literal("WIDE_LBRACE"), lexicon.literal("WIDE_RBRACE")
 """｛ ending a line of the structure and ｝ starting one, the reader takes for braces (an IME in full-width mode);
 inside a text block they are the text's own."""
 

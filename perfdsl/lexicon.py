@@ -81,6 +81,14 @@ def pattern(name: str) -> str:
     return f"(?:{_lexicon()[name][0]})"
 
 
+def literal(name: str) -> str:
+    """The text a terminal of one fixed string matches (`"｛"`)."""
+    found = re.fullmatch(r"(?:\\.|[^\\()\[\]|*+?{}^$.])+", _lexicon()[name][0])
+    if found is None:
+        raise ValueError(f"{name} is not one fixed string")
+    return re.sub(r"\\(.)", r"\1", found.group())
+
+
 @functools.lru_cache(maxsize=None)
 def compiled(name: str) -> re.Pattern[str]:
     return re.compile(_lexicon()[name][0])

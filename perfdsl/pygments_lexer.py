@@ -14,15 +14,16 @@ from pygments.lexer import RegexLexer, bygroups, default
 from pygments.token import (Comment, Error, Keyword, Literal, Name, Number, Operator, Punctuation, String,
                             Whitespace)
 
-from .vocab import BUDGET_WORDS, COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_WORDS, KEY_BY_SPELLING, \
-    PROJECT_WORDS
+from . import lexicon
+from .vocab import COMPARATOR_WORDS, COMPARATORS, FLAG_WORDS, MONEY_UNITS
 
-NAME = r'(?:"(?:[^"\\\n]|\\.)*"|[^\s{}"#]+)'
-"""A name: a quoted string, or a run without whitespace, braces, quotes or `#` (docs/language.md)."""
-END = r"(?=[ \t\u3000]|$)"
-_DIGITS = r"[0-9０-９]"
-NUMBER = rf"[-+]?{_DIGITS}[0-9０-９,，.．]*"
-_SUFFIX = "|".join(sorted(COMPARATOR_SUFFIXES, key=len, reverse=True))
+# The pieces of a line as the grammar defines them.
+NAME = lexicon.pattern("NAME")
+QUOTED = lexicon.pattern("QUOTED")
+NUMBER = lexicon.pattern("NUMBER")
+SPACE = lexicon.pattern("_SP")
+END = rf"(?={SPACE}|$)"
+_SUFFIX = lexicon.pattern("COMPARATOR_SUFFIX")
 
 
 def _any(spellings: object) -> str:
@@ -30,7 +31,7 @@ def _any(spellings: object) -> str:
     return "(" + "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True)) + ")"  # type: ignore[call-overload]
 
 
-_KEYS = _any(KEY_BY_SPELLING)
+_KEYS = f"({lexicon.pattern('KEY')})"
 
 
 class PerfdslLexer(RegexLexer):
@@ -44,19 +45,19 @@ class PerfdslLexer(RegexLexer):
 
     tokens = {
         "root": [
-            (r"[ \t\u3000]+", Whitespace),
+            (SPACE, Whitespace),
             (r"\n", Whitespace),
             (r"#\s*perfdsl:.*$", Comment.Special),
             (r"#.*$", Comment.Single),
-            (_any(PROJECT_WORDS) + rf"{END}([ \t]+)({NAME})",
+            (rf"({lexicon.pattern('PROJECT_WORD')}){END}({SPACE})({NAME})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class)),
-            (_any(BUDGET_WORDS) + r"(?=[ \t]*\{)", Keyword),
-            (_KEYS + END + r'([ \t]+)(""")',
+            (rf"{lexicon.pattern('BUDGET_WORD')}(?={SPACE}?\{{)", Keyword),
+            (_KEYS + END + rf'({SPACE})(""")',
              bygroups(Name.Attribute, Whitespace, String.Doc), "textblock"),
             (_KEYS + END, Name.Attribute, "value"),
-            (rf"({NAME})([ \t]*)(\{{)", bygroups(Name.Namespace, Whitespace, Punctuation)),
-            (rf"({NAME})([ \t]+)", bygroups(Name.Variable, Whitespace), "target"),
-            (rf"{NAME}(?=[ \t]*(?:#|$))", Name.Variable),  # an indicator still without its target
+            (rf"({NAME})({SPACE}?)(\{{)", bygroups(Name.Namespace, Whitespace, Punctuation)),
+            (rf"({NAME})({SPACE})", bygroups(Name.Variable, Whitespace), "target"),
+            (rf"{NAME}(?={SPACE}?(?:#|$))", Name.Variable),  # an indicator still without its target
             (r"[{}]", Punctuation),
             (r".", Error),
         ],
@@ -65,18 +66,18 @@ class PerfdslLexer(RegexLexer):
             (r'[^"]+|"', String.Doc),
         ],
         "value": [
-            (r"[ \t\u3000]+", Whitespace),
+            (SPACE, Whitespace),
             (r"#\s*perfdsl:.*$", Comment.Special, "#pop"),
             (r"#.*$", Comment.Single, "#pop"),
             (r"\n", Whitespace, "#pop"),
             (rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}{END}", Literal.Date),
-            (rf"({NUMBER})(万元|元|年)?{END}", bygroups(Number, Keyword.Type)),
+            (rf"({NUMBER})({'|'.join([*MONEY_UNITS, '年'])})?{END}", bygroups(Number, Keyword.Type)),
             (_any(FLAG_WORDS) + END, Keyword.Constant),
-            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
+            (QUOTED, String.Double),
             (r"[^\s#]+", String),
         ],
         "target": [
-            (r"[ \t\u3000]+", Whitespace),
+            (SPACE, Whitespace),
             (r"#\s*perfdsl:.*$", Comment.Special, "#pop"),
             (r"#.*$", Comment.Single, "#pop"),
             (r"\{", Punctuation, "#pop"),
@@ -84,7 +85,7 @@ class PerfdslLexer(RegexLexer):
             (_any(COMPARATOR_WORDS), Operator.Word),
             (_any(COMPARATORS), Operator),
             (rf"({NUMBER})([^\s#{{}}]*?)({_SUFFIX})?(?=[\s#{{]|$)", bygroups(Number, Keyword.Type, Operator.Word)),
-            (r'"(?:[^"\\\n]|\\.)*"', Name.Constant),
+            (QUOTED, Name.Constant),
             (r"[^\s#{}]+", Name.Constant),
             default("#pop"),
         ],

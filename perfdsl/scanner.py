@@ -180,7 +180,7 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
         _unseen(scan, lines)
     if _CONTROL.search(scan.text) is not None:
         _controls(scan, lines)
-    wide = not scan.text.isascii() and ("\uff5b" in scan.text or "\uff5d" in scan.text)
+    wide = not scan.text.isascii() and (WIDE_LBRACE in scan.text or WIDE_RBRACE in scan.text)
     while lineno < n:
         line = lines[lineno]
         lineno += 1
@@ -192,7 +192,7 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
             pending.append(_comment(scan, lineno, line, pos, blank))
             blank = False
             continue
-        if wide and ("\uff5b" in line or "\uff5d" in line):
+        if wide and (WIDE_LBRACE in line or WIDE_RBRACE in line):
             # only where a line starts: inside a text block the brace is the text's own
             line = lines[lineno - 1] = _fullwidth_braces(scan, lineno, line)
         if pending:
@@ -260,8 +260,9 @@ def _controls(scan: Scan, lines: list[str]) -> None:
 
 # An IME left in full-width mode types ｛ and ｝: read where a brace belongs (ending a line, starting one) as
 # the brace, with a warning, so the blocks still nest and nothing cascades.
-_FULLWIDTH_OPEN = re.compile(r"\uff5b(?=[^\S\n]*(?:#.*)?$)")
-_FULLWIDTH_CLOSE = re.compile(r"^[^\S\n]*(\uff5d)")
+WIDE_LBRACE, WIDE_RBRACE = lexicon.literal("WIDE_LBRACE"), lexicon.literal("WIDE_RBRACE")
+_FULLWIDTH_OPEN = re.compile(f"{lexicon.pattern('WIDE_LBRACE')}(?={_SPACE.pattern}{lexicon.pattern('COMMENT')}?$)")
+_FULLWIDTH_CLOSE = re.compile(f"^{_SPACE.pattern}({lexicon.pattern('WIDE_RBRACE')})")
 
 
 def _fullwidth_braces(scan: Scan, lineno: int, line: str) -> str:
@@ -336,7 +337,7 @@ def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | Non
     if m is not None:
         word, text = m.group(1, 2)
         # `标签：值` is looked at closer (a label pasted from the form), `名称 目标 {` opens a block
-        if word in _WORD_KIND or text[-1] == "{" or ":" in word or "\uff1a" in word:
+        if word in _WORD_KIND or text[-1] == "{" or _LABEL_COLON.search(word):
             return None
         kind = "KEY" if word in KEY_BY_SPELLING else "NAME"
         text = text.rstrip()
@@ -465,7 +466,7 @@ def _prose_end(lines: list[str], lineno: int) -> int:
     return lineno
 
 
-_LABEL_COLON = re.compile("[:\uff1a]")
+_LABEL_COLON = lexicon.compiled("LABEL_COLON")
 
 
 def _label_key(head: Piece) -> str | None:
