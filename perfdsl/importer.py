@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
-from . import ast, values
+from . import ast, lexicon, values
 from .diagnostics import Diagnostic, Severity, diag
 from .fmt import block_holds
 from .frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from .scanner import _CONTROL, _DIRECTION, _INVISIBLE_NAMES, _UNSEEN  # the parser's reading of such characters
 from .textblock import join_soft
-from .vocab import BUDGET_KEYS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
+from .vocab import BUDGET_KEYS, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
 
 _QUALITATIVE = set(QUALITATIVE_WORDS)
 
@@ -33,7 +33,7 @@ _YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度\s*[）)]")
 _GOALS_HEADING = re.compile(r"(\d{4}\s*年\s*)?绩效目标")  # the text layout leaves the year out when a spec has none
 _COLUMNS = re.compile(r"一级(目标|指标)\s+二级(目标|指标)\s+三级(目标|指标)")
 _BUDGET_INTRO = re.compile(r"本项目上年度.*资金使用情况")
-_COLON = "[：:]"
+_COLON = lexicon.pattern("LABEL_COLON")
 # Header labels in the order they are printed; a line holds one or two `label： value` pairs.
 _NAME = Key("项目", "name", "word", PROJECT_NAME_LABEL)
 _HEADER_LABELS = [(k.official, k) for k in (*HEADER_KEYS, _NAME) if k.official] + [("绩效类型", HEADER_KEYS[7])]
@@ -184,7 +184,8 @@ _SENTENCE_END = ("。", "；", "！", "？", "：", ";")
 _ITEM_START = ("《", "一、", "二、", "三、", "四、", "五、", "六、", "（一）", "1.", "1、")
 
 
-_CMP_SPACE = re.compile(r"(>=|<=|≥|≤|＞＝|＜＝|＝|＞|＜|=|>|<)\s+(?=[\d０-９])")
+# `>= 90%` printed with a space: one cell, as the comparator and its number are one target
+_CMP_SPACE = re.compile("(" + "|".join(map(re.escape, sorted(COMPARATORS, key=len, reverse=True))) + r")\s+(?=\d)")
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from . import ast, textblock
+from . import ast, lexicon, textblock
 from .diagnostics import Severity, diag
 from .scanner import MISSING, Piece, Scan
 from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
@@ -26,8 +26,8 @@ a spreadsheet take without overflow, and keeps a pasted run of digits from slowi
 MAX_DECIMALS = 6
 """Digits a number may have after its decimal point (分 are two, targets such as 99.95% three)."""
 
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_CMP = "|".join(re.escape(c) for c in sorted([*COMPARATORS, *COMPARATOR_WORDS], key=len, reverse=True))
+_NUMBER = lexicon.pattern("NUMBER")
+_CMP = lexicon.pattern("COMPARATOR")
 _TARGET = re.compile(rf"(?P<cmp>{_CMP})?[ \t]*(?P<num>{_NUMBER})[ \t]*(?P<unit>[^\s\d][^\s]*)?")
 _WORD = re.compile(r"[^\s<>=≥≤＝＞＜\d+-][^\s]*")
 _MONEY = re.compile(rf"(?P<num>{_NUMBER})[ \t]*(?P<unit>元|万元)?")
