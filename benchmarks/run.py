@@ -87,7 +87,7 @@ def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 def throughput(files: list[Path], repeat: int) -> dict[str, float]:
     from perfdsl.checks import check_specs
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     sources = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
 

@@ -64,7 +64,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .ast import Spec
     from .diagnostics import Diagnostic
-    from .diff_model import Diff
+    from .diffing.model import Diff
 
 __all__ = ["Format", "FormatError", "LoadError", "__version__", "check", "diff", "load", "parse", "render"]
 
@@ -105,7 +105,7 @@ _BROKEN: dict[int, list[Diagnostic]] = {}
 
 def parse(text: str, file: str = "<input>") -> tuple[Spec, list[Diagnostic]]:
     """Parse `.perf` text into a spec and the parser's diagnostics (never raises on bad input)."""
-    from .parser import parse as parse_text
+    from .syntax.parser import parse as parse_text
 
     spec, diagnostics = parse_text(text, file)
     _remember(_BROKEN, spec, [d for d in diagnostics if d.severity.value == "error"])
@@ -127,7 +127,7 @@ def load(source: str | os.PathLike[str], *, name: str | None = None, encoding: s
     `LoadError` when it does not parse; the parser's warnings come back from `check`.
     """
     from .diagnostics import Severity
-    from .loader import load_file, load_text
+    from .syntax.loader import load_file, load_text
 
     if isinstance(source, str) and "\n" in source:
         src = load_text(source, name or "<input>")
@@ -162,7 +162,7 @@ def render(spec: Spec, format: Format = "html", project: str | None = None) -> s
     the `perf` text could not be proven to mean the spec (never an unproven text).
     """
     if format == "perf":
-        from .fmt import format_proven
+        from .syntax.fmt import format_proven
 
         if id(spec) in _BROKEN:  # what did not parse has no text to print: say that, not that the printer failed
             raise FormatError(_BROKEN[id(spec)])
@@ -190,7 +190,7 @@ def _project(spec: Spec, name: str | None) -> Any:
 def diff(old: Spec | Sequence[Spec], new: Spec | Sequence[Spec]) -> Diff:
     """Compare two versions (a spec or several each): what changed in targets, money, fields, prose."""
     from .ast import Spec as SpecType
-    from .diff_compare import diff as compare
+    from .diffing.compare import diff as compare
 
     olds = [old] if isinstance(old, SpecType) else list(old)
     news = [new] if isinstance(new, SpecType) else list(new)

@@ -255,7 +255,7 @@ def from_table(table: Mapping[str, Any], path: str) -> Config:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
-    from .loader import NotRegularFile, read_regular
+    from .syntax.loader import NotRegularFile, read_regular
 
     try:
         return tomllib.loads(read_regular(path).decode("utf-8"))

@@ -575,7 +575,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "example.text": ('概况 """ … """', '概况 """ … """'),
     "example.money": ("总预算 10,144,000", "总预算 10,144,000"),
     "example.number": ("分值 10", "分值 10"),
-    # perfdsl build and schema (perfdsl/build.py, perfdsl/commands/build.py, perfdsl/backends/)
+    # perfdsl build and schema (perfdsl/build/__init__.py, perfdsl/cli/build.py, perfdsl/backends/)
     "build.summary": ("构建完成：{projects} 个项目，写入 {written} 个文件，{unchanged} 个未变，{warnings} 个警告，"
                       "{errors} 个错误，用时 {seconds} 秒",
                       "built {projects} projects: {written} files written, {unchanged} unchanged, {warnings} warnings, "
@@ -598,7 +598,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "B001.hint": ("改用不同的项目名称，或把其中一个放到另一个文件夹", "rename one project, or move it to another folder"),
     "X004": ("内部错误：无法生成项目“{name}”的 {format} 输出（{reason}）；请报告此问题",
              "internal error: the {format} output of `{name}` failed ({reason}); please report it"),
-    # perfdsl diff (perfdsl/commands/diff.py, perfdsl/diff_render.py, templates/diff/)
+    # perfdsl diff (perfdsl/cli/diff.py, perfdsl/diffing/render.py, templates/diff/)
     "diff.no_git": ("找不到 git 程序", "git is not installed (no `git` on PATH)"),
     "diff.git_failed": ("git 命令失败（{command}）：{reason}", "git failed ({command}): {reason}"),
     "diff.no_revision": ("此仓库中没有修订版本“{rev}”（应为分支、标签或提交，如 HEAD~1）",
@@ -643,7 +643,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diff.budget": ("预算", "budget"),
     "diff.fields": ("字段", "fields"),
     "diff.prose": ("文字", "prose"),
-    # --- editors, CI and exports (perfdsl/editor.py, completion.py, lsp.py, starter.py, xlsx) ---
+    # --- editors, CI and exports (perfdsl/editor/document.py, completion.py, lsp.py, starter.py, xlsx) ---
     "lsp.no_pygls": ("perfdsl lsp 需要 pygls：pip install 'perfdsl[lsp]'",
                      "perfdsl lsp needs pygls: pip install 'perfdsl[lsp]'"),
     "lsp.key": ("**{name}**（正式名称：{official}；英文：`{alias}`）", "**{name}** (official label: {official}; English: `{alias}`)"),

@@ -116,8 +116,8 @@ PRINTS = [("text", "zh", False, False), ("text", "zh", True, False), ("text", "e
 def diff_everywhere(old: str, new: str) -> None:
     """Compare the two texts both ways and print each result in every way; raises what diff raises."""
     import perfdsl
-    from perfdsl.diff_render import render
-    from perfdsl.readable import readable
+    from perfdsl.diffing.render import render
+    from perfdsl.diffing.readable import readable
 
     a, _ = perfdsl.parse(old, "old.perf")
     b, _ = perfdsl.parse(new, "new.perf")

@@ -33,8 +33,8 @@ from hypothesis import seed as reproducible  # noqa: E402
 
 import perfdsl  # noqa: E402
 from perfdsl import ast  # noqa: E402
-from perfdsl.fmt import comment_texts, format_source, format_spec  # noqa: E402
-from perfdsl.parser import parse  # noqa: E402
+from perfdsl.syntax.fmt import comment_texts, format_source, format_spec  # noqa: E402
+from perfdsl.syntax.parser import parse  # noqa: E402
 from tests.strategies import hostile_sources  # noqa: E402
 
 

@@ -28,7 +28,7 @@ from tests.import_mutations import (check_command, check_import, mutate_text, mu
 
 
 def one_text(seeds: list[str], rng: random.Random, folder: Path, command: bool) -> bytes:
-    from perfdsl.importer import import_text
+    from perfdsl.importers.text import import_text
 
     text = mutate_text(rng.choice(seeds), rng)
     specs, diags = import_text(text, "fuzz.txt", strict=rng.random() < 0.3)
@@ -41,7 +41,7 @@ def one_text(seeds: list[str], rng: random.Random, folder: Path, command: bool) 
 
 
 def one_workbook(seeds: list[bytes], rng: random.Random, folder: Path, command: bool) -> bytes:
-    from perfdsl.xlsx_import import import_workbook
+    from perfdsl.importers.xlsx import import_workbook
 
     data = mutate_workbook(rng.choice(seeds), rng)
     specs, diags = import_workbook(data, "fuzz.xlsx", strict=rng.random() < 0.3)

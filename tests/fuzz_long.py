@@ -229,7 +229,7 @@ def text_layouts() -> list[str]:
 
 
 def _printed(spec: ast.Spec) -> str:
-    from perfdsl.fmt import format_spec
+    from perfdsl.syntax.fmt import format_spec
 
     try:
         return format_spec(spec)
@@ -430,7 +430,7 @@ WIDTHS = [80, 80, 80, 20, 40, 120, 1000]
 
 def run_fmt(text: str, width: int) -> None:
     """`format_source`: a result that parses to the same AST and formats to itself, or an error diagnostic."""
-    from perfdsl.fmt import comment_texts, format_source
+    from perfdsl.syntax.fmt import comment_texts, format_source
 
     step("fmt")
     out, diags = format_source(text, FILE, width)
@@ -458,7 +458,7 @@ DIFF_FORMATS = [("text", False), ("text", True), ("markdown", False), ("json", F
 
 def run_diff(old_text: str, new_text: str, options: tuple[str, bool, bool]) -> None:
     """`perfdsl.diff` of two versions, printed in every format (text with and without colour)."""
-    from perfdsl.diff_render import render
+    from perfdsl.diffing.render import render
 
     lang, stat, as_lists = options
     old, how = _spec_of(old_text)
@@ -490,7 +490,7 @@ def diff_inputs(rng: random.Random) -> tuple[Any, ...]:
 
 def _read_back(specs: list[ast.Spec], diags: list[Any], text: str, file: str) -> None:
     """What `perfdsl import` does with the tables: print each, parse it back, say the diagnostics."""
-    from perfdsl.fmt import format_spec
+    from perfdsl.syntax.fmt import format_spec
 
     for spec in specs:
         step("print imported table")
@@ -507,7 +507,7 @@ def _read_back(specs: list[ast.Spec], diags: list[Any], text: str, file: str) ->
 
 def run_import_text(data: bytes, strict: bool, encoding: str | None) -> None:
     """`perfdsl import` of a document in the official text layout."""
-    from perfdsl.importer import decode_document, import_text
+    from perfdsl.importers.text import decode_document, import_text
 
     step("import decode")
     text, diags = decode_document(data, "fuzz.txt", encoding)
@@ -615,7 +615,7 @@ def run_import_xlsx(text: str, edits: list[tuple[Any, ...]], strict: bool) -> No
     """`perfdsl import` of a workbook the xlsx backend wrote, edited as a person (or a broken tool) might."""
     from openpyxl import load_workbook
 
-    from perfdsl.xlsx_import import import_workbook
+    from perfdsl.importers.xlsx import import_workbook
 
     step("xlsx backend workbook")
     try:
@@ -707,7 +707,7 @@ def run_lsp(text: str, requests: list[tuple[str, int, int]], encoding: str, fold
     from pygls.uris import from_fs_path
     from pygls.workspace import Workspace
 
-    from perfdsl.lsp import make_server
+    from perfdsl.editor.lsp import make_server
 
     server = make_server("zh")
     published: list[Any] = []

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from perfdsl.commands.import_ import _canonical
+from perfdsl.cli.import_ import _canonical
 from perfdsl.diagnostics import Diagnostic, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def text_seeds() -> list[str]:
     """The published documents the tests hold, and the text layout of every project in specs/."""
     from perfdsl.backends import text
-    from perfdsl.importer import decode_document
-    from perfdsl.loader import load_file
+    from perfdsl.importers.text import decode_document
+    from perfdsl.syntax.loader import load_file
 
     seeds = []
     for path in sorted([*(ROOT / "tests" / "data").glob("*.txt"), *(ROOT / "tests" / "import").glob("*.txt")]):
@@ -45,7 +45,7 @@ def text_seeds() -> list[str]:
 def workbook_seeds() -> list[bytes]:
     """The workbooks `perfdsl build --format xlsx` writes for specs/ (one per spec)."""
     from perfdsl.backends.xlsx import workbook
-    from perfdsl.loader import load_file
+    from perfdsl.syntax.loader import load_file
 
     return [workbook(load_file(str(path)).spec) for path in sorted((ROOT / "specs").rglob("*.perf"))]
 
@@ -244,7 +244,7 @@ def check_import(specs: list[Any], diags: list[Diagnostic], file: str, source: s
     for spec in specs:
         content, problem = _canonical(spec, file)
         if problem is not None:
-            from perfdsl.parser import parse
+            from perfdsl.syntax.parser import parse
 
             codes = sorted({d.code for d in parse(content, file)[1]})
             raise AssertionError(f"{spec.projects[0].name!r} does not read back ({', '.join(codes) or 'other AST'})")

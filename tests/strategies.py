@@ -170,7 +170,7 @@ def abuse_name(rng: random.Random, wild: float = 0.3, long: bool = False) -> str
 
 
 def abuse_target(rng: random.Random, wild: float = 0.3) -> str:
-    from perfdsl import vocab
+    from perfdsl.syntax import vocab
 
     if rng.random() < 0.4:
         return rng.choice(vocab.QUALITATIVE_WORDS) if rng.random() < 0.5 else abuse_word(rng, wild)
@@ -189,7 +189,7 @@ def abusive_spec(rng: random.Random) -> str:
     """A spec with the language's structure (header, budget, texts, sections, indicators, attributes) and
     hostile content: names, quotes, triple quotes, numbers such as 1e5000, Unicode controls, long lines, more
     nesting than the language has. Half are mild (hostile names only in quotes), so many still parse."""
-    from perfdsl import vocab
+    from perfdsl.syntax import vocab
     from perfdsl.frameworks import builtin, builtin_names
 
     fw = builtin(rng.choice(builtin_names()))
@@ -292,7 +292,7 @@ _COMPARATOR = re.compile(r"(?<=\s)(?:>=|<=|=|>|<|≥|≤)(?=\s?\d)")
 def retouch(text: str, rng: random.Random) -> str:
     """The text with its structure kept (so a spec that parses mostly still does): numbers and comparators
     changed, lines without braces dropped or doubled. What a second version of a spec looks like."""
-    from perfdsl import vocab
+    from perfdsl.syntax import vocab
 
     lines = text.split("\n")
     for _ in range(rng.randint(1, 6)):
@@ -340,7 +340,7 @@ def bare(min_size: int = 1) -> st.SearchStrategy[str]:
 
 
 def hostile_names() -> st.SearchStrategy[str]:
-    from perfdsl.vocab import KEY_BY_SPELLING
+    from perfdsl.syntax.vocab import KEY_BY_SPELLING
 
     keywords = {"项目", "project", "预算", "budget", *KEY_BY_SPELLING}  # bare, these start other lines
     return bare().filter(lambda n: n not in keywords) | quoted()
@@ -363,7 +363,7 @@ _UNITS = st.sampled_from(["", "%", "％", "件", "次", "万元", "元", "小时
 
 
 def hostile_targets() -> st.SearchStrategy[str]:
-    from perfdsl.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS
+    from perfdsl.syntax.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS
 
     comparator = st.sampled_from(["", *COMPARATORS, *COMPARATOR_WORDS])
     space = st.sampled_from(["", " ", "\t"])

@@ -41,11 +41,11 @@ def test_diff_is_a_plain_function() -> None:
         import sys, types
         import perfdsl
         if sys.argv[1] == "engine-first":
-            import perfdsl.diff_compare
+            import perfdsl.diffing.compare
         a = perfdsl.load("specs/2020/审判辅助人员经费.perf")
         b = perfdsl.load(perfdsl.render(a, "perf").replace("辅助人员流失率 <= 5%", "辅助人员流失率 <= 3%"))
         from perfdsl import diff
-        from perfdsl.diff_model import Direction
+        from perfdsl.diffing.model import Direction
         edits = perfdsl.diff(a, b).projects[0].edits
         print(type(perfdsl.diff) is types.FunctionType, diff is perfdsl.diff, edits[0].direction is Direction.raised,
               perfdsl.diff(a, a).empty)
@@ -103,7 +103,7 @@ USES = """
 import perfdsl
 from perfdsl.ast import Spec
 from perfdsl.diagnostics import Diagnostic
-from perfdsl.diff_model import Diff
+from perfdsl.diffing.model import Diff
 
 spec: Spec = perfdsl.load("specs/2020/审判辅助人员经费.perf")
 found: list[Diagnostic] = perfdsl.check(spec, config="perfdsl.toml")

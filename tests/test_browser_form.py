@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from perfdsl.backends import html
-from perfdsl.loader import load_file
+from perfdsl.syntax.loader import load_file
 from tests.browser import browser, file_url, page  # noqa: F401  (fixtures)
 from tests.conftest import ROOT
 from tests.test_browser_smoke import CELLS_JS, laid_out_grid, png_size

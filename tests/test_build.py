@@ -14,7 +14,7 @@ import pytest
 
 from perfdsl import atomic
 from perfdsl.build import MANIFEST, BuildRefused, Options, build, safe_name
-from perfdsl.commands.build import Progress
+from perfdsl.cli.build import Progress
 from tests.conftest import ROOT
 
 PROJECT = """项目 {name} {{

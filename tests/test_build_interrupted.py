@@ -207,7 +207,7 @@ def test_a_sigterm_that_lands_where_python_drops_exceptions_still_stops_the_comm
     # the command must stop all the same, quietly.
     script = """
 import os, signal, sys, time
-import perfdsl.commands.check as check
+import perfdsl.cli.check as check
 
 class Finalised:
     def __del__(self):

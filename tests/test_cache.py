@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 import perfdsl
-from perfdsl import lexicon
+from perfdsl.syntax import lexicon
 from perfdsl.backends import env as template_env
 from tests.conftest import ROOT
 

@@ -17,7 +17,7 @@ from perfdsl.checks import RULES, check_specs, describe, examples
 from perfdsl.checks.suppression import comments
 from perfdsl.config import Config
 from perfdsl.messages import say
-from perfdsl.parser import parse
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT, run_cli
 
 CASES_DIR = ROOT / "tests" / "checks"
@@ -206,7 +206,7 @@ def test_rate_rules_are_exclusive_and_right(comparator: str, value: Decimal) -> 
 
 
 def test_national_specs_are_fmt_canonical() -> None:
-    from perfdsl.fmt import format_source
+    from perfdsl.syntax.fmt import format_source
 
     for path in sorted((ROOT / "specs" / "national").glob("*.perf")):
         text = path.read_text(encoding="utf-8")

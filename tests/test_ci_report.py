@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from perfdsl import ast
-from perfdsl.ci_report import gitlab_issues, render_github
+from perfdsl.cli.ci_report import gitlab_issues, render_github
 from perfdsl.diagnostics import Severity, diag
 from tests.conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_gitlab_clean_run_is_an_empty_report() -> None:
 
 def _fingerprints(text: str, lang: str = "zh") -> list[str]:
     from perfdsl.checks import run
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     spec, diags = parse(text, "tests/ci/mixed.perf")
     return [i["fingerprint"] for i in gitlab_issues([*diags, *run(spec)], {spec.file: text}, lang)]

@@ -67,7 +67,7 @@ def test_english_from_environment(capsys: pytest.CaptureFixture[str], monkeypatc
 
 
 def test_invisible_characters_in_a_text_block_are_read_as_on_any_line() -> None:
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     first = '项目 x {\n  概况 """甲\u200b乙\n  丙\u00a0丁\u200b\n  """\n}\n'
     spec, diags = parse(first, "x.perf")
@@ -76,7 +76,7 @@ def test_invisible_characters_in_a_text_block_are_read_as_on_any_line() -> None:
 
 
 def test_a_direction_control_is_an_error_wherever_it_stands() -> None:
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     text = '单位 某\u202e单位\n项目 "x\u2066y\u2069" {\n  概况 """\n  甲\u200f乙\n  """\n}\n# 注\u061c释\n'
     _, diags = parse(text, "x.perf")

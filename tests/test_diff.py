@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfdsl import ast
-from perfdsl import diff_compare as d
-from perfdsl.diff_match import RENAME_THRESHOLD, similarity
-from perfdsl.fmt import format_spec
-from perfdsl.parser import parse
-from perfdsl.readable import readable, sentences
+from perfdsl.diffing import compare as d
+from perfdsl.diffing.match import RENAME_THRESHOLD, similarity
+from perfdsl.syntax.fmt import format_spec
+from perfdsl.syntax.parser import parse
+from perfdsl.diffing.readable import readable, sentences
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "diff"

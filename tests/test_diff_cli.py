@@ -79,7 +79,7 @@ def test_the_default_output_fits_a_screen() -> None:
 
 
 def test_json_output_is_the_model() -> None:
-    from perfdsl.diff_model import Diff
+    from perfdsl.diffing.model import Diff
 
     _, out, _ = perfdsl("diff", "--format", "json", *YEARS)
     data = json.loads(out)
@@ -105,9 +105,9 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     code, out, _ = perfdsl("diff", str(tmp_path / "a.perf"), str(tmp_path / "b.perf"))
     # an error of its own (P025): the diagnostic shows the character, escaped
     assert code == 2 and "\x1b" not in out and '"x\\x1b[31my"' in out and "[P025]" in out
-    from perfdsl.diff_compare import diff
-    from perfdsl.diff_render import render
-    from perfdsl.parser import parse
+    from perfdsl.diffing.compare import diff
+    from perfdsl.diffing.render import render
+    from perfdsl.syntax.parser import parse
 
     (a, _), (b, _) = (parse(p.read_text(encoding="utf-8"), p.name) for p in sorted(tmp_path.glob("*.perf")))
     assert "\x1b" not in render(diff([a], [b]), "text") + render(diff([b], [a]), "markdown")

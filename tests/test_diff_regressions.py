@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfdsl
-from perfdsl.diff_render import render as render_diff
-from perfdsl.readable import readable
+from perfdsl.diffing.render import render as render_diff
+from perfdsl.diffing.readable import readable
 from tests.conftest import ROOT
 from tests.diff_mutations import cli_everywhere, diff_everywhere, pair
 from tests.test_diff_cli import YEARS, git, perfdsl as run, repo  # noqa: F401  (repo: a fixture)

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfdsl.checks import check_specs
-from perfdsl.completion import complete, context
+from perfdsl.editor.completion import complete, context
 from perfdsl.config import find_config
-from perfdsl.editor import Lines, Position, analyse, formatted, hover, symbols
-from perfdsl.loader import load_file
-from perfdsl.parser import parse
+from perfdsl.editor.document import Lines, Position, analyse, formatted, hover, symbols
+from perfdsl.syntax.loader import load_file
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT
 
 CHARS = st.sampled_from(["a", " ", "审", "，", "😀", "𠀋", "é", "\t", "％"])

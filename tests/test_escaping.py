@@ -19,7 +19,7 @@ from cmarkgfm.cmark import Options as CmarkOptions
 
 from perfdsl import ast
 from perfdsl.backends import html, json as json_backend, markdown, text
-from perfdsl.loader import load_file
+from perfdsl.syntax.loader import load_file
 from tests.conftest import ROOT
 
 SPEC = ROOT / "tests" / "escaping" / "hostile.perf"

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from perfdsl import ast
-from perfdsl.fmt import comment_texts, format_source, format_spec
-from perfdsl.parser import parse
+from perfdsl.syntax.fmt import comment_texts, format_source, format_spec
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT
 from tests.strategies import specs
 
@@ -124,7 +124,7 @@ def test_crlf_files_keep_their_line_endings(tmp_path: Path) -> None:
 
 def test_a_result_that_cannot_be_proven_is_refused_not_written(tmp_path: Path, monkeypatch) -> None:
     """If the printer ever lost something, fmt reports it and leaves the file alone (no traceback)."""
-    import perfdsl.fmt as fmt_module
+    import perfdsl.syntax.fmt as fmt_module
 
     real = fmt_module.format_spec
     monkeypatch.setattr(fmt_module, "format_spec", lambda spec, width=80: real(spec, width).replace("合理", "不合理"))

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, assume, given, settings
 import perfdsl
 from perfdsl import ast
 from perfdsl.cli import main as cli
-from perfdsl.fmt import comment_texts, format_source
-from perfdsl.parser import parse
+from perfdsl.syntax.fmt import comment_texts, format_source
+from perfdsl.syntax.parser import parse
 from tests.strategies import hostile_sources
 
 
@@ -94,7 +94,7 @@ def test_a_target_is_written_as_the_reader_gives_it_back(target: str, written: s
 @pytest.mark.parametrize("paragraph", ["审判辅助人员经费" * 5 + "\u3000" + "预算执行率" * 8,
                                        "审判" * 19 + "ab\t" + "中" * 40, "ab \tcd " * 19 + "ab", "执行\u3000" * 30 + "完"])
 def test_a_text_block_is_never_wrapped_where_the_reader_drops_a_space(paragraph: str) -> None:
-    from perfdsl import textblock
+    from perfdsl.syntax import textblock
 
     for width in (20, 40, 79, 80, 81):
         assert textblock.paragraphs("\n".join(textblock.wrap(paragraph, width))) == (paragraph,)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from perfdsl.checks import run as run_checks
 from perfdsl.diagnostics import render_text
-from perfdsl.loader import decode
-from perfdsl.parser import parse
+from perfdsl.syntax.loader import decode
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "specs").rglob("*.perf"))]
@@ -139,7 +139,7 @@ def test_interrupt_leaves_no_half_written_file(tmp_path: Path) -> None:
 
 
 def test_folder_scan_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
-    from perfdsl.loader import find_files
+    from perfdsl.syntax.loader import find_files
 
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from perfdsl import ast, render
 from perfdsl.checks import run as run_checks
-from perfdsl.fmt import format_source, format_spec
-from perfdsl.importer import decode_document, import_text
-from perfdsl.parser import parse
+from perfdsl.syntax.fmt import format_source, format_spec
+from perfdsl.importers.text import decode_document, import_text
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT, SEED
 from tests.strategies import SPAN, paragraph, projects
 
@@ -198,7 +198,7 @@ def test_prose_of_several_paragraphs_with_three_quotes_is_an_error() -> None:
 
 
 def test_a_bug_in_one_table_is_a_diagnostic_and_the_others_are_read(monkeypatch) -> None:
-    from perfdsl import importer
+    from perfdsl.importers import text as importer
 
     real = importer.build_project
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdsl.importer import import_text
+from perfdsl.importers.text import import_text
 from tests.import_mutations import check_command, check_import, mutate_text, mutate_workbook, text_seeds, workbook_seeds
 
 TEXTS = 300
@@ -31,7 +31,7 @@ def test_edited_documents(tmp_path: Path) -> None:
 
 def test_edited_workbooks(tmp_path: Path) -> None:
     pytest.importorskip("openpyxl", reason="the xlsx extra: pip install '.[test]'")
-    from perfdsl.xlsx_import import import_workbook
+    from perfdsl.importers.xlsx import import_workbook
 
     books = workbook_seeds()
     for i in range(WORKBOOKS):

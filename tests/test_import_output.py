@@ -14,8 +14,8 @@ from typing import Iterator
 import pytest
 
 from perfdsl.build import safe_name
-from perfdsl.commands import import_
-from perfdsl.parser import parse
+from perfdsl.cli import import_
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT, SEED, run_cli
 
 CLI = ROOT / "tests" / "import" / "cli"

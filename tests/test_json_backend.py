@@ -15,7 +15,7 @@ import pytest
 
 from perfdsl import ast
 from perfdsl.backends import json as json_backend
-from perfdsl.loader import load_file, load_text
+from perfdsl.syntax.loader import load_file, load_text
 from tests.conftest import ROOT, run_cli
 
 SCHEMA_FILE = ROOT / "perfdsl" / "perfdsl.schema.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 import lark
 from hypothesis import HealthCheck, given, settings
 
-from perfdsl import lexicon, scanner, values
+from perfdsl.syntax import lexicon, scanner, values
 from perfdsl.resources import grammar_path
 from tests.conftest import ROOT
 from tests.test_hardening import mutated_seed
@@ -23,7 +23,7 @@ def test_the_grammar_loads_in_lark_alone() -> None:
 
 def test_the_grammars_vocabulary_is_vocab_py() -> None:
     text = grammar_path().read_text(encoding="utf-8")
-    assert lexicon.with_vocabulary(text) == text, "vocab.py changed: run `python -m perfdsl.lexicon`"
+    assert lexicon.with_vocabulary(text) == text, "vocab.py changed: run `python -m perfdsl.syntax.lexicon`"
 
 
 def _lines(text: str) -> tuple[list[tuple[str, str, int]], list[str]]:

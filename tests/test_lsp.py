@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from perfdsl.fmt import format_source
+from perfdsl.syntax.fmt import format_source
 from tests.conftest import ROOT
 
 pytest.importorskip("pygls", reason="the language server needs the lsp extra: pip install '.[test]'")

@@ -13,11 +13,11 @@ import pytest
 
 from perfdsl.checks import run
 from perfdsl.config import Config
-from perfdsl.fmt import format_source
+from perfdsl.syntax.fmt import format_source
 from perfdsl.frameworks import builtin, builtin_names
-from perfdsl.parser import parse
-from perfdsl.starter import starter
-from perfdsl.vocab import lookup_key
+from perfdsl.syntax.parser import parse
+from perfdsl.frameworks.starter import starter
+from perfdsl.syntax.vocab import lookup_key
 from tests.conftest import ROOT
 
 HERE = ROOT / "tests" / "new"

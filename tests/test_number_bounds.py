@@ -12,8 +12,8 @@ import pytest
 import perfdsl
 from perfdsl.ast import same
 from perfdsl.backends.xlsx import workbook
-from perfdsl.diff_render import render as render_diff
-from perfdsl.values import MAX_DECIMALS, MAX_WHOLE_DIGITS
+from perfdsl.diffing.render import render as render_diff
+from perfdsl.syntax.values import MAX_DECIMALS, MAX_WHOLE_DIGITS
 from tests.conftest import ROOT
 from tests.test_diff_cli import perfdsl as run
 

@@ -9,7 +9,7 @@ import pytest
 from perfdsl.checks import check_specs, describe
 from perfdsl.config import Config
 from perfdsl.messages import CATALOGUE
-from perfdsl.parser import parse
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT, run_cli
 
 CLI = ROOT / "tests" / "checks" / "cli"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from perfdsl import ast
-from perfdsl.parser import parse
-from perfdsl.textblock import join_soft, paragraphs, wrap
+from perfdsl.syntax.parser import parse
+from perfdsl.syntax.textblock import join_soft, paragraphs, wrap
 from tests.conftest import ROOT, SEED
 from tests.test_hardening import mutated_seed
 
@@ -173,7 +173,7 @@ ALL_PERF = sorted(p for folder in ("specs", "tests") for p in (ROOT / folder).rg
 
 def test_a_stream_the_grammar_rejects_is_reported_where_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     # The scanner balances braces, so the grammar has nothing left to reject; a stray `}` is forced here.
-    from perfdsl import scanner
+    from perfdsl.syntax import scanner
 
     real = scanner.scan_lines
 
@@ -198,7 +198,7 @@ def test_fast_constructors_make_what_pydantic_makes() -> None:
 
 
 def _without_plain_lines(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[ast.Spec, list]:
-    from perfdsl import scanner
+    from perfdsl.syntax import scanner
 
     with monkeypatch.context() as m:
         m.setattr(scanner, "_plain_line", lambda *args: None)

@@ -10,8 +10,8 @@ import pytest
 
 from perfdsl.checks import check_sources
 from perfdsl.config import Config
-from perfdsl.editor import analyse
-from perfdsl.parser import parse
+from perfdsl.editor.document import analyse
+from perfdsl.syntax.parser import parse
 from tests.conftest import ROOT, run_cli
 
 CASE = ROOT / "tests" / "partial" / "two_projects_one_broken.perf"

@@ -13,7 +13,7 @@ from pygments import lex
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import STANDARD_TYPES, Comment, Error, Keyword, Literal, Name, Number, Operator, String
 
-from perfdsl.pygments_lexer import PerfdslLexer
+from perfdsl.editor.pygments_lexer import PerfdslLexer
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "tests" / "editors" / "sample.perf"

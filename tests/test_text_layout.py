@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from perfdsl import ast
 from perfdsl.backends import text
-from perfdsl.importer import import_text
-from perfdsl.loader import load_file
-from perfdsl.textblock import breakable, display_width, join_soft, wrap
+from perfdsl.importers.text import import_text
+from perfdsl.syntax.loader import load_file
+from perfdsl.syntax.textblock import breakable, display_width, join_soft, wrap
 from tests.conftest import ROOT, SEED
 
 SPECS = sorted((ROOT / "specs" / "2020").glob("*.perf"))

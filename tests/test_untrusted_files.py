@@ -111,7 +111,7 @@ def test_check_says_which_links_it_did_not_follow(linked: Path) -> None:
 
 
 def test_find_files_follows_links_inside_the_folder_once(linked: Path) -> None:
-    from perfdsl.loader import find_files
+    from perfdsl.syntax.loader import find_files
 
     (linked / "specs" / "elsewhere").unlink()
     (linked / "specs" / "file.perf").unlink()

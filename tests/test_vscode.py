@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from perfdsl import ast
-from perfdsl.parser import parse
-from perfdsl.textmate import render
-from perfdsl.vocab import TEXT_KEYS
+from perfdsl.syntax.parser import parse
+from perfdsl.editor.textmate import render
+from perfdsl.syntax.vocab import TEXT_KEYS
 from tests.conftest import ROOT
 
 VSCODE = ROOT / "editors" / "vscode"
@@ -70,7 +70,7 @@ def scope_of(line: list[tuple[str, list[str]]], text: str) -> str:
 
 
 def test_grammar_file_is_generated_from_the_vocabulary() -> None:
-    assert GRAMMAR.read_text(encoding="utf-8") == render(), "run: python -m perfdsl.textmate > " + str(
+    assert GRAMMAR.read_text(encoding="utf-8") == render(), "run: python -m perfdsl.editor.textmate > " + str(
         GRAMMAR.relative_to(ROOT))
 
 

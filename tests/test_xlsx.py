@@ -20,8 +20,8 @@ from openpyxl.cell.cell import MergedCell  # noqa: E402
 from perfdsl import ast  # noqa: E402
 from perfdsl.backends.view import project_view  # noqa: E402
 from perfdsl.backends.xlsx import sheet_title, workbook  # noqa: E402
-from perfdsl.loader import load_file  # noqa: E402
-from perfdsl.xlsx_import import import_workbook  # noqa: E402
+from perfdsl.syntax.loader import load_file  # noqa: E402
+from perfdsl.importers.xlsx import import_workbook  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 SPECS = sorted((ROOT / "specs").rglob("*.perf"))
@@ -132,7 +132,7 @@ def test_the_form_on_a4_with_merged_sections_borders_and_numbers() -> None:
 def test_user_text_is_never_a_formula() -> None:
     text = ('项目 "=HYPERLINK(\\"http://x\\")" {\n  概况 "=1+1"\n  产出 {\n    数量 {\n'
             '      "@SUM(A1)" 合理\n    }\n  }\n}\n')
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     spec, diags = parse(text, "x.perf")
     assert not diags
@@ -248,7 +248,7 @@ def test_without_openpyxl(tmp_path: Path) -> None:
 
 
 def test_a_spec_of_several_projects_is_one_workbook_of_several_sheets() -> None:
-    from perfdsl.parser import parse
+    from perfdsl.syntax.parser import parse
 
     bodies = [p.read_text(encoding="utf-8").split("\n项目 ", 1)[1] for p in SPECS[:2]]  # without header lines
     spec, diags = parse("单位 上海市第一中级人民法院\n年度 2020\n" + "".join("\n项目 " + b for b in bodies), "two.perf")

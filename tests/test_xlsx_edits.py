@@ -16,8 +16,8 @@ openpyxl = pytest.importorskip("openpyxl", reason="the xlsx extra: pip install '
 from perfdsl import ast  # noqa: E402
 from perfdsl.backends.xlsx import workbook  # noqa: E402
 from perfdsl.diagnostics import Diagnostic  # noqa: E402
-from perfdsl.loader import load_file  # noqa: E402
-from perfdsl.xlsx_import import import_workbook  # noqa: E402
+from perfdsl.syntax.loader import load_file  # noqa: E402
+from perfdsl.importers.xlsx import import_workbook  # noqa: E402
 from tests.conftest import ROOT, run_cli  # noqa: E402
 from tests.import_mutations import delete  # noqa: E402  (deleting rows and columns as Excel does)
 
@@ -225,7 +225,7 @@ def test_prose_a_perf_file_cannot_hold_is_an_error_naming_its_cell() -> None:
 
 
 def test_a_bug_in_one_sheet_is_a_diagnostic_and_the_others_are_read(monkeypatch) -> None:
-    from perfdsl import xlsx_import
+    from perfdsl.importers import xlsx as xlsx_import
 
     wb = seed_book()
     wb.copy_worksheet(wb.worksheets[0]).title = "copy"

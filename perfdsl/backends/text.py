@@ -2,7 +2,7 @@
 
 The layout follows the seed document (the text of the published PDF) line by line: the label lines, the six
 labelled prose sections wrapped at the page width, the budget lines, and the indicator table written one cell
-group per line. `perfdsl.importer` reads this layout back, so its conventions are the importer's too.
+group per line. `perfdsl.importers.text` reads this layout back, so its conventions are the importer's too.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 
 from .. import ast
 from ..frameworks import Framework
-from ..textblock import wrap
+from ..syntax.textblock import wrap
 from .env import render as render_template
 from .view import ProjectView, Row, project_view
 

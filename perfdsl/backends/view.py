@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
-from ..vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
                      GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
                      NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
-from ..values import shown
+from ..syntax.values import shown
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ two to a row, the prose sections, the budget figures as numbers, and the indicat
 cells merged over their rows, thin borders, wrapped text, fixed column widths and an A4 portrait page set-up.
 Every text cell is a string cell, so user text starting with `=` is never taken for a formula. The bytes are
 deterministic (fixed document dates and zip times), so an unchanged spec rebuilds to an unchanged file.
-`perfdsl.xlsx_import` reads these workbooks back.
+`perfdsl.importers.xlsx` reads these workbooks back.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from .. import ast
 from ..config import Config, Settings, find_config
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
-from ..vocab import PROJECT_WORDS
+from ..syntax.vocab import PROJECT_WORDS
 from . import budget, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
 

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..vocab import MONEY_UNITS, TOTAL_COST_NAMES
+from ..syntax.vocab import MONEY_UNITS, TOTAL_COST_NAMES
 from .registry import Context, number, plain, rule, target_text
 
 C301 = rule("C301", "current-over-total", Severity.error, "budget")

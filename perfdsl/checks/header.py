@@ -1,7 +1,7 @@
 """Header checks: the fields above the indicator table (单位, 年度, dates, the prose sections, the budget
 figures a framework requires).
 
-Which fields are required is the framework's data (`required`, canonical keys of perfdsl/vocab.py); 年度 is
+Which fields are required is the framework's data (`required`, canonical keys of perfdsl/syntax/vocab.py); 年度 is
 always this module's own concern (C204), so it is never reported twice. 政府购买服务 that is not 是/否 is
 already refused by the parser (P011).
 """
@@ -13,7 +13,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, lookup_key
+from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, lookup_key
 from .registry import Context, Names, head, rule
 
 C201 = rule("C201", "required-field-missing", Severity.error, "header")

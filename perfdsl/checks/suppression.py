@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from .. import ast
 from ..config import Settings
 from ..diagnostics import Diagnostic, Severity
-from ..vocab import SUPPRESS_MARK, SUPPRESS_WORD
+from ..syntax.vocab import SUPPRESS_MARK, SUPPRESS_WORD
 from .registry import RULES, Names, rule
 
 C901 = rule("C901", "suppression-without-reason", Severity.error, "suppression")

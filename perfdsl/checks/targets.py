@@ -17,7 +17,7 @@ from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..frameworks import Framework, normalise
 from ..messages import Phrase
-from ..vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_WORDS, QUALITATIVE_WORDS,
+from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_WORDS, QUALITATIVE_WORDS,
                      RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST, SECTION_WORD_TIMELINESS, STANDARD_WORDS)
 from .registry import Context, Names, head, plain, rule, target_text
 

@@ -225,7 +225,7 @@ def _parse(data: bytes, where: str) -> Framework:
 
 def load_framework(path: str | os.PathLike[str]) -> Framework:
     """Load a framework file; any problem with it raises FrameworkError naming the path."""
-    from ..loader import NotRegularFile, read_regular
+    from ..syntax.loader import NotRegularFile, read_regular
 
     try:
         data = read_regular(os.fspath(path))

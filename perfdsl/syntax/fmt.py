@@ -1,0 +1,261 @@
+"""Canonical printer: `ast.Spec` (with its attached comments) -> `.perf` text.
+
+`fmt` is a pure printer: the parser attached every comment to a node, so printing the AST in canonical order
+(header keys in the order of the official form, canonical Chinese keys, `>= 90%` spacing, money with
+thousands commas, text blocks re-indented and wrapped) loses nothing. `format_proven` (and `format_source`,
+`perfdsl fmt` and `perfdsl.render(spec, "perf")` through it) proves each result before it is used: the
+output must parse back to the same AST with the same comments and format to itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+from typing import Iterable
+
+from .. import ast
+from . import lexicon, textblock, values
+from ..diagnostics import Diagnostic, Severity, diag
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING,
+                    PROJECT_WORDS, TEXT_KEYS)
+
+INDENT = "  "
+DEFAULT_WIDTH = 80
+"""Text blocks wrap at 80 columns: the 40 full-width characters of the official printed form."""
+
+_BARE = lexicon.compiled("BARE")
+_KEYWORDS = {*PROJECT_WORDS, *BUDGET_WORDS, *KEY_BY_SPELLING}
+_COLON = lexicon.compiled("LABEL_COLON")
+_OPENS, _CLOSES = lexicon.literal("WIDE_LBRACE"), lexicon.literal("WIDE_RBRACE")
+"""｛ ending a line of the structure and ｝ starting one, the reader takes for braces (an IME in full-width mode);
+inside a text block they are the text's own."""
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def block_holds(paragraph: str) -> bool:
+    """Tell whether a `\"\"\"` block gives this paragraph back (it has no escapes, and the reader strips lines)."""
+    return '"""' not in paragraph and "\n" not in paragraph and paragraph == paragraph.strip(textblock.EDGE)
+
+
+def name(text: str, after_keyword: bool = False, top: bool = False) -> str:
+    """A name as written: bare when the scanner would read it back as the same name, else quoted.
+
+    `top`: a level-1 name, where a bare word with a colon reads as a label pasted from the form (`项目类别：`).
+    """
+    # a line starting with ｝ is read as a closing brace
+    if (_BARE.fullmatch(text) and (after_keyword or text not in _KEYWORDS) and not text.startswith(_CLOSES)
+            and not (top and _COLON.search(text))):
+        return text
+    return quote(text)
+
+
+def word(text: str) -> str:
+    """A one-line value: bare unless it could be misread (a comment sign, quotes, a trailing `{` or `｛`, spaces
+    at either end)."""
+    if (text and text == text.strip() and "#" not in text and not text.startswith(('"', "{", "}"))
+            and not text.endswith(("{", _OPENS)) and "\n" not in text):
+        return text
+    return quote(text)
+
+
+def number(value: Decimal) -> str:
+    text = format(value, "f")
+    return text
+
+
+def money(value: Decimal) -> str:
+    return format(value, ",f")
+
+
+def target(t: ast.Target) -> str:
+    """A target as written: canonical (`>= 90%`), else the first spelling the reader gives back as the same."""
+    if isinstance(t, ast.Qualitative):
+        return t.word  # it was read from a bare value, so it prints back as one
+    head = f"{number(t.value)}" if t.implicit else f"{t.comparator} {number(t.value)}"
+    # The reader takes `＃` for `#` in a target, where `#` would start a comment.
+    unit = t.unit.replace("#", "＃")
+    wanted = (t.comparator, t.value, t.unit, t.implicit)
+    spellings = (f"{head}{unit}",
+                 f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
+                 f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
+    for text in spellings:
+        if values.read_target(text) == wanted:
+            return text
+    return spellings[0]  # no spelling reads back: the proof in `format_source` refuses it
+
+
+class Printer:
+    def __init__(self, width: int = DEFAULT_WIDTH) -> None:
+        self.width = width
+        self.lines: list[str] = []
+
+    def blank(self) -> None:
+        """One blank line, never two, and none right after a `{` or at the top of the file."""
+        if self.lines and self.lines[-1] != "" and not self.lines[-1].endswith("{"):
+            self.lines.append("")
+
+    def comment_lines(self, comments: Iterable[ast.Comment], depth: int) -> None:
+        for c in comments:
+            if c.blank_before:
+                self.blank()
+            self.lines.append(f"{INDENT * depth}# {c.text}".rstrip())
+
+    def open_node(self, node: ast.Node, depth: int) -> None:
+        """Leading comments of a node, and the blank lines around them as written."""
+        self.comment_lines(node.comments, depth)
+        if node.blank_before:
+            self.blank()
+
+    def line(self, node: ast.Node, depth: int, text: str) -> None:
+        self.open_node(node, depth)
+        trailing = f"  # {node.trailing.text}".rstrip() if node.trailing else ""
+        self.lines.append(f"{INDENT * depth}{text}{trailing}")
+
+    def close(self, block: ast.Block, depth: int) -> None:
+        self.comment_lines(block.end_comments, depth + 1)
+        trailing = f"  # {block.end_trailing.text}".rstrip() if block.end_trailing else ""
+        self.lines.append(f"{INDENT * depth}}}{trailing}")
+
+    def text(self, key: str, node: ast.Text, depth: int) -> None:
+        self.open_node(node, depth)
+        pad = INDENT * (depth + 1)
+        trailing = f"  # {node.trailing.text}".rstrip() if node.trailing else ""
+        if not node.paragraphs:
+            self.lines.append(f'{INDENT * depth}{key} ""{trailing}')
+            return
+        if len(node.paragraphs) == 1 and not block_holds(node.paragraphs[0]):
+            # from a one-line string: a block would end at its `"""` or drop the spaces at its ends
+            self.lines.append(f"{INDENT * depth}{key} {quote(node.paragraphs[0])}{trailing}")
+            return
+        self.lines.append(f'{INDENT * depth}{key} """')
+        for i, para in enumerate(node.paragraphs):
+            if i:
+                self.lines.append("")
+            self.lines.extend(pad + part for part in textblock.wrap(para, self.width))
+        self.lines.append(f'{INDENT * depth}"""{trailing}')
+
+    def value(self, key: str, node: ast.Node, depth: int) -> None:
+        if isinstance(node, ast.Text):
+            self.text(key, node, depth)
+            return
+        if isinstance(node, ast.Word):
+            shown = word(node.value)
+        elif isinstance(node, ast.Flag):
+            shown = FLAG_SPELLING[node.value]
+        elif isinstance(node, ast.Day):
+            shown = node.value.isoformat()
+        elif isinstance(node, ast.Amount):
+            shown = money(node.value) if key in _MONEY_KEYS else number(node.value)
+        else:
+            shown = str(getattr(node, "value"))
+        self.line(node, depth, f"{key} {shown}")
+
+    def spec(self, spec: ast.Spec) -> str:
+        for key in HEADER_KEYS:
+            node = getattr(spec, key.field, None)
+            if node is not None:
+                self.value(key.canonical, node, 0)
+        for project in spec.projects:
+            self.project(project)
+        if spec.end_comments:
+            self.comment_lines(spec.end_comments, 0)
+        return "\n".join(self.lines) + "\n" if self.lines else ""
+
+    def project(self, p: ast.Project) -> None:
+        self.line(p, 0, f"项目 {name(p.name, after_keyword=True)} {{")
+        for key in HEADER_KEYS:
+            node = getattr(p, key.field)
+            if node is not None:
+                self.value(key.canonical, node, 1)
+        if p.budget is not None:
+            self.line(p.budget, 1, "预算 {")
+            for key in BUDGET_KEYS:
+                node = getattr(p.budget, key.field)
+                if node is not None:
+                    self.value(key.canonical, node, 2)
+            self.close(p.budget, 1)
+        for key in TEXT_KEYS:
+            node = getattr(p, key.field)
+            if node is not None:
+                self.text(key.canonical, node, 1)
+        for level1 in p.sections:
+            self.line(level1, 1, f"{name(level1.name, top=True)} {{")
+            for level2 in level1.sections:
+                self.line(level2, 2, f"{name(level2.name)} {{")
+                for ind in level2.indicators:
+                    self.indicator(ind, 3)
+                self.close(level2, 2)
+            self.close(level1, 1)
+        self.close(p, 0)
+
+    def indicator(self, ind: ast.Indicator, depth: int) -> None:
+        attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
+        head = f"{name(ind.name)} {target(ind.target)}"
+        # a target word ending in ｛ cannot end its line (the reader takes it for a brace): a block then
+        if not attrs and not ind.end_comments and ind.end_trailing is None and not head.endswith(_OPENS):
+            self.line(ind, depth, head)
+            return
+        self.line(ind, depth, head + " {")
+        for key, node in attrs:
+            self.value(key.canonical, node, depth + 1)
+        self.close(ind, depth)
+
+
+_MONEY_KEYS = {k.canonical for k in BUDGET_KEYS}
+
+
+def format_spec(spec: ast.Spec, width: int = DEFAULT_WIDTH) -> str:
+    """Print a spec in the canonical layout."""
+    return Printer(width).spec(spec)
+
+
+def comment_texts(spec: ast.Spec) -> Counter[str]:
+    """Every comment text in a spec (the formatter must keep this multiset)."""
+    found: Counter[str] = Counter()
+
+    def walk(value: object) -> None:
+        if isinstance(value, ast.Comment):
+            found[value.text] += 1
+        elif isinstance(value, ast.Model):
+            for field in type(value).model_fields:
+                walk(getattr(value, field))
+        elif isinstance(value, tuple):
+            for v in value:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+def format_source(text: str, path: str = "<input>",
+                  width: int = DEFAULT_WIDTH) -> tuple[str | None, list[Diagnostic]]:
+    """Format one file's text. Returns None (and the diagnostics) when the file has errors or the result
+    would not be equivalent, so callers never write something that loses content."""
+    from .parser import parse
+
+    spec, diags = parse(text, path)
+    if any(d.severity is Severity.error for d in diags):
+        return None, diags
+    out, problems = format_proven(spec, width, path)
+    return out, [*diags, *problems]
+
+
+def format_proven(spec: ast.Spec, width: int = DEFAULT_WIDTH,
+                  path: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Print a spec in the canonical layout and prove the text: it parses back to the same AST with the
+    same comments and formats to itself. Returns the text, or None and an X002 diagnostic."""
+    from .parser import parse
+
+    path = spec.file if path is None else path
+    out = format_spec(spec, width)
+    again, again_diags = parse(out, path)
+    if (any(d.severity is Severity.error for d in again_diags) or not ast.same(spec, again)
+            or comment_texts(spec) != comment_texts(again) or format_spec(again, width) != out):
+        # a formatter bug must never reach the user's file: refuse, and say so
+        span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
+        return None, [diag("X002", Severity.error, span)]
+    return out, []
