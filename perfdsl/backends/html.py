@@ -14,7 +14,7 @@ from typing import Iterable
 from .. import ast
 from ..frameworks import Framework
 from .env import render as render_template
-from ..syntax.values import money_text as money
+from ..syntax.values import show_money as money
 from .view import IndexEntry, ProjectView, project_view
 
 # Widths (percent) of the indicator table's columns; the 三级 name takes what the others leave. A national

@@ -16,6 +16,7 @@ from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
                      GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
                      NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
+from ..syntax import values
 from ..syntax.values import shown
 
 
@@ -83,20 +84,6 @@ class ProjectView:
     @property
     def budget_pairs(self) -> tuple[Pair, ...]:
         return tuple(p for line in self.budget for p in line)
-
-
-def number(value: Decimal) -> str:
-    """A number as written in the source (`100`, `98.5`), never in exponent form."""
-    return format(value, "f")
-
-
-def target(t: ast.Target) -> str:
-    """A target as the form prints it: `=100%`, `>=30000件`, `合理`; a target written without a comparator
-    (`100%`) is printed as written."""
-    if isinstance(t, ast.Qualitative):
-        return t.word
-    text = f"{number(t.value)}{t.unit}"
-    return text if t.implicit else f"{t.comparator}{text}"
 
 
 def framework_of(spec: ast.Spec, project: ast.Project) -> Framework | None:
@@ -171,7 +158,7 @@ def _cell(node: ast.Node | None) -> tuple[str, ...]:
     if isinstance(node, ast.Text):
         return node.paragraphs
     if isinstance(node, ast.Amount):
-        return (number(node.value),)
+        return (values.write_number(node.value),)
     return (shown(node) or "",)
 
 
@@ -188,7 +175,7 @@ def _rows(project: ast.Project, framework: Framework | None, fields: tuple[str, 
         title = heading(framework, level1)
         group: list[Row] = []
         for level2 in level1.sections:
-            members = [Row(title, level2.name, ind.name, target(ind.target),
+            members = [Row(title, level2.name, ind.name, values.show_target(ind.target),
                            tuple(_cell(getattr(ind, f)) for f in fields), 0, 0) for ind in level2.indicators]
             members = members or [Row(title, level2.name, "", "", blank, 0, 0)]
             members[0] = _replace(members[0], level2_span=len(members))

@@ -12,7 +12,8 @@ from typing import Iterator
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..syntax.vocab import MONEY_UNITS, TOTAL_COST_NAMES
-from .registry import Context, number, plain, rule, target_text
+from ..syntax.values import show_number as number
+from .registry import Context, plain, rule, target_text
 
 C301 = rule("C301", "current-over-total", Severity.error, "budget")
 C302 = rule("C302", "executed-over-prior", Severity.warning, "budget")

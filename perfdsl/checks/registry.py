@@ -16,12 +16,12 @@ import functools
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import ast
+from ..syntax import values
 from ..config import Config, Settings
 from ..diagnostics import Diagnostic, Related, Severity, diag
 from ..frameworks import Framework, best_fit
@@ -140,18 +140,9 @@ def plain(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-def number(value: Decimal) -> str:
-    """A number with thousands commas and no trailing zeros: 10,144,000 / 0.5."""
-    text = format(value.normalize() if value == value.to_integral_value() else value, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
 def target_text(t: ast.Target) -> str:
-    if isinstance(t, ast.Qualitative):
-        return t.word
-    return f"{t.comparator} {number(t.value).replace(',', '')}{t.unit}"
+    """A target as a message names it: as the source writes it, with its comparator."""
+    return values.write_target(t, explicit=True)
 
 
 def indicators(projects: Iterable[ast.Project]) -> list[tuple[ast.Level1, ast.Level2, ast.Indicator]]:

@@ -11,7 +11,8 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity
-from .registry import Context, Names, head, number, rule
+from ..syntax.values import show_number as number
+from .registry import Context, Names, head, rule
 
 C501 = rule("C501", "weights-do-not-add-up", Severity.error, "weights")
 C502 = rule("C502", "weight-missing", Severity.warning, "weights")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, TypeVar
 
 from .. import ast
+from ..syntax import values
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names, normalise
 
 RENAME_THRESHOLD = 0.6
@@ -54,10 +55,11 @@ def plain(value: Decimal) -> Decimal:
 
 
 def target_text(comparator: str | None, value: Decimal | None, unit: str, word: str | None) -> str:
-    """A target as `fmt` writes it (`>= 90%`, `合理`)."""
-    if word is not None:
-        return word
-    return f"{comparator} {plain(value) if value is not None else ''}{unit}"
+    """A target as a diff names it: as the source writes it, with its comparator, the number without the
+    trailing zeros a reformat may add or drop (`>= 90%`, `合理`)."""
+    if word is not None or comparator is None or value is None:
+        return word or ""
+    return values.write_quantity(comparator, plain(value), unit)
 
 
 @dataclass(frozen=True)

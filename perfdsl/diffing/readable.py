@@ -13,7 +13,8 @@ from typing import Any
 
 from .. import ast
 from ..diagnostics import shown
-from .match import framework_for, plain, section_names, target_text
+from ..syntax import values
+from .match import framework_for, section_names, target_text
 from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, TEXT_KEYS
 
 _SENTENCE = re.compile(r"[^。；！？]+(?:[。；！？]+[”’）」』]*|$)|[。；！？]+[”’）」』]*")
@@ -30,7 +31,7 @@ def _value(node: Any) -> str:
     if isinstance(node, ast.Day):
         return node.value.isoformat()
     if isinstance(node, ast.Amount):
-        return format(plain(node.value), ",f")
+        return values.show_number(node.value)
     if isinstance(node, ast.Text):
         return " ".join(node.paragraphs)
     return str(node.value)

@@ -17,7 +17,7 @@ from . import compare as d
 from ..diagnostics import display_width, undecodable_shown
 from ..messages import say
 from ..syntax.vocab import KEY_BY_FIELD
-from ..syntax.values import money_text
+from ..syntax.values import show_money
 
 CONTEXT = 10
 """Characters of unchanged prose shown on each side of an edit in the inline (text, Markdown) views."""
@@ -90,7 +90,7 @@ class ProjectView:
 
 
 def money(value: Decimal | None) -> str:
-    return "—" if value is None else money_text(value)
+    return "—" if value is None else show_money(value)
 
 
 def signed(value: Decimal) -> str:

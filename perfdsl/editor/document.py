@@ -18,7 +18,7 @@ from typing import Literal
 
 from .. import ast
 from ..syntax import lexicon
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..messages import say
 
 # ------------------------------------------------------------------------------------------------ positions

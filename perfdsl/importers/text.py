@@ -8,7 +8,6 @@ number, never a silent drop. The result is printed by `fmt`, so imported files a
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -308,14 +307,8 @@ def _node(cls: type[Any], file: str, line: int, blank: bool = False, **fields: A
 
 def _header_value(key_field: str, text: str) -> tuple[type[Any], Any] | None:
     kind = next(k.kind for k in HEADER_KEYS if k.field == key_field)
-    if kind == "date":
-        try:
-            return ast.Day, datetime.date.fromisoformat(text)
-        except ValueError:
-            return None
-    if kind == "flag":
-        return (ast.Flag, text == "是") if text in ("是", "否") else None
-    return (ast.Word, text) if text else None
+    read = values.read_value(kind, text) if text else None
+    return None if read is None else (read[0], read[1]["value"])
 
 
 def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagnostic],

@@ -22,7 +22,7 @@ from ..syntax import values
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from .text import refused_characters, seen, unwritable, writable_target
-from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, COLUMN_HEADINGS, FLAG_WORDS, FORM_TITLE,
+from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, COLUMN_HEADINGS, FORM_TITLE,
                     NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
                     Key, lookup_key)
 
@@ -191,19 +191,15 @@ class SheetReader:
         if key.kind in ("money", "number"):
             amount = _amount(raw, key.kind)
             return None if amount is None else ast.build(ast.Amount, span=span, value=amount)
-        if key.kind == "date":
-            try:
-                day = raw.date() if isinstance(raw, datetime.datetime) else datetime.date.fromisoformat(text)
-            except ValueError:
-                return None
-            return ast.build(ast.Day, span=span, value=day)
-        if key.kind == "flag":
-            flag = raw if isinstance(raw, bool) else FLAG_WORDS.get(text.lower())
-            return None if flag is None else ast.build(ast.Flag, span=span, value=flag)
-        if key.kind == "year":
-            ok = len(text) == 4 and text.isdecimal() and 1900 <= int(text) <= 2200
-            return ast.build(ast.Year, span=span, value=int(text)) if ok else None
-        return ast.build(ast.Word, span=span, value=text) if text else None
+        # a cell Excel keeps as a date or a truth value is one already; any other is read as a `.perf` value
+        if key.kind == "date" and isinstance(raw, datetime.datetime):
+            return ast.build(ast.Day, span=span, value=raw.date())
+        if key.kind == "flag" and isinstance(raw, bool):
+            return ast.build(ast.Flag, span=span, value=raw)
+        if key.kind == "year" and isinstance(raw, int) and not isinstance(raw, bool):
+            text = str(raw)
+        read = values.read_value(key.kind, text) if text else None
+        return None if read is None else ast.build(read[0], span=span, **read[1])
 
     def _table(self, head: int) -> list[tuple[int, dict[str, Any]]]:
         """The indicator rows below the column headings `head`, each as (row, {field: value}); columns are found

@@ -9,9 +9,7 @@ output must parse back to the same AST with the same comments and format to itse
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from decimal import Decimal
 from typing import Iterable
 
 from .. import ast
@@ -60,32 +58,6 @@ def word(text: str) -> str:
             and not text.endswith(("{", _OPENS)) and "\n" not in text):
         return text
     return quote(text)
-
-
-def number(value: Decimal) -> str:
-    text = format(value, "f")
-    return text
-
-
-def money(value: Decimal) -> str:
-    return format(value, ",f")
-
-
-def target(t: ast.Target) -> str:
-    """A target as written: canonical (`>= 90%`), else the first spelling the reader gives back as the same."""
-    if isinstance(t, ast.Qualitative):
-        return t.word  # it was read from a bare value, so it prints back as one
-    head = f"{number(t.value)}" if t.implicit else f"{t.comparator} {number(t.value)}"
-    # The reader takes `＃` for `#` in a target, where `#` would start a comment.
-    unit = t.unit.replace("#", "＃")
-    wanted = (t.comparator, t.value, t.unit, t.implicit)
-    spellings = (f"{head}{unit}",
-                 f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
-                 f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
-    for text in spellings:
-        if values.read_target(text) == wanted:
-            return text
-    return spellings[0]  # no spelling reads back: the proof in `format_source` refuses it
 
 
 class Printer:
@@ -149,7 +121,7 @@ class Printer:
         elif isinstance(node, ast.Day):
             shown = node.value.isoformat()
         elif isinstance(node, ast.Amount):
-            shown = money(node.value) if key in _MONEY_KEYS else number(node.value)
+            shown = values.write_money(node.value) if key in _MONEY_KEYS else values.write_number(node.value)
         else:
             shown = str(getattr(node, "value"))
         self.line(node, depth, f"{key} {shown}")
@@ -194,7 +166,7 @@ class Printer:
 
     def indicator(self, ind: ast.Indicator, depth: int) -> None:
         attrs = [(k, getattr(ind, k.field)) for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None]
-        head = f"{name(ind.name)} {target(ind.target)}"
+        head = f"{name(ind.name)} {values.write_target(ind.target)}"
         # a target word ending in ｛ cannot end its line (the reader takes it for a brace): a block then
         if not attrs and not ind.end_comments and ind.end_trailing is None and not head.endswith(_OPENS):
             self.line(ind, depth, head)

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from .. import ast
 from . import lexicon, values
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
-from ..messages import AnyOf, Phrase
+from ..messages import Phrase
 from .scanner import MISSING, Piece, Scan, suggest_keys
 from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
 

@@ -17,7 +17,7 @@ from . import lexicon, textblock
 from ..diagnostics import Severity, diag
 from .scanner import MISSING, Piece, Scan
 from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
-                    UNIT_ALIASES, Key)
+                    UNIT_ALIASES, Key, Kind)
 
 
 MAX_WHOLE_DIGITS = 18
@@ -163,29 +163,19 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
         return None
     if tok.type == "VALUE":  # a quoted value is taken exactly as written
         text = text.strip()
-    if key.kind == "word":
-        return ast.Word, {"value": text}
+    read = read_value(key.kind, text)
+    if read is not None:
+        return read
     if key.kind == "year":
-        m = _YEAR.fullmatch(text)
-        if m and 1900 <= int(m.group(1)) <= 2200:
-            return ast.Year, {"value": int(m.group(1))}
         _report(scan, "P008", tok, value=text)
         return None
     if key.kind == "date":
-        try:
-            if _DATE.fullmatch(text):
-                return ast.Day, {"value": datetime.date.fromisoformat(text)}
-        except ValueError:
-            pass
         _report(scan, "P007", tok, value=text)
         return None
     if key.kind == "flag":
-        if text.lower() in FLAG_WORDS:
-            return ast.Flag, {"value": FLAG_WORDS[text.lower()]}
         _report(scan, "P011", tok, field=key.canonical, value=text)
         return None
-    amount = money(text) if key.kind == "money" else number(text)
-    if amount is None:
+    if key.kind in ("money", "number"):
         form = _MONEY if key.kind == "money" else _PLAIN
         if form.fullmatch(text.translate(_FULLWIDTH).strip()) or out_of_bounds(text):  # written right, too big
             which = "P009.too_long" if key.kind == "money" else "P009.number.too_long"
@@ -194,13 +184,91 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
             _report(scan, "P009", tok, value=text)
         else:
             _report(scan, "P009", tok, key="P009.number", field=key.canonical, value=text)
-        return None
-    return ast.Amount, {"value": amount}
+    return None
+
+
+def read_value(kind: Kind, text: str) -> tuple[type[ast.Node], dict[str, Any]] | None:
+    """A value of a key of `kind` (anything but text) written as `text`, as the node class and fields it reads
+    as, or None when it reads as none: the one reader of words, years, dates, 是/否 and amounts, for the
+    parser and the importers alike."""
+    if kind == "word":
+        return ast.Word, {"value": text}
+    if kind == "year":
+        m = _YEAR.fullmatch(text)
+        return (ast.Year, {"value": int(m.group(1))}) if m and 1900 <= int(m.group(1)) <= 2200 else None
+    if kind == "date":
+        if not _DATE.fullmatch(text):  # fromisoformat alone would also read 20200101 and 2020-W01
+            return None
+        try:
+            return ast.Day, {"value": datetime.date.fromisoformat(text)}
+        except ValueError:
+            return None
+    if kind == "flag":
+        flag = FLAG_WORDS.get(text.lower())
+        return None if flag is None else (ast.Flag, {"value": flag})
+    if kind in ("money", "number"):
+        amount = money(text) if kind == "money" else number(text)
+        return None if amount is None else (ast.Amount, {"value": amount})
+    return None
 
 
 # ------------------------------------------------------------------------------------------------ writing
+# Each value has one reader (above) and these writers: `write_*` for the source (what `fmt` prints, read back
+# by the reader as the same value: the fmt proof and the round-trip tests hold them to it), `show_*` for
+# documents and messages (what the printed form and a reader expect to see).
 
-def money_text(value: Decimal) -> str:
+def write_number(value: Decimal) -> str:
+    """A number as the source writes it: as precise as it was written, never in exponent form."""
+    return format(value, "f")
+
+
+def write_money(value: Decimal) -> str:
+    """An amount in the source: thousands commas, the decimals it was written with (`10,144,000.50`)."""
+    return format(value, ",f")
+
+
+def write_quantity(comparator: str, value: Decimal, unit: str, implicit: bool = False) -> str:
+    """A quantitative target in the source: canonical (`>= 90%`), else the first spelling the reader gives
+    back as the same (a unit that would run on into the number or read as a comparator)."""
+    head = write_number(value) if implicit else f"{comparator} {write_number(value)}"
+    # The reader takes `＃` for `#` in a target, where `#` would start a comment.
+    unit = unit.replace("#", "＃")
+    wanted = (comparator, value, unit, implicit)
+    spellings = (f"{head}{unit}",
+                 f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
+                 f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
+    for text in spellings:
+        if read_target(text) == wanted:
+            return text
+    return spellings[0]  # no spelling reads back: the proof in `fmt.format_source` refuses it
+
+
+def write_target(t: ast.Target, explicit: bool = False) -> str:
+    """A target as the source writes it; `explicit` names the comparator of `100%` too (`= 100%`), as
+    messages, hover and diff do."""
+    if isinstance(t, ast.Qualitative):
+        return t.word  # it was read from a bare value, so it prints back as one
+    return write_quantity(t.comparator, t.value, t.unit, t.implicit and not explicit)
+
+
+def show_target(t: ast.Target) -> str:
+    """A target as the form prints it: `=100%`, `>=30000件`, `合理`; a target written without a comparator
+    (`100%`) is printed as written."""
+    if isinstance(t, ast.Qualitative):
+        return t.word
+    text = f"{write_number(t.value)}{t.unit}"
+    return text if t.implicit else f"{t.comparator}{text}"
+
+
+def show_number(value: Decimal) -> str:
+    """A number in a message: thousands commas, no trailing zeros (10,144,000 / 0.5)."""
+    text = format(value.normalize() if value == value.to_integral_value() else value, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def show_money(value: Decimal) -> str:
     """Money as the form writes it: thousands commas, no decimals when there are none (`10,144,000`)."""
     if value == value.to_integral_value():
         return f"{int(value):,}"
@@ -216,7 +284,7 @@ def shown(node: ast.Node | None) -> str | None:
     if isinstance(node, ast.Day):
         return node.value.isoformat()
     if isinstance(node, ast.Amount):
-        return money_text(node.value)
+        return show_money(node.value)
     if isinstance(node, ast.Text):
         return "".join(node.paragraphs)
     return str(getattr(node, "value"))

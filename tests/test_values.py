@@ -1,0 +1,78 @@
+"""One reader and one writer per value: what the source writers print reads back as the same value, what the
+documents show reads back as the same target, and the parser and both importers read a header value alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfdsl.importers.text import _header_value
+from perfdsl.syntax import values
+from perfdsl.syntax.parser import parse
+from perfdsl.syntax.vocab import COMPARATORS, COMPARATOR_WORDS, KEY_BY_FIELD
+
+numbers = st.decimals(min_value=Decimal("-1e17"), max_value=Decimal("1e17"), places=3, allow_nan=False,
+                      allow_infinity=False)
+comparators = st.sampled_from(sorted(set(COMPARATORS.values())))
+units = st.sampled_from(["", "%", "件", "人次", "小时", "元", "万元", "天", "个百分点", ".5", ",000", "元以上"])
+
+
+@given(numbers)
+def test_numbers_and_money_read_back_as_written(value: Decimal) -> None:
+    assert values.number(values.write_number(value)) == value
+    assert values.money(values.write_money(value)) == value
+
+
+@given(comparators, numbers.filter(lambda v: v >= 0), units, st.booleans())
+def test_a_target_written_for_the_source_reads_back_the_same(comparator: str, value: Decimal, unit: str,
+                                                             implicit: bool) -> None:
+    implicit = implicit and comparator == "="
+    text = values.write_quantity(comparator, value, unit, implicit)
+    assert values.read_target(text) == (comparator, value, unit, implicit), text
+
+
+@given(comparators, numbers.filter(lambda v: v >= 0), st.sampled_from(["", "%", "件", "小时"]))
+def test_a_target_as_documents_show_it_reads_back_the_same(comparator: str, value: Decimal, unit: str) -> None:
+    spec, diags = parse(f"项目 x {{\n 产出 {{\n  数量 {{\n   a {comparator} {values.write_number(value)}{unit}\n"
+                        "  }\n }\n}\n")
+    assert not diags
+    target = spec.projects[0].sections[0].sections[0].indicators[0].target
+    shown = values.show_target(target)
+    assert values.read_target(shown) == (comparator, value, unit, False), shown
+
+
+@pytest.mark.parametrize("field, text", [
+    ("start", "2020-01-01"), ("start", "20200101"), ("start", "2020-W01-1"), ("start", "2020-02-30"),
+    ("purchase", "是"), ("purchase", "否"), ("purchase", "yes"), ("purchase", "No"), ("purchase", "有"),
+    ("year", "2020"), ("year", "2020年"), ("year", "20"), ("category", "其他一次性项目"),
+])
+def test_the_parser_and_the_text_importer_read_a_header_value_alike(field: str, text: str) -> None:
+    key = KEY_BY_FIELD[field]
+    spec, diags = parse(f"项目 x {{\n {key.canonical} {text}\n}}\n")
+    by_parser = getattr(spec.projects[0], field)
+    by_importer = _header_value(field, text) if field != "year" else values.read_value("year", text)
+    if by_parser is None:
+        assert diags and by_importer is None, text
+    else:
+        assert not diags and by_importer is not None
+        read = by_importer[1] if isinstance(by_importer[1], dict) else {"value": by_importer[1]}
+        assert (type(by_parser), by_parser.value) == (by_importer[0], read["value"])
+
+
+@pytest.mark.parametrize("text", [">= 90%", "≥90%", "不低于90%", "95%以上", "=100%", "100%", "合理", "<= 24小时"])
+def test_targets_in_messages_diffs_and_hover_are_the_source_spelling(text: str) -> None:
+    from perfdsl.checks.registry import target_text
+    from perfdsl.diffing.model import Goal
+
+    spec, _ = parse(f"项目 x {{\n 产出 {{\n  数量 {{\n   a {text}\n  }}\n }}\n}}\n")
+    target = spec.projects[0].sections[0].sections[0].indicators[0].target
+    assert target_text(target) == Goal.of(target).text == values.write_target(target, explicit=True)
+    assert values.read_target(target_text(target))[:3] == values.read_target(text)[:3]  # type: ignore[index]
+
+
+def test_comparator_words_read_as_their_symbols() -> None:
+    for word, symbol in COMPARATOR_WORDS.items():
+        assert values.read_target(f"{word}90%") == (symbol, Decimal(90), "%", False)
