@@ -19,7 +19,7 @@ from ..syntax import lexicon, values
 from ..diagnostics import Diagnostic, Severity, diag
 from ..syntax.fmt import block_holds
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
-from ..syntax.scanner import _CONTROL, _DIRECTION, _INVISIBLE_NAMES, _UNSEEN  # the parser's reading of such characters
+from ..syntax.scanner import CONTROL, DIRECTION, INVISIBLE_NAMES, UNSEEN  # the parser's reading of such characters
 from ..syntax.textblock import join_soft
 from ..syntax.vocab import BUDGET_KEYS, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
 
@@ -370,8 +370,8 @@ def _span(file: str, line: int, width: int = 1) -> ast.Span:
 def seen(text: str) -> str:
     """Text as a reader sees it (and as the parser reads a `.perf` file): no-break spaces are spaces, zero-width
     characters, direction controls and control characters are gone."""
-    text = _UNSEEN.sub(lambda m: " " if _INVISIBLE_NAMES.get(m.group()) == "NBSP" else "", text)
-    return _CONTROL.sub("", text)
+    text = UNSEEN.sub(lambda m: " " if INVISIBLE_NAMES.get(m.group()) == "NBSP" else "", text)
+    return CONTROL.sub("", text)
 
 
 def refused_characters(text: str) -> list[tuple[str, int, dict[str, Any]]]:
@@ -379,7 +379,7 @@ def refused_characters(text: str) -> list[tuple[str, int, dict[str, Any]]]:
     direction controls, which make a line display in another order than it holds (P024), and control
     characters (P025)."""
     refused = []
-    for key, pattern in (("P024", _DIRECTION), ("P025", _CONTROL)):
+    for key, pattern in (("P024", DIRECTION), ("P025", CONTROL)):
         first = pattern.search(text)
         if first is not None:
             found = dict.fromkeys(pattern.findall(text, first.start()))
@@ -392,7 +392,7 @@ def refused_characters(text: str) -> list[tuple[str, int, dict[str, Any]]]:
 
 def _seen_lines(lines: list[str], file: str, diagnostics: list[Diagnostic]) -> list[str]:
     for i, line in enumerate(lines):
-        if _UNSEEN.search(line) or _CONTROL.search(line):
+        if UNSEEN.search(line) or CONTROL.search(line):
             for key, at, args in refused_characters(line):
                 span = ast.build(ast.Span, file=file, line=i + 1, column=at, end_line=i + 1, end_column=at + 1)
                 diagnostics.append(diag("I008", Severity.error, span, key, **args))

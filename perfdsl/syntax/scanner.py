@@ -176,9 +176,9 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     lineno = 0
     n = len(lines)
     space = _SPACE.match
-    if not scan.text.isascii() and _UNSEEN.search(scan.text) is not None:
+    if not scan.text.isascii() and UNSEEN.search(scan.text) is not None:
         _unseen(scan, lines)
-    if _CONTROL.search(scan.text) is not None:
+    if CONTROL.search(scan.text) is not None:
         _controls(scan, lines)
     wide = not scan.text.isascii() and (WIDE_LBRACE in scan.text or WIDE_RBRACE in scan.text)
     while lineno < n:
@@ -213,29 +213,25 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     yield from _close_all(scan, lines)
 
 
-# Pasted from Word: no-break spaces read as spaces, zero-width characters dropped, both with a warning, so
-# they never silently become part of a name (预算\u200b执行率 and 预算执行率 would be different indicators).
-_INVISIBLE = re.compile("[\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff]")
-_INVISIBLE_NAMES = {"\u00a0": "NBSP", "\u2007": "NBSP", "\u202f": "NBSP", "\u200b": "ZWSP", "\u200c": "ZWNJ",
-                    "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
-
-
-# Direction controls make a line display in another order than it is written (a name reads as another name,
-# Trojan Source): an error wherever they stand, since removing them would give text the reader never saw.
-_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSEEN = re.compile(f"{_INVISIBLE.pattern}|{_DIRECTION.pattern}")
-
-# Control characters (C0 but the tab, DEL, C1) have no place in a table: a terminal or a spreadsheet would act
-# on them or refuse them, and NUL is the scanner's own mark for a missing piece. An error, like P024.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The characters the grammar names INVISIBLE, DIRECTION and CONTROL, reported on every line.
+_INVISIBLE = lexicon.compiled("INVISIBLE")
+INVISIBLE_NAMES = {"\u00a0": "NBSP", "\u2007": "NBSP", "\u202f": "NBSP", "\u200b": "ZWSP", "\u200c": "ZWNJ",
+                   "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
+"""How a message names each invisible character; a no-break space (NBSP) reads as a space, the others as
+nothing, so they never silently become part of a name (预算\u200b执行率 and 预算执行率 would be two indicators)."""
+# Removing a direction control would give text the reader never saw: an error where it stands. A terminal or
+# a spreadsheet would act on a control character or refuse it: an error too.
+DIRECTION = lexicon.compiled("DIRECTION")
+UNSEEN = re.compile(f"{lexicon.pattern('INVISIBLE')}|{lexicon.pattern('DIRECTION')}")
+CONTROL = lexicon.compiled("CONTROL")
 
 
 def _unseen(scan: Scan, lines: list[str]) -> None:
     """Report invisible characters on every line, text blocks and comments too, and read the line as seen."""
     for i, line in enumerate(lines):
-        first = _DIRECTION.search(line)
+        first = DIRECTION.search(line)
         if first is not None:
-            found = dict.fromkeys(_DIRECTION.findall(line, first.start()))
+            found = dict.fromkeys(DIRECTION.findall(line, first.start()))
             at = first.start() + 1
             scan.diagnostics.append(diag(
                 "P024", Severity.error, scan.span(i + 1, at, i + 1, at + 1),
@@ -248,14 +244,14 @@ def _unseen(scan: Scan, lines: list[str]) -> None:
 def _controls(scan: Scan, lines: list[str]) -> None:
     """Report control characters, one error per line, and read the line without them so the rest still parses."""
     for i, line in enumerate(lines):
-        first = _CONTROL.search(line)
+        first = CONTROL.search(line)
         if first is None:
             continue
-        found = dict.fromkeys(_CONTROL.findall(line, first.start()))
+        found = dict.fromkeys(CONTROL.findall(line, first.start()))
         at = first.start() + 1
         scan.diagnostics.append(diag("P025", Severity.error, scan.span(i + 1, at, i + 1, at + 1),
                                      codes=", ".join(f"U+{ord(c):04X}" for c in found)))
-        lines[i] = _CONTROL.sub("", line)
+        lines[i] = CONTROL.sub("", line)
 
 
 # An IME left in full-width mode types ｛ and ｝: read where a brace belongs (ending a line, starting one) as
@@ -279,10 +275,10 @@ def _fullwidth_braces(scan: Scan, lineno: int, line: str) -> str:
 def _visible(scan: Scan, lineno: int, line: str) -> str:
     first = _INVISIBLE.search(line)
     assert first is not None
-    found = sorted({_INVISIBLE_NAMES[c] for c in _INVISIBLE.findall(line)})
+    found = sorted({INVISIBLE_NAMES[c] for c in _INVISIBLE.findall(line)})
     scan.diagnostics.append(diag("P023", Severity.warning, scan.span(lineno, first.start() + 1, lineno,
                                                                      first.start() + 2), chars=", ".join(found)))
-    return _INVISIBLE.sub(lambda m: " " if _INVISIBLE_NAMES[m.group()] == "NBSP" else "", line)
+    return _INVISIBLE.sub(lambda m: " " if INVISIBLE_NAMES[m.group()] == "NBSP" else "", line)
 
 
 def _close_all(scan: Scan, lines: list[str]) -> Iterator[LineToken]:
