@@ -326,10 +326,10 @@ def test_an_unchanged_source_is_not_read_again(sources: Path, tmp_path: Path, mo
     out = tmp_path / "out"
     build([str(sources)], str(out))
     read: list[str] = []
-    import perfdsl.build as build_module
+    import perfdsl.build.workers as build_workers
 
-    real = build_module.load_file
-    monkeypatch.setattr(build_module, "load_file", lambda path, enc=None: read.append(path) or real(path, enc))
+    real = build_workers.load_file
+    monkeypatch.setattr(build_workers, "load_file", lambda path, enc=None: read.append(path) or real(path, enc))
     again = build([str(sources)], str(out))
     assert read == [] and again.skipped == 2 and again.projects == 3 and again.written == []
     write(sources / "a" / "two.perf", spec("甲项目", "乙项目").replace("= 100%", ">= 95%"))

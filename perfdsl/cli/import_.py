@@ -150,21 +150,21 @@ def name_files(outputs: list[Output], number: bool) -> list[Diagnostic]:
     """Give each output its file name (as build names its outputs); two that would make one file (names
     equal once case and Unicode normal form are set aside, as on macOS and Windows) are an error for each
     later one, or with `number` the later ones are numbered: name(2).perf, name(3).perf…"""
-    from ..build import _collision_key, safe_name
+    from ..build import collision_key, safe_name
     from ..diagnostics import Related, Severity, diag
 
-    taken = {_collision_key(safe_name(o.spec.projects[0].name)) for o in outputs}
+    taken = {collision_key(safe_name(o.spec.projects[0].name)) for o in outputs}
     owners: dict[str, Output] = {}
     diags = []
     for output in outputs:
         name = output.spec.projects[0].name
         output.name = safe_name(name) + ".perf"
-        first = owners.setdefault(_collision_key(output.name), output)
+        first = owners.setdefault(collision_key(output.name), output)
         if first is output:
             continue
         if number:
             output.name = _numbered(name, taken)
-            owners[_collision_key(output.name)] = output
+            owners[collision_key(output.name)] = output
             continue
         other = first.spec.projects[0]
         related = [Related(span=other.span, key="I007.first", args={"name": other.name})]
@@ -174,12 +174,12 @@ def name_files(outputs: list[Output], number: bool) -> list[Diagnostic]:
 
 
 def _numbered(name: str, taken: set[str]) -> str:
-    from ..build import _collision_key, safe_name
+    from ..build import collision_key, safe_name
 
     n = 2
-    while _collision_key(candidate := safe_name(f"{name}({n})")) in taken:
+    while collision_key(candidate := safe_name(f"{name}({n})")) in taken:
         n += 1
-    taken.add(_collision_key(candidate))
+    taken.add(collision_key(candidate))
     return candidate + ".perf"
 
 

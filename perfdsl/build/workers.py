@@ -1,0 +1,229 @@
+"""Building one source file (read, check, render, stage its outputs), here or in a pool of worker processes.
+
+`build_file` runs in the workers: it and what the pool calls (`_worker_start`, `_build_in_worker`) are module
+functions, so that a worker finds them by name."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Generator, Iterator
+
+from .. import ast
+from ..config import Config
+from ..diagnostics import Diagnostic, Severity, diag
+from ..frameworks import Framework
+from ..syntax.loader import load_file
+from .model import FileResult, ProjectOutput, Staged
+from .plan import Job, Options, Run, safe_name
+from .publish import INDEX, holds
+
+
+WORKBOOK = "xlsx"
+"""The format written once per spec file (a workbook, a sheet per project), and only when asked: openpyxl."""
+
+
+def framework_for(config: Config, spec: ast.Spec, project: ast.Project) -> Framework | None:
+    """The framework the checks judge the project by: its own `框架`, else the configuration's."""
+    return config.framework(spec.framework_of(project) or config.settings_for(spec.file).framework)
+
+
+def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, index_href: str | None,
+            framework: Framework | None) -> str:
+    from ..backends import BACKENDS
+
+    if kind == "text":
+        return BACKENDS[kind](spec, project, width=options.text_width, framework=framework)
+    if kind == "html":
+        return BACKENDS[kind](spec, project, index_href=index_href, framework=framework)
+    if kind == "json":
+        return BACKENDS[kind](spec, project, with_spans=options.with_spans)
+    return BACKENDS[kind](spec, project, framework=framework)
+
+
+def _checks(spec: ast.Spec, config: Config, parsed: list[Diagnostic]) -> list[Diagnostic]:
+    from ..checks import run
+
+    try:
+        return list(run(spec, config, parsed))
+    except Exception as e:  # a broken check (or its configuration) must not take the whole build down
+        span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
+        return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
+
+
+def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
+    """Read, check and render one source file; its outputs are written into `stage` (a folder of `out`),
+    never into place: the parent publishes them once the whole build allows it."""
+    from ..backends import EXTENSIONS
+    from ..backends.view import index_entry
+
+    src = load_file(job.path, job.options.encoding)
+    config = run.config_for(job.path, job.options)
+    diags = list(src.diagnostics)
+    diags.extend(_checks(src.spec, config, src.diagnostics))  # with errors, of the projects that parsed
+    result = FileResult(job.path, src.text, diags, [], [_project_key(src.spec, p) for p in src.spec.projects])
+    if any(d.severity is Severity.error for d in diags):
+        return result
+    depth = job.folder.count("/") + 1 if job.folder else 0
+    index_href = "../" * depth + INDEX if "html" in job.options.formats else None
+    kinds = tuple(k for k in job.options.formats if k != WORKBOOK)
+    book = "/".join(p for p in (job.folder, safe_name(Path(job.path).stem)) if p) + ".xlsx"
+    book_links = ((WORKBOOK, book),) if WORKBOOK in job.options.formats else ()
+    for project in src.spec.projects:
+        stem = "/".join(p for p in (job.folder, safe_name(project.name)) if p)
+        files: dict[str, str | bytes] = {}
+        for kind in kinds:
+            try:
+                files[stem + EXTENSIONS[kind]] = _render(kind, src.spec, project, job.options, index_href,
+                                                         framework_for(config, src.spec, project))
+            except Exception as e:  # a bug in a backend: report it on the project, build the rest
+                result.diagnostics.append(diag("X004", Severity.error, project.span, format=kind,
+                                               name=project.name, reason=repr(e)))
+        links = tuple((kind, stem + EXTENSIONS[kind]) for kind in kinds) + book_links
+        result.outputs.append(ProjectOutput(project.name, project.span, files,
+                                            index_entry(src.spec, project, job.path, links)))
+    if book_links and result.outputs:
+        _add_workbook(result, src.spec, config, book)
+    if any(d.severity is Severity.error for d in result.diagnostics):
+        result.outputs = []
+    for output in result.outputs:
+        for rel, content in output.files.items():
+            try:
+                output.files[rel] = _stage(out, stage, rel, content)
+            except OSError as e:  # the disk is full: the file's outputs stay as they were, all of them
+                result.failures.append((os.path.join(out, *rel.split("/")), e.strerror or str(e)))
+                result.outputs = []
+                return result
+    return result
+
+
+def _project_key(spec: ast.Spec, project: ast.Project) -> dict[str, Any]:
+    return {"unit": spec.unit_of(project), "year": spec.year_of(project), "name": project.name,
+            "span": project.span.model_dump()}
+
+
+_STAGED = itertools.count()
+
+
+def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | None:
+    """Write one output into the staging folder; None when the output folder already holds exactly it
+    (then it is left alone and keeps its mtime)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if holds(os.path.join(out, *rel.split("/")), data):
+        return None
+    # the workers write in parallel, each under its own names; the parent only renames
+    staged = os.path.join(stage, f"{os.getpid()}-{next(_STAGED)}")
+    with open(staged, "xb") as f:
+        f.write(data)
+    return Staged(staged)
+
+
+def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str) -> None:
+    """The spec's workbook, carried with its first project's outputs (one file for all its projects)."""
+    from ..backends.xlsx import workbook
+
+    try:
+        result.outputs[0].files[path] = workbook(spec, [framework_for(config, spec, p) for p in spec.projects])
+    except Exception as e:  # a bug in the backend: report it, as for the other formats
+        first = spec.projects[0]
+        result.diagnostics.append(diag("X004", Severity.error, first.span, format=WORKBOOK, name=first.name,
+                                       reason=repr(e)))
+
+
+def run_jobs(jobs: list[Job], out: str, stage: str, run: Run,
+             workers: int = 1) -> Generator[FileResult, None, None]:
+    """Results in job order, built here or in `workers` processes."""
+    build_one = functools.partial(build_file, out=out, stage=stage, run=run)
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(build_one, jobs)
+        return
+    # The first file is built here: that imports the backends and compiles their templates once, before
+    # the workers are forked, instead of once in every worker.
+    yield build_one(jobs[0])
+    parent = os.getpid()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1), initializer=_worker_start,
+                               initargs=(parent, run))
+    try:
+        # The workers are forked while the tasks are handed out. A signal handled during a fork would raise
+        # where Python drops exceptions (its at-fork callbacks) and be lost, or hit a worker before it has
+        # set its own handlers: signals wait until the workers are made, and the workers inherit that.
+        with signals_held():
+            # a few files per task: fewer round trips to the parent, still even work for both workers
+            results = pool.map(functools.partial(_build_in_worker, out=out, stage=stage, parent=parent),
+                               jobs[1:], chunksize=max(1, min(16, len(jobs) // (8 * workers))))
+        yield from results
+    finally:
+        # stopped early (an error, Ctrl-C, SIGTERM): the files not begun are dropped, and the workers finish
+        # the few they hold and leave before the parent removes the staging folder they write into. A signal
+        # raised inside the shutdown would leave the pool half shut, its threads waiting on each other: it
+        # waits until the shutdown is over.
+        with signals_held():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (POSIX), then take effect."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2): the signal the kernel sends a process when the thread that started it ends."""
+
+
+_WORKER_RUN = Run()
+"""In a worker, the run of the build that started it (a worker serves one build, then ends)."""
+
+
+def _worker_start(parent: int, run: Run) -> None:
+    """A worker lives no longer than the build that started it, which it tells by its pid.
+
+    Ctrl-C and SIGTERM (`timeout`, a cancelled CI job) reach a whole process group, and the parent decides
+    what happens: it drops the files not begun and waits for the few the workers hold. So a worker ignores
+    Ctrl-C and leaves the parent's process group: a worker killed while it sends a result back would leave
+    half a message in the pool's pipe, which the parent (holding the pipe's other end) would wait on for
+    ever. SIGTERM sent to a worker itself (the pool does so when another worker died) still ends it. A
+    parent killed outright can stop nobody: on Linux the kernel then kills the
+    worker (the pool starts workers from the parent's main thread, which lives as long as the parent);
+    elsewhere the worker sees it before its next file (`_build_in_worker`). Either way no worker keeps the
+    build's standard output open, which a CI step reading it would wait on for ever.
+    """
+    global _WORKER_RUN
+    _WORKER_RUN = run
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(os, "setpgid"):
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
+    if hasattr(signal, "pthread_sigmask"):  # held by the parent while it forked (see run_jobs)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was told: no signal will come
+        os._exit(1)
+
+
+def _build_in_worker(job: Job, out: str, stage: str, parent: int) -> FileResult:
+    if os.getppid() != parent:
+        os._exit(1)  # the build that asked for this is gone: nobody would read the result
+    return build_file(job, out, stage, _WORKER_RUN)
