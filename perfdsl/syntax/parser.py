@@ -16,7 +16,7 @@ from .. import ast
 from . import lexicon, values
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from ..messages import Phrase
-from .scanner import MISSING, Piece, Scan, suggest_keys
+from .scanner import MISSING, Piece, ProjectLine, Scan, suggest_keys
 from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
 
 
@@ -24,11 +24,13 @@ from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
 class Raw:
     """An item the grammar recognised whose meaning depends on where it stands."""
 
-    __slots__ = ("rule", "head", "value", "items", "close")
+    __slots__ = ("rule", "head", "value", "items", "close", "node")
 
     def __init__(self, rule: str, head: Piece, value: Piece | None = None, items: list[Any] | None = None,
                  close: Piece | None = None) -> None:
         self.rule, self.head, self.value, self.items, self.close = rule, head, value, items or [], close
+        self.node: ast.Project | None = None
+        """A project at the top of the file, built when its block closed."""
 
 
 class Builder:
@@ -46,7 +48,11 @@ class Builder:
         return Raw("indicator", c[0].head, c[0].value, c[1:-1], c[-1].head)
 
     def project(self, c: list[Any]) -> Raw:
-        return Raw("project", c[0].value, c[0].head, c[1:-1], c[-1].head)
+        raw = Raw("project", c[0].value, c[0].head, c[1:-1], c[-1].head)
+        if isinstance(c[0], ProjectLine):
+            raw.node = build_project(c[0].scan, raw)
+            raw.items = []
+        return raw
 
     def start(self, items: list[Any]) -> list[Any]:
         return items  # the spec is built from them with the scan (`_parse_once`): the builder keeps no state
@@ -230,7 +236,7 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
         if key is not None and key.field in FILE_LEVEL_FIELDS:
             _fields_into(scan, item, key, fields, seen)
         elif item.rule == "project":
-            projects.append(build_project(scan, item))
+            projects.append(item.node or build_project(scan, item))
         else:
             _misplaced(scan, item, "where.file")
     return ast.build(ast.Spec, file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),

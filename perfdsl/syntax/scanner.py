@@ -542,6 +542,23 @@ def _value_line(scan: Scan, lineno: int, line: str, pos: int, head: Piece, inden
     return LineToken("INDICATOR_BLOCK", head, value)
 
 
+class ProjectLine(LineToken):
+    """The line opening a project at the top of the file: it carries the scan, so that the parser builds the
+    project's nodes as soon as its block closes and lets its line tokens go (a big file then never holds the
+    tokens of every project beside their nodes)."""
+
+    __slots__ = ("scan",)
+
+    def __init__(self, scan: Scan, head: Piece, value: Piece) -> None:
+        super().__init__("PROJECT", head, value)
+        self.scan = scan
+
+
+def _project_token(scan: Scan, keyword: Piece, name: Piece) -> LineToken:
+    # the brace of this line is open already: a project at the top has no other around it
+    return ProjectLine(scan, keyword, name) if len(scan.braces) == 1 else LineToken("PROJECT", keyword, name)
+
+
 def _project_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int, keyword: Piece,
                   indent: int) -> LineToken | None:
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
@@ -557,19 +574,19 @@ def _project_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int
     if pos < len(line) and line[pos] == "{":
         _open_brace(scan, lineno, pos, indent)
         _end_of_line(scan, lineno, line, pos + 1)
-        return LineToken("PROJECT", keyword, name)
+        return _project_token(scan, keyword, name)
     rest = line[pos:].split("#")[0].rstrip()
     if rest.endswith("{"):
         # `项目 名称 多余 {`: complain about the extra words, still open the project
         extra = rest[:-1].rstrip()
         _unexpected(scan, Piece("VALUE", extra, lineno, pos + 1, lineno, pos + len(extra) + 1), ("LBRACE",))
         _open_brace(scan, lineno, line.index("{", pos), indent)
-        return LineToken("PROJECT", keyword, name)
+        return _project_token(scan, keyword, name)
     if not rest and name.type != MISSING and _indented_below(lines, lineno, indent):
         written = line[keyword.column - 1:name.end_column - 1]
         scan.error("P026", keyword.line, keyword.column, name.end_column, name=written, fix=written + " {")
         scan.braces.append(Brace(lineno, name.end_column, indent))
-        return LineToken("PROJECT", keyword, name)
+        return _project_token(scan, keyword, name)
     found = Piece("_NL", "\n", lineno, pos + 1, lineno, pos + 2) if not rest else \
         Piece("VALUE", rest, lineno, pos + 1, lineno, pos + len(rest) + 1)
     _unexpected(scan, found, ("LBRACE",))
