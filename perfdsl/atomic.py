@@ -7,13 +7,13 @@ own source (`perfdsl fmt`): it also writes through a symbolic link and keeps har
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import signal
 import stat
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
+
+from .pool import signals_held
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, durable: bool = True) -> None:
@@ -74,28 +74,14 @@ def rewrite(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def _overwrite(path: str, data: bytes) -> None:
-    with _signals_held(), open(path, "r+b") as f:
+    # a write in place, which a rename cannot make atomic: Ctrl-C and SIGTERM arrive when it is whole
+    with signals_held(), open(path, "r+b") as f:
         old = f.read()
         try:
             _put(f, data)
         except BaseException:
             _put(f, old)
             raise
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for the moment of a write in place, which a rename cannot make atomic:
-    they arrive when it is whole (POSIX; elsewhere they arrive as they come)."""
-    held = {signal.SIGINT, getattr(signal, "SIGTERM", signal.SIGINT)}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _put(f: BinaryIO, data: bytes) -> None:

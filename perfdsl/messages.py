@@ -575,7 +575,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "example.text": ('概况 """ … """', '概况 """ … """'),
     "example.money": ("总预算 10,144,000", "总预算 10,144,000"),
     "example.number": ("分值 10", "分值 10"),
-    # perfdsl build and schema (perfdsl/build/__init__.py, perfdsl/cli/build.py, perfdsl/backends/)
+    # perfdsl build and schema (perfdsl/build/, perfdsl/cli/build.py, perfdsl/backends/)
     "build.summary": ("构建完成：{projects} 个项目，写入 {written} 个文件，{unchanged} 个未变，{warnings} 个警告，"
                       "{errors} 个错误，用时 {seconds} 秒",
                       "built {projects} projects: {written} files written, {unchanged} unchanged, {warnings} warnings, "

@@ -30,7 +30,8 @@ from .manifest import (MANIFEST, Manifest, Record, build_key, entry_data, index_
 from .model import BuildRefused, FileResult, Report, Staged
 from .plan import FORMATS, Job, Options, Run, collision_key, plan_jobs, safe_name
 from .publish import INDEX, STAGE_PREFIX, lock_stage, refuse_collisions, sweep_stages, write_outputs
-from .workers import run_jobs, signals_held
+from ..pool import signals_held
+from .workers import run_jobs
 
 __all__ = ["FORMATS", "MANIFEST", "BuildRefused", "Options", "Report", "build", "collision_key", "safe_name"]
 

@@ -1,24 +1,21 @@
 """Building one source file (read, check, render, stage its outputs), here or in a pool of worker processes.
 
-`build_file` runs in the workers: it and what the pool calls (`_worker_start`, `_build_in_worker`) are module
-functions, so that a worker finds them by name."""
+`build_file` runs in the workers (perfdsl/pool.py): it and what the pool calls (`_worker_setup`,
+`_build_in_worker`) are module functions, so that a worker finds them by name."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import os
-import signal
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Generator, Iterator
+from typing import Any, Generator
 
 from .. import ast
 from ..config import Config
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import Framework
+from ..pool import ordered_map
 from ..syntax.loader import load_file
 from .model import FileResult, ProjectOutput, Staged
 from .plan import Job, Options, Run, safe_name
@@ -138,92 +135,21 @@ def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str)
 
 def run_jobs(jobs: list[Job], out: str, stage: str, run: Run,
              workers: int = 1) -> Generator[FileResult, None, None]:
-    """Results in job order, built here or in `workers` processes."""
-    build_one = functools.partial(build_file, out=out, stage=stage, run=run)
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(build_one, jobs)
-        return
-    # The first file is built here: that imports the backends and compiles their templates once, before
-    # the workers are forked, instead of once in every worker.
-    yield build_one(jobs[0])
-    parent = os.getpid()
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs) - 1), initializer=_worker_start,
-                               initargs=(parent, run))
-    try:
-        # The workers are forked while the tasks are handed out. A signal handled during a fork would raise
-        # where Python drops exceptions (its at-fork callbacks) and be lost, or hit a worker before it has
-        # set its own handlers: signals wait until the workers are made, and the workers inherit that.
-        with signals_held():
-            # a few files per task: fewer round trips to the parent, still even work for both workers
-            results = pool.map(functools.partial(_build_in_worker, out=out, stage=stage, parent=parent),
-                               jobs[1:], chunksize=max(1, min(16, len(jobs) // (8 * workers))))
-        yield from results
-    finally:
-        # stopped early (an error, Ctrl-C, SIGTERM): the files not begun are dropped, and the workers finish
-        # the few they hold and leave before the parent removes the staging folder they write into. A signal
-        # raised inside the shutdown would leave the pool half shut, its threads waiting on each other: it
-        # waits until the shutdown is over.
-        with signals_held():
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is done (POSIX), then take effect."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-PR_SET_PDEATHSIG = 1
-"""Linux prctl(2): the signal the kernel sends a process when the thread that started it ends."""
+    """Results in job order, built here or in `workers` processes (the first file here: that imports the
+    backends and compiles their templates once, before the workers are forked)."""
+    yield from ordered_map(functools.partial(_build_in_worker, out=out, stage=stage), jobs, workers,
+                           here=functools.partial(build_file, out=out, stage=stage, run=run),
+                           setup=_worker_setup, setup_args=(run,))
 
 
 _WORKER_RUN = Run()
 """In a worker, the run of the build that started it (a worker serves one build, then ends)."""
 
 
-def _worker_start(parent: int, run: Run) -> None:
-    """A worker lives no longer than the build that started it, which it tells by its pid.
-
-    Ctrl-C and SIGTERM (`timeout`, a cancelled CI job) reach a whole process group, and the parent decides
-    what happens: it drops the files not begun and waits for the few the workers hold. So a worker ignores
-    Ctrl-C and leaves the parent's process group: a worker killed while it sends a result back would leave
-    half a message in the pool's pipe, which the parent (holding the pipe's other end) would wait on for
-    ever. SIGTERM sent to a worker itself (the pool does so when another worker died) still ends it. A
-    parent killed outright can stop nobody: on Linux the kernel then kills the
-    worker (the pool starts workers from the parent's main thread, which lives as long as the parent);
-    elsewhere the worker sees it before its next file (`_build_in_worker`). Either way no worker keeps the
-    build's standard output open, which a CI step reading it would wait on for ever.
-    """
+def _worker_setup(run: Run) -> None:
     global _WORKER_RUN
     _WORKER_RUN = run
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if hasattr(os, "setpgid"):
-        try:
-            os.setpgid(0, 0)
-        except OSError:
-            pass
-    if hasattr(signal, "pthread_sigmask"):  # held by the parent while it forked (see run_jobs)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the kernel was told: no signal will come
-        os._exit(1)
 
 
-def _build_in_worker(job: Job, out: str, stage: str, parent: int) -> FileResult:
-    if os.getppid() != parent:
-        os._exit(1)  # the build that asked for this is gone: nobody would read the result
+def _build_in_worker(job: Job, out: str, stage: str) -> FileResult:
     return build_file(job, out, stage, _WORKER_RUN)
