@@ -51,6 +51,15 @@ class ConfigError(Exception):
         self.path, self.key, self.params = path, key, params
         super().__init__(f"{path}: {key} {params}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # raised in a worker process of `perfdsl check`, it reaches the command pickled: made anew from what
+        # it says, not from its text
+        return _config_error, (self.path, self.key, self.params)
+
+
+def _config_error(path: str, key: str, params: dict[str, Any]) -> ConfigError:
+    return ConfigError(path, key, **params)
+
 
 class _Strict(BaseModel):
     # extra="forbid": a misspelt key must be reported, not silently ignored

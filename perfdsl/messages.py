@@ -581,6 +581,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "built {projects} projects: {written} files written, {unchanged} unchanged, {warnings} warnings, "
                       "{errors} errors, {seconds}s"),
     "build.bad_format": ("未知的输出格式“{value}”；可选：{known}", "unknown output format `{value}`; choose from: {known}"),
+    "check.bad_jobs": ("--jobs 至少为 1", "--jobs must be at least 1"),
+    "check.worker_died": ("一个检查进程意外结束（被终止或内存不足）；请重试，或用 --jobs 1 在一个进程里检查",
+                          "a check worker process ended unexpectedly (killed, or out of memory); try again, "
+                          "or check in one process with --jobs 1"),
     "build.bad_number": ("--jobs 至少为 1，--text-width 至少为 10", "--jobs must be at least 1 and --text-width at least 10"),
     "build.out_has_sources": ("输出目录 {out} 就是或包含源目录 {source}；请另选输出目录（如 build/）",
                               "the output folder {out} is or contains the source folder {source}; choose another "

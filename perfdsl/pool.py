@@ -18,11 +18,14 @@ import functools
 import os
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Generator, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+class WorkerDied(Exception):
+    """A worker process ended before its work was done (killed, out of memory): its results are lost."""
+
 
 PR_SET_PDEATHSIG = 1
 """Linux prctl(2): the signal the kernel sends a process when the thread that started it ends."""
@@ -54,6 +57,9 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, here: Ca
     if here is not None:
         yield here(items[0])
         items = items[1:]
+    from concurrent.futures import ProcessPoolExecutor  # only when there is work to spread: start-up stays light
+    from concurrent.futures.process import BrokenProcessPool
+
     parent = os.getpid()
     pool = ProcessPoolExecutor(max_workers=min(workers, len(items)), initializer=_worker_start,
                                initargs=(parent, setup, setup_args))
@@ -66,6 +72,8 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, here: Ca
             results = pool.map(functools.partial(_in_worker, fn, parent), items,
                                chunksize=max(1, min(16, len(items) // (8 * workers))))
         yield from results
+    except BrokenProcessPool as e:
+        raise WorkerDied from e
     finally:
         # stopped early (an error, Ctrl-C, SIGTERM): the items not begun are dropped, and the workers finish
         # the few they hold and leave. A signal raised inside the shutdown would leave the pool half shut,

@@ -19,7 +19,6 @@ import os
 import secrets
 import shutil
 import time
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -30,7 +29,7 @@ from .manifest import (MANIFEST, Manifest, Record, build_key, entry_data, index_
 from .model import BuildRefused, FileResult, Report, Staged
 from .plan import FORMATS, Job, Options, Run, collision_key, plan_jobs, safe_name
 from .publish import INDEX, STAGE_PREFIX, lock_stage, refuse_collisions, sweep_stages, write_outputs
-from ..pool import signals_held
+from ..pool import WorkerDied, signals_held
 from .workers import run_jobs
 
 __all__ = ["FORMATS", "MANIFEST", "BuildRefused", "Options", "Report", "build", "collision_key", "safe_name"]
@@ -74,7 +73,7 @@ def build(paths: Iterable[str], out: str, options: Options = Options(), workers:
             ours = not isinstance(e, FileExistsError)
             raise BuildRefused("build.write_failed", path=out, reason=e.strerror or str(e)) from e
         return _build(jobs, out, stage, options, run, workers, progress, report, started)
-    except BrokenProcessPool as e:  # a worker killed (SIGTERM to it alone, out of memory): nothing was published
+    except WorkerDied as e:  # a worker killed (SIGTERM to it alone, out of memory): nothing was published
         raise BuildRefused("build.worker_died") from e
     finally:
         with signals_held():  # a second Ctrl-C must not leave half a staging folder

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .. import ast
 from ..config import Config, Settings, find_config
@@ -33,7 +33,8 @@ from ..syntax.vocab import PROJECT_WORDS
 from . import budget, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
 
-__all__ = ["CHECKS", "RULES", "Rule", "check_sources", "check_specs", "checkable", "examples", "not_a_spec", "run"]
+__all__ = ["CHECKS", "RULES", "FileFindings", "Rule", "check_file", "check_sources", "check_specs", "checkable",
+           "examples", "gather", "not_a_spec", "run"]
 
 
 def empty_file(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
@@ -124,30 +125,54 @@ def check_sources(sources: Iterable[tuple[ast.Spec, Sequence[Diagnostic]]],
             gc.enable()
 
 
+class FileFindings(NamedTuple):
+    """What the checks found in one file, before the cross-file checks, severities and suppressions (small,
+    and picklable: a worker process hands it back to `perfdsl check`)."""
+
+    file: str
+    settings: Settings
+    suppressions: tuple[list[suppression.Suppression], list[Diagnostic]]
+    found: list[Diagnostic]
+    projects: list[structure.ProjectKey]
+
+
+def check_file(whole: ast.Spec, parse_diagnostics: Sequence[Diagnostic], config: Config | None,
+               cache: dict[str, Config]) -> FileFindings:
+    """The checks of one file; `cache` keeps the configurations found (one per folder) between files."""
+    # the folder, not the file: its configuration is in the cache after the folder's first file
+    used = config or find_config(os.path.dirname(whole.file) or "." if whole.file != "-" else ".", cache)
+    ctx = Context(used, used.settings_for(whole.file))
+    keys = structure.project_keys(whole)
+    spec = checkable(whole, parse_diagnostics)
+    if spec is None:  # only the duplicate check may still find something in it
+        return FileFindings(whole.file, ctx.settings, ([], []), [], keys)
+    found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
+    return FileFindings(spec.file, ctx.settings, suppression.collect(spec), found, keys)
+
+
+def gather(findings: Iterable[FileFindings]) -> dict[str, list[Diagnostic]]:
+    """The diagnostics of every file: its findings, the cross-file checks over all files, the configured
+    severities and the suppressions."""
+    # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
+    pending: dict[str, FileFindings] = {}
+    projects: list[structure.ProjectKey] = []
+    for one in findings:
+        pending[one.file] = one
+        projects += one.projects
+    for d in structure.duplicate_projects(projects):
+        pending[d.span.file].found.append(d)
+    out = {}
+    for file, one in pending.items():
+        kept = suppression.apply_collected(file, one.suppressions, _configured(one.found, one.settings),
+                                           one.settings)
+        out[file] = sorted(_configured(kept, one.settings), key=sort_key)
+    return out
+
+
 def _check_specs(sources: Iterable[tuple[ast.Spec, Sequence[Diagnostic]]],
                  config: Config | None) -> dict[str, list[Diagnostic]]:
     cache: dict[str, Config] = {}
-    # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
-    pending: dict[str, tuple[Settings, Any, list[Diagnostic]]] = {}
-    projects: list[structure.ProjectKey] = []
-    for whole, parse_diagnostics in sources:
-        projects += structure.project_keys(whole)
-        # the folder, not the file: its configuration is in the cache after the folder's first file
-        used = config or find_config(os.path.dirname(whole.file) or "." if whole.file != "-" else ".", cache)
-        ctx = Context(used, used.settings_for(whole.file))
-        spec = checkable(whole, parse_diagnostics)
-        if spec is None:  # only the duplicate check may still find something in it
-            pending[whole.file] = (ctx.settings, ([], []), [])
-            continue
-        found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
-        pending[spec.file] = (ctx.settings, suppression.collect(spec), found)
-    for d in structure.duplicate_projects(projects):
-        pending[d.span.file][2].append(d)
-    out = {}
-    for file, (settings, collected, found) in pending.items():
-        kept = suppression.apply_collected(file, collected, _configured(found, settings), settings)
-        out[file] = sorted(_configured(kept, settings), key=sort_key)
-    return out
+    return gather(check_file(whole, parse_diagnostics, config, cache) for whole, parse_diagnostics in sources)
 
 
 def run(spec: ast.Spec, config: Config | None = None, diagnostics: Sequence[Diagnostic] = ()) -> list[Diagnostic]:

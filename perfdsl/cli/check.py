@@ -6,12 +6,20 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Iterator
 
+import functools
+import gc
+import os
+
 from . import use_color
 from ..diagnostics import Diagnostic, Severity, render_json, render_text, shown, sort_key
 from ..messages import Phrase, say
 
 if TYPE_CHECKING:
-    from .. import ast
+    from ..checks import FileFindings
+    from ..config import Config
+
+    Checked = tuple[str, str, list[Diagnostic], int, FileFindings]
+    """A file checked: its path, text, parse diagnostics, number of projects and the checks' findings."""
 
 EXAMPLES = """examples:
   perfdsl check specs/                 check every .perf file under specs/
@@ -33,14 +41,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
     p.add_argument("--config", metavar="PATH", help="perfdsl.toml (or pyproject.toml) to use for every file")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help=f"check N files at once (default: one per CPU, from {PARALLEL_FROM} files on)")
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..checks import check_sources, not_a_spec
-    from ..config import ConfigError, load_config
-    from ..syntax.loader import find_files, load_file
+PARALLEL_FROM = 32
+"""Files from which `check` spreads over the CPUs by default: below, starting the workers costs more than
+they save."""
 
+
+def run(args: argparse.Namespace) -> int:
+    from ..checks import gather
+    from ..config import ConfigError, load_config
+    from ..pool import WorkerDied, ordered_map
+    from ..syntax.loader import find_files
+
+    if args.jobs is not None and args.jobs < 1:
+        print(say("check.bad_jobs", args.lang), file=sys.stderr)
+        return 2
     skipped: list[Diagnostic] = []  # links that lead out of a folder given: said, not read
     files, missing = find_files(args.paths, skipped)
     for m in missing:
@@ -51,25 +70,29 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(render_text(skipped, {}, args.lang, use_color(sys.stderr, args.color)))
         print(shown(say("cli.no_files", args.lang, path=" ".join(args.paths))), file=sys.stderr)
         return 2
+    jobs = args.jobs or (_cpus() if len(files) >= PARALLEL_FROM else 1)
     texts: dict[str, str] = {}
     parse_diags: dict[str, list[Diagnostic]] = {}
     projects = 0
 
-    def parsed() -> Iterator[tuple[ast.Spec, list[Diagnostic]]]:
-        # one file at a time: the checks keep what they need, so no tree of the whole run is held
+    def findings(results: Iterator[Checked]) -> Iterator[FileFindings]:
+        # one file at a time: only what the checks keep of each file is held, no tree of the whole run
         nonlocal projects
-        for path in files:
-            src = load_file(path, args.encoding)
-            alien = not_a_spec(src.text, src.spec, src.diagnostics)
-            texts[path], parse_diags[path] = src.text, [alien] if alien else src.diagnostics
-            projects += len(src.spec.projects)
-            yield src.spec, parse_diags[path]  # what parsed cleanly of a file with errors is checked too
+        for path, text, diagnostics, count, found in results:
+            texts[path], parse_diags[path] = text, diagnostics
+            projects += count
+            yield found
 
     try:
         config = load_config(args.config) if args.config else None
-        found = check_sources(parsed(), config)
+        here = functools.partial(check_path, encoding=args.encoding, config=config, cache={})
+        found = gather(findings(ordered_map(_check_in_worker, files, jobs, here=here, setup=_worker_setup,
+                                            setup_args=(args.encoding, args.config))))
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
+        return 2
+    except WorkerDied:  # a worker killed (SIGTERM to it alone, out of memory): no partial report
+        print(say("check.worker_died", args.lang), file=sys.stderr)
         return 2
     all_diags = sorted(skipped, key=sort_key) + [d for path in files for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
     if args.format == "json":
@@ -89,3 +112,45 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(say("summary.clean", args.lang, files=len(files), projects=projects), file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use, not those the machine has
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def check_path(path: str, encoding: str | None, config: Config | None, cache: dict[str, Config]) -> Checked:
+    """Read, parse and check one file (here, or in a worker process)."""
+    from ..checks import check_file, not_a_spec
+    from ..syntax.loader import load_file
+
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: see checks.check_sources
+    try:
+        src = load_file(path, encoding)
+        alien = not_a_spec(src.text, src.spec, src.diagnostics)
+        diagnostics = [alien] if alien else src.diagnostics
+        # what parsed cleanly of a file with errors is checked too
+        return path, src.text, diagnostics, len(src.spec.projects), check_file(src.spec, diagnostics, config, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+_WORKER: tuple[str | None, Config | None, dict[str, Config]] = (None, None, {})
+"""In a worker process, what every file of the run is checked with: the encoding, the configuration given
+(else each folder's, found once per folder and kept)."""
+
+
+def _worker_setup(encoding: str | None, config_path: str | None) -> None:
+    from ..config import load_config
+
+    global _WORKER
+    _WORKER = (encoding, load_config(config_path) if config_path else None, {})
+
+
+def _check_in_worker(path: str) -> Checked:
+    encoding, config, cache = _WORKER
+    return check_path(path, encoding, config, cache)
