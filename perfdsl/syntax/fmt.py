@@ -64,6 +64,8 @@ class Printer:
     def __init__(self, width: int = DEFAULT_WIDTH) -> None:
         self.width = width
         self.lines: list[str] = []
+        self.parts: list[int] = []
+        """Where each project's lines begin, then where the file's last comments do."""
 
     def blank(self) -> None:
         """One blank line, never two, and none right after a `{` or at the top of the file."""
@@ -132,7 +134,9 @@ class Printer:
             if node is not None:
                 self.value(key.canonical, node, 0)
         for project in spec.projects:
+            self.parts.append(len(self.lines))
             self.project(project)
+        self.parts.append(len(self.lines))
         if spec.end_comments:
             self.comment_lines(spec.end_comments, 0)
         return "\n".join(self.lines) + "\n" if self.lines else ""
@@ -187,19 +191,13 @@ def format_spec(spec: ast.Spec, width: int = DEFAULT_WIDTH) -> str:
 
 def comment_texts(spec: ast.Spec) -> Counter[str]:
     """Every comment text in a spec (the formatter must keep this multiset)."""
-    found: Counter[str] = Counter()
-
-    def walk(value: object) -> None:
-        if isinstance(value, ast.Comment):
-            found[value.text] += 1
-        elif isinstance(value, ast.Model):
-            for field in type(value).model_fields:
-                walk(getattr(value, field))
-        elif isinstance(value, tuple):
-            for v in value:
-                walk(v)
-
-    walk(spec)
+    found = Counter(c.text for c in spec.end_comments)
+    for node in ast.nodes(spec):
+        found.update(c.text for c in getattr(node, "comments", ()))
+        found.update(c.text for c in getattr(node, "end_comments", ()))
+        for one in (getattr(node, "trailing", None), getattr(node, "end_trailing", None)):
+            if one is not None:
+                found[one.text] += 1
     return found
 
 
@@ -219,15 +217,32 @@ def format_source(text: str, path: str = "<input>",
 def format_proven(spec: ast.Spec, width: int = DEFAULT_WIDTH,
                   path: str | None = None) -> tuple[str | None, list[Diagnostic]]:
     """Print a spec in the canonical layout and prove the text: it parses back to the same AST with the
-    same comments and formats to itself. Returns the text, or None and an X002 diagnostic."""
+    same comments and formats to itself. Returns the text, or None and an X002 diagnostic.
+
+    The proof goes part by part — the file's header, each project, the file's last comments — over the very
+    lines of the text, so that it holds one project's second tree at a time, not a second tree of the file.
+    """
+    path = spec.file if path is None else path
+    printer = Printer(width)
+    out = printer.spec(spec)
+    lines = printer.lines
+    bounds = [0, *printer.parts, len(lines)]
+    parts = [ast.build(ast.Spec, file=spec.file, unit=spec.unit, year=spec.year, framework=spec.framework)]
+    parts += [ast.build(ast.Spec, file=spec.file, projects=(p,)) for p in spec.projects]
+    parts.append(ast.build(ast.Spec, file=spec.file, end_comments=spec.end_comments))
+    for part, start, end in zip(parts, bounds, bounds[1:]):
+        text = "".join(line + "\n" for line in lines[start:end])
+        if not _proven(part, text, width, path):
+            # a formatter bug must never reach the user's file: refuse, and say so
+            span = ast.Span.model_construct(file=path, line=start + 1, column=1, end_line=start + 1, end_column=2)
+            return None, [diag("X002", Severity.error, span)]
+    return out, []
+
+
+def _proven(part: ast.Spec, text: str, width: int, path: str) -> bool:
+    """Whether `text`, the lines printed for `part`, parse back as the same and print as themselves."""
     from .parser import parse
 
-    path = spec.file if path is None else path
-    out = format_spec(spec, width)
-    again, again_diags = parse(out, path)
-    if (any(d.severity is Severity.error for d in again_diags) or not ast.same(spec, again)
-            or comment_texts(spec) != comment_texts(again) or format_spec(again, width) != out):
-        # a formatter bug must never reach the user's file: refuse, and say so
-        span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
-        return None, [diag("X002", Severity.error, span)]
-    return out, []
+    again, again_diags = parse(text, path)
+    return (not any(d.severity is Severity.error for d in again_diags) and ast.same(part, again)
+            and comment_texts(part) == comment_texts(again) and format_spec(again, width) == text.lstrip("\n"))
