@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfdsl.importers.text import _header_value
 from perfdsl.syntax import values
 from perfdsl.syntax.parser import parse
-from perfdsl.syntax.vocab import COMPARATORS, COMPARATOR_WORDS, KEY_BY_FIELD
+from perfdsl.syntax.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, KEY_BY_FIELD
 
 numbers = st.decimals(min_value=Decimal("-1e17"), max_value=Decimal("1e17"), places=3, allow_nan=False,
                       allow_infinity=False)
@@ -20,20 +20,24 @@ comparators = st.sampled_from(sorted(set(COMPARATORS.values())))
 units = st.sampled_from(["", "%", "件", "人次", "小时", "元", "万元", "天", "个百分点", ".5", ",000", "元以上"])
 
 
+@settings(derandomize=True, max_examples=300)
 @given(numbers)
 def test_numbers_and_money_read_back_as_written(value: Decimal) -> None:
     assert values.number(values.write_number(value)) == value
     assert values.money(values.write_money(value)) == value
 
 
+@settings(derandomize=True, max_examples=500)
 @given(comparators, numbers.filter(lambda v: v >= 0), units, st.booleans())
 def test_a_target_written_for_the_source_reads_back_the_same(comparator: str, value: Decimal, unit: str,
                                                              implicit: bool) -> None:
-    implicit = implicit and comparator == "="
+    # the targets the reader makes: an implicit `=` has a unit that is no comparator word (`95%以上` is >=)
+    implicit = implicit and comparator == "=" and not unit.endswith(tuple(COMPARATOR_SUFFIXES))
     text = values.write_quantity(comparator, value, unit, implicit)
     assert values.read_target(text) == (comparator, value, unit, implicit), text
 
 
+@settings(derandomize=True, max_examples=300)
 @given(comparators, numbers.filter(lambda v: v >= 0), st.sampled_from(["", "%", "件", "小时"]))
 def test_a_target_as_documents_show_it_reads_back_the_same(comparator: str, value: Decimal, unit: str) -> None:
     spec, diags = parse(f"项目 x {{\n 产出 {{\n  数量 {{\n   a {comparator} {values.write_number(value)}{unit}\n"
