@@ -69,3 +69,11 @@ def test_docs_list_the_parser_codes_in_their_own_section() -> None:
     section = docs[docs.index("\n## Parser codes\n"):]
     assert all(f"\n### {code}\n" in section for code in PARSER_CODES)
     assert "\u200b" not in docs and "预算\\u200b执行率" in section
+
+
+def test_a_full_width_brace_inside_a_quoted_name_is_the_names_own() -> None:
+    # before a `#` it looked like a brace ending the line: the name `验｛#` read back as `验{#` with P020
+    from perfdsl.syntax.parser import parse
+
+    spec, diags = parse('项目 x {\n  产出 {\n    质量 {\n      "验｛#" 9\n    }\n  }\n}\n')
+    assert diags == [] and spec.projects[0].sections[0].sections[0].indicators[0].name == "验｛#"

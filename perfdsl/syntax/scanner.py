@@ -266,6 +266,8 @@ def _fullwidth_braces(scan: Scan, lineno: int, line: str) -> str:
         m = pattern.search(line)
         if m is not None:
             at = m.start(m.lastindex or 0)
+            if any(q.start() < at < q.end() for q in _QUOTED.finditer(line)):
+                continue  # in a quoted name (`"验｛#" 9`) it is the name's own
             scan.diagnostics.append(diag("P020", Severity.warning, scan.span(lineno, at + 1, lineno, at + 2),
                                          "P020.brace", value=line[at], normal=normal))
             line = line[:at] + normal + line[at + 1:]
