@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfdsl.checks import check_specs
@@ -169,3 +170,60 @@ def test_hover_on_a_diagnostic_of_the_parser_explains_its_code() -> None:
     (p002,) = [d for d in diags if d.code == "P002"]
     on_diag = hover(Lines(doc), Position(p002.span.line - 1, p002.span.column), "x.perf", diags, "en")
     assert on_diag is not None and on_diag.startswith("**P002"), on_diag
+
+
+# ------------------------------------------------------------------------------------- analysis as typed
+
+def _projects(n: int) -> str:
+    from tests.conftest import ROOT
+
+    seed = (ROOT / "specs" / "2020" / "审判辅助人员经费.perf").read_text(encoding="utf-8")
+    header, _, body = seed.partition("项目 ")
+    return header + "\n".join(f"# 第{i}个\n项目 " + body.replace("审判辅助人员经费", f"项目{i}", 1) for i in range(n))
+
+
+_EDITS = st.sampled_from(["delete", "duplicate", "insert", "cut", "blank", "comment", "ignore"])
+
+
+@settings(derandomize=True, deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_EDITS, st.integers(0, 10_000), st.text(max_size=6)), min_size=1, max_size=6))
+def test_analysis_as_typed_says_what_a_whole_analysis_says(edits: list[tuple[str, int, str]]) -> None:
+    from perfdsl.editor.document import Analyser
+
+    lines = _projects(4).split("\n")
+    typed = Analyser("x.perf", "en")
+    typed.update("\n".join(lines))
+    for op, at, junk in edits:
+        i = at % len(lines)
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "insert":
+            lines[i] = lines[i][: at % (len(lines[i]) + 1)] + junk + lines[i][at % (len(lines[i]) + 1):]
+        elif op == "cut":
+            lines[i] = lines[i][: at % (len(lines[i]) + 1)]
+        elif op == "blank":
+            lines.insert(i, "")
+        elif op == "comment":
+            lines.insert(i, "  # " + junk)
+        else:
+            lines.insert(i, "# perfdsl: ignore[C411]")
+        text = "\n".join(lines)
+        assert typed.update(text).diagnostics == analyse(text, "x.perf", "en").diagnostics, (op, i)
+
+
+def test_an_edit_inside_one_project_reads_only_that_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfdsl.editor import document
+
+    text = _projects(50)
+    typed = document.Analyser("x.perf")
+    typed.update(text)
+    read: list[int] = []
+    real = document.analyse
+    monkeypatch.setattr(document, "analyse", lambda t, *a: read.append(len(t)) or real(t, *a))
+    edited = text.replace("项目成本 <= 150万元", "项目成本 <= 140万元", 1) if "项目成本 <= 150万元" in text else \
+        text.replace("= 100%", "= 99%", 1)
+    assert edited != text
+    assert typed.update(edited).diagnostics == real(edited, "x.perf").diagnostics
+    assert len(read) == 1 and read[0] < len(text) / 20  # the header and one project, not the file

@@ -242,3 +242,39 @@ def test_a_syntax_error_in_one_project_does_not_hide_the_others_findings() -> No
             assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [("P002", 12), ("C301", 23)]
             assert found[1]["message"].startswith(c301)
             assert c.stop() == 0
+
+
+def test_edits_sent_as_ranges_give_the_diagnostics_of_the_whole_text(tmp_path: Path) -> None:
+    """The server asks for incremental changes; what it publishes after each ranged edit is what it says of
+    the resulting text opened afresh (edits inside one project, across two, adding and removing lines)."""
+    seed = (ROOT / "specs" / "2020" / "审判辅助人员经费.perf").read_text(encoding="utf-8")
+    header, _, body = seed.partition("项目 ")
+    text = header + "\n".join("项目 " + body.replace("审判辅助人员经费", f"项目{i}", 1) for i in range(3))
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "= 100%" in line)
+    cost = next(i for i, line in enumerate(lines) if line.strip().startswith("薪金成本合规性"))
+    second = [i for i, line in enumerate(lines) if line.startswith("项目 ")][1]
+    edits = [
+        ((at, 0), (at, len(lines[at])), "      缺少目标的指标"),  # P002 inside the first project
+        ((cost, 0), (cost + 1, 0), ""),  # a line removed: an empty 二级 in the first project
+        ((second - 1, 0), (second + 1, 0), "}\n项目 重复 {\n"),  # across the end of one and the start of the next
+        ((2, 0), (2, 0), "\n\n# 注释\n"),  # lines added above every project
+    ]
+    uri = _uri(tmp_path / "a.perf")
+    with Client() as c:
+        caps = c.start()["capabilities"]
+        assert caps["textDocumentSync"]["change"] == 2  # incremental
+        c.open(uri, text)
+        for version, ((l1, c1), (l2, c2), new) in enumerate(edits, 2):
+            lines = text.split("\n")
+            start = sum(len(line) + 1 for line in lines[:l1]) + c1
+            end = sum(len(line) + 1 for line in lines[:l2]) + c2
+            text = text[:start] + new + text[end:]
+            c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}},
+                 "text": new}]})
+            typed = c.diagnostics(uri)
+            with Client() as fresh:
+                fresh.start()
+                assert typed == fresh.open(uri, text), version
+        assert c.stop() == 0

@@ -9,6 +9,7 @@ by the other commands.
 from __future__ import annotations
 
 import os
+from typing import Sequence
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -17,7 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from .. import __version__
 from .completion import Item, complete
 from ..diagnostics import Diagnostic, Severity
-from .document import Lines, Position, Range, Symbol, analyse, formatted, hover, symbols
+from .document import Analyser, Lines, Position, Range, Symbol, formatted, hover, symbols
 from ..messages import say
 
 SEVERITY = {Severity.error: lsp.DiagnosticSeverity.Error, Severity.warning: lsp.DiagnosticSeverity.Warning,
@@ -31,10 +32,12 @@ ITEM = {"keyword": lsp.CompletionItemKind.Keyword, "key": lsp.CompletionItemKind
 
 class PerfdslServer(LanguageServer):
     def __init__(self, lang: str) -> None:
-        super().__init__("perfdsl", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        # incremental: the editor says which lines an edit touched, so only the project they are in is read again
+        super().__init__("perfdsl", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.lang = lang
         self.found: dict[str, list[Diagnostic]] = {}
         """The diagnostics last published for each document, for hover."""
+        self.analysers: dict[str, Analyser] = {}
 
     def path(self, uri: str) -> str:
         """The file a document is (configuration is found from its folder); unsaved ones count as in cwd."""
@@ -66,15 +69,31 @@ def _diagnostic(server: PerfdslServer, uri: str, path: str, lines: Lines, d: Dia
                           code=d.code, source="perfdsl", related_information=related or None)
 
 
-def publish(server: PerfdslServer, uri: str) -> None:
+def publish(server: PerfdslServer, uri: str, changed: tuple[int, int, int] | None = None, anew: bool = False) -> None:
+    """Analyse the document and publish its diagnostics; `anew` forgets what was kept of it (a save: the
+    configuration beside it may have changed)."""
     lines, path = server.lines(uri), server.path(uri)
-    result = analyse("\n".join(lines.lines), path, server.lang)
+    analyser = server.analysers.get(uri)
+    if analyser is None or anew or analyser.lang != server.lang:
+        analyser = server.analysers[uri] = Analyser(path, server.lang)
+    result = analyser.update(server.workspace.get_text_document(uri).source, changed)
     server.found[uri] = result.diagnostics
     out = [_diagnostic(server, uri, path, lines, d) for d in result.diagnostics]
     if result.problem:
         out.insert(0, lsp.Diagnostic(range=_range(Range(Position(0, 0), Position(0, 0))), message=result.problem,
                                      severity=lsp.DiagnosticSeverity.Error, source="perfdsl"))
     server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=out))
+
+
+def _changed_lines(changes: Sequence[lsp.TextDocumentContentChangeEvent]) -> tuple[int, int, int] | None:
+    """The lines one ranged change replaced (first, old end, new end; ends excluded); None for several
+    changes or the whole text, which the analyser then compares itself."""
+    if len(changes) != 1 or not isinstance(changes[0], lsp.TextDocumentContentChangePartial):
+        return None
+    change = changes[0]
+    added = change.text.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    first = change.range.start.line
+    return first, change.range.end.line + 1, first + added + 1
 
 
 def _symbol(s: Symbol) -> lsp.DocumentSymbol:
@@ -104,15 +123,16 @@ def make_server(lang: str) -> PerfdslServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: PerfdslServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+        publish(ls, params.text_document.uri, _changed_lines(params.content_changes))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PerfdslServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)  # a perfdsl.toml beside it may have changed meanwhile
+        publish(ls, params.text_document.uri, anew=True)  # a perfdsl.toml beside it may have changed meanwhile
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PerfdslServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.found.pop(params.text_document.uri, None)
+        ls.analysers.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
