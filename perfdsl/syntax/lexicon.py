@@ -64,16 +64,17 @@ def terminals() -> dict[str, str]:
     return {name: regexp for name, (regexp, _) in _lexicon().items()}
 
 
-LINE_SHAPES = ("PROJECT", "BUDGET", "FIELD", "INDICATOR_BLOCK", "SECTION", "INDICATOR", "RBRACE")
-"""The terminals the parser reads, one per line."""
+@functools.lru_cache(maxsize=1)
+def line_shapes() -> tuple[str, ...]:
+    """The terminals the parser reads, one per line: those the grammar's rules name, highest priority first."""
+    named = {t.name for t in parser().terminals}
+    return tuple(sorted(named, key=lambda name: (-_lexicon()[name][1], name)))
 
 
 def line_shape(content: str) -> str | None:
     """The line shape `content` (a line without its indentation and comment) has by the grammar: of the
     terminals it matches, the one of highest priority; None for none."""
-    found = [(-_lexicon()[name][1], i, name) for i, name in enumerate(LINE_SHAPES)
-             if compiled(name).fullmatch(content)]
-    return min(found)[2] if found else None
+    return next((name for name in line_shapes() if compiled(name).fullmatch(content)), None)
 
 
 def pattern(name: str) -> str:
