@@ -1,27 +1,57 @@
-"""The one AST of perfdsl: immutable pydantic models, every node with its source span.
+"""The one AST of perfdsl: immutable dataclasses, every node with its source span.
 
-The parser builds these nodes with `build` (no re-validation: it already guarantees the types); every later
-pass reads them and builds new ones rather than mutating. Field names are the language's English aliases,
-which are also the JSON keys. Comments are attached to the nodes they precede, so `fmt` is a pure printer.
+Plain slotted classes, so that building the tens of thousands of nodes of a megabyte costs what a class
+costs; pydantic reads the same classes only at the boundary, for the JSON Schema (`backends.json`), and is
+imported only there. Immutable by type: mypy holds every pass to it (`node` tells it the classes are frozen),
+and a pass that needs a changed node makes one with `dataclasses.replace`. Field names are the language's
+English aliases, which are also the JSON keys. Comments are attached to the nodes they precede, so `fmt` is a
+pure printer.
 """
 
-# No `from __future__ import annotations` here: pydantic would evaluate every annotation string at import,
-# a cost every one-file `perfdsl check` pays.
+from __future__ import annotations
+
+import dataclasses
 import datetime
+from dataclasses import field
 from decimal import Decimal
-from typing import Any, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, cast, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda f: f
+
+C = TypeVar("C", bound=type)
+
+_FORBID_EXTRA = {"extra": "forbid"}
+"""pydantic's configuration of every node (a plain dict: pydantic is not imported here): unknown keys are
+refused, and the JSON Schema says so."""
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+@overload
+def node(cls: C, /) -> C: ...
+@overload
+def node(*, kw_only: bool = True, weakref: bool = False) -> Callable[[C], C]: ...
 
 
-M = TypeVar("M", bound=BaseModel)
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+def node(cls: C | None = None, /, *, kw_only: bool = True, weakref: bool = False) -> C | Callable[[C], C]:
+    """Make `cls` a node: a slotted dataclass taking keyword arguments (`kw_only=False`: positional ones
+    too), compared by value; `weakref`: one that can be referred to weakly.
+
+    Not `frozen=True` at run time: a frozen dataclass sets each field through `object.__setattr__`, three
+    times the cost of building a node, and the parser builds one per line and per value. The type checker
+    sees frozen classes (the decorator says so), and that is where mutation is refused.
+    """
+    def make(cls: C) -> C:
+        cls.__pydantic_config__ = _FORBID_EXTRA  # type: ignore[attr-defined]
+        return cast(C, dataclasses.dataclass(slots=True, kw_only=kw_only, weakref_slot=weakref)(cls))
+    return make if cls is None else make(cls)
 
 
-class Span(Model):
+@node(kw_only=False)  # the parser makes one per node: positional is shorter and faster
+class Span:
     """Where a node stands in its file: 1-based lines and columns, end exclusive (as lark's tokens)."""
 
     file: str
@@ -31,7 +61,8 @@ class Span(Model):
     end_column: int
 
 
-class Comment(Model):
+@node
+class Comment:
     """A `#` comment, kept so that `fmt` can put it back where it was."""
 
     text: str
@@ -41,7 +72,8 @@ class Comment(Model):
     """A blank line separated it from what came before."""
 
 
-class Node(Model):
+@node
+class Node:
     span: Span
     blank_before: bool = False
     """A blank line (or several) preceded this node or its leading comments."""
@@ -51,6 +83,7 @@ class Node(Model):
     """The comment at the end of the node's first line."""
 
 
+@node
 class Block(Node):
     end_comments: tuple[Comment, ...] = ()
     """Own-line comments after the last child, before the closing `}`."""
@@ -58,43 +91,53 @@ class Block(Node):
     """The comment after the closing `}`."""
 
 
+@node
 class Word(Node):
     """A one-word header value such as 其他一次性项目."""
 
     value: str
 
 
+@node
 class Year(Node):
     value: int
 
 
+@node
 class Day(Node):
     value: datetime.date
 
 
+@node
 class Flag(Node):
     """是/否."""
 
     value: bool
 
 
+@node
 class Amount(Node):
     """A number; money is stored in 元 whatever unit it was written in."""
 
     value: Decimal
 
 
+@node
 class Text(Node):
     """A prose section: paragraphs with soft line breaks already joined."""
 
     paragraphs: tuple[str, ...]
 
 
-class Quantitative(Model):
+Comparator = Literal["=", ">=", "<=", ">", "<"]
+
+
+@node
+class Quantitative:
     """A target such as `>= 90%`, `<= 24小时`, `= 0次`."""
 
     kind: Literal["quantitative"] = "quantitative"
-    comparator: Literal["=", ">=", "<=", ">", "<"]
+    comparator: Comparator
     value: Decimal
     unit: str = ""
     implicit: bool = False
@@ -102,7 +145,8 @@ class Quantitative(Model):
     span: Span
 
 
-class Qualitative(Model):
+@node
+class Qualitative:
     """A target word such as 合理, 健全, 同比下降."""
 
     kind: Literal["qualitative"] = "qualitative"
@@ -113,17 +157,19 @@ class Qualitative(Model):
 Target = Union[Quantitative, Qualitative]
 
 
+@node
 class Indicator(Block):
     """A 三级 indicator: a name and its target, with the optional attributes of national tables."""
 
     name: str
-    target: Target = Field(discriminator="kind")
+    target: Target = field(metadata={"discriminator": "kind"})
     weight: Amount | None = None
     nature: Word | None = None
     standard: Word | None = None
     explanation: Text | None = None
 
 
+@node
 class Level2(Block):
     """A 二级 section such as 数量 or 满意度."""
 
@@ -131,6 +177,7 @@ class Level2(Block):
     indicators: tuple[Indicator, ...] = ()
 
 
+@node
 class Level1(Block):
     """A 一级 section such as 产出 or 效益指标."""
 
@@ -138,6 +185,7 @@ class Level1(Block):
     sections: tuple[Level2, ...] = ()
 
 
+@node
 class Budget(Block):
     total: Amount | None = None
     current: Amount | None = None
@@ -145,6 +193,7 @@ class Budget(Block):
     prior_executed: Amount | None = None
 
 
+@node
 class Project(Block):
     name: str
     unit: Word | None = None
@@ -165,7 +214,8 @@ class Project(Block):
     sections: tuple[Level1, ...] = ()
 
 
-class Spec(Model):
+@node(weakref=True)  # the API keeps what it knows of a spec for as long as the spec lives
+class Spec:
     """One `.perf` file."""
 
     file: str
@@ -221,63 +271,25 @@ def nodes(spec: Spec) -> list[Node]:
     return out
 
 
-_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
-_set = object.__setattr__
-
-
-def build(cls: type[M], **fields: Any) -> M:
-    """Make a node from values the parser already guarantees, without validating them again.
-
-    The same result as `cls.model_construct(**fields)` at a third of the cost: the parser makes tens of
-    thousands of nodes per megabyte, and pydantic's generic path resolves every default on every call.
-    """
-    template = _DEFAULTS.get(cls)
-    if template is None:
-        # every field in declaration order (serialisers follow the dict's order); required ones are filled below
-        template = _DEFAULTS[cls] = {name: f.default for name, f in cls.model_fields.items()}
-    data = {**template, **fields}
-    node = object.__new__(cls)
-    _set(node, "__dict__", data)
-    _set(node, "__pydantic_fields_set__", _fields_set(tuple(fields)))
-    _set(node, "__pydantic_extra__", None)
-    _set(node, "__pydantic_private__", None)
-    return node
-
-
-_FIELDS_SETS: dict[tuple[str, ...], set[str]] = {}
-
-
-def _fields_set(names: tuple[str, ...]) -> set[str]:
-    """One set per combination of fields, shared by the nodes given them: a set is the largest object of a
-    small node, and a frozen model never changes it (pydantic copies it before `model_copy` updates one)."""
-    shared = _FIELDS_SETS.get(names)
-    if shared is None:
-        shared = _FIELDS_SETS[names] = set(names)
-    return shared
-
-
-_SPAN_FIELDS = _fields_set(tuple(Span.model_fields))
-
-
-def span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
-    """`build(Span, …)` written out: the parser makes a span for every node it builds."""
-    node = object.__new__(Span)
-    _set(node, "__dict__", {"file": file, "line": line, "column": column, "end_line": end_line,
-                            "end_column": end_column})
-    _set(node, "__pydantic_fields_set__", _SPAN_FIELDS)
-    _set(node, "__pydantic_extra__", None)
-    _set(node, "__pydantic_private__", None)
-    return node
-
-
 LAYOUT_FIELDS = frozenset({"span", "file", "blank_before"})
 """Where a node stands and the blank lines around it: layout, not content."""
 
 
+def content_fields(cls: type) -> tuple[str, ...]:
+    """The names of a node class's fields that are content, not layout, in declaration order."""
+    names = _CONTENT.get(cls)
+    if names is None:
+        names = _CONTENT[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in LAYOUT_FIELDS)
+    return names
+
+
+_CONTENT: dict[type, tuple[str, ...]] = {}
+
+
 def strip_spans(value: Any) -> Any:
     """Return a plain structure of `value` without layout (for comparisons and JSON without positions)."""
-    if isinstance(value, BaseModel):
-        return {k: strip_spans(getattr(value, k)) for k in type(value).model_fields if k not in LAYOUT_FIELDS}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: strip_spans(getattr(value, k)) for k in content_fields(type(value))}
     if isinstance(value, (tuple, list)):
         return [strip_spans(v) for v in value]
     return value

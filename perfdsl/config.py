@@ -32,8 +32,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from .diagnostics import Severity
 from .messages import Phrase
 from .frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, builtin_names, load_framework
@@ -61,24 +59,31 @@ def _config_error(path: str, key: str, params: dict[str, Any]) -> ConfigError:
     return ConfigError(path, key, **params)
 
 
-class _Strict(BaseModel):
-    # extra="forbid": a misspelt key must be reported, not silently ignored
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+_table = dataclass(frozen=True, slots=True, kw_only=True)
+# read by pydantic when it validates a file (it is imported only then); extra="forbid": a misspelt key must be
+# reported, not silently ignored
+_STRICT = {"extra": "forbid", "populate_by_name": True}
 
 
-class Override(_Strict):
+@_table
+class Override:
+    __pydantic_config__ = _STRICT
+
     paths: tuple[str, ...]
     framework: str | None = None
-    rules: dict[str, Level] = {}
+    rules: dict[str, Level] = field(default_factory=dict)
 
 
-class ConfigData(_Strict):
+@_table
+class ConfigData:
     """The table as written in the file."""
+
+    __pydantic_config__ = _STRICT
 
     framework: str | None = None
     frameworks: tuple[str, ...] = ()
-    weight_total: Decimal = Field(Decimal(100), alias="weight-total", gt=0)
-    rules: dict[str, Level] = {}
+    weight_total: Decimal = field(default=Decimal(100), metadata={"alias": "weight-total", "gt": 0})
+    rules: dict[str, Level] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
 
 
@@ -111,7 +116,7 @@ class Config:
 
     path: str | None = None
     root: str = "."
-    data: ConfigData = field(default_factory=ConfigData.model_construct)  # the defaults need no validation
+    data: ConfigData = field(default_factory=ConfigData)
     frameworks: dict[str, Framework] = field(default_factory=dict)
     _levels: dict[str, Level] = field(default_factory=dict)
     _override_levels: list[dict[str, Level]] = field(default_factory=list)
@@ -221,10 +226,10 @@ def _levels(path: str, rules: Mapping[str, Level]) -> dict[str, Level]:
     return out
 
 
-def _describe(path: str, error: ValidationError) -> ConfigError:
+def _describe(path: str, error: Any) -> ConfigError:
     e = error.errors()[0]
     where = ".".join(str(p) for p in e["loc"])
-    if e["type"] == "extra_forbidden":
+    if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return ConfigError(path, "config.unknown_key", field=where)
     if e["type"] == "literal_error":
         return ConfigError(path, "config.bad_level", field=where, value=str(e.get("input")))
@@ -234,8 +239,10 @@ def _describe(path: str, error: ValidationError) -> ConfigError:
 def from_table(table: Mapping[str, Any], path: str) -> Config:
     """Validate a configuration table read from `path` and load the frameworks it names."""
     shown = _shown(path)
+    from pydantic import TypeAdapter, ValidationError  # a file to validate: the one place pydantic is needed
+
     try:
-        data = ConfigData.model_validate(table)
+        data = TypeAdapter(ConfigData).validate_python(table)
     except ValidationError as e:
         raise _describe(shown, e) from e
     root = os.path.dirname(os.path.abspath(path))

@@ -11,12 +11,11 @@ import json
 import os
 import re
 import unicodedata
+from dataclasses import field
 from enum import Enum
 from typing import Any, Iterable
 
-from pydantic import BaseModel, ConfigDict
-
-from .ast import Span
+from .ast import Span, node
 from .messages import say
 
 
@@ -26,23 +25,23 @@ class Severity(str, Enum):
     info = "info"
 
 
-class Related(BaseModel):
+@node
+class Related:
     """A second place that explains a diagnostic, such as where an unclosed `{` was opened."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
     span: Span
     key: str
-    args: dict[str, Any] = {}
+    args: dict[str, Any] = field(default_factory=dict)
 
 
-class Diagnostic(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+@node
+class Diagnostic:
     code: str
     severity: Severity
     span: Span
     key: str
     """Catalogue entry of the message; its `.hint` entry, when present, is the hint."""
-    args: dict[str, Any] = {}
+    args: dict[str, Any] = field(default_factory=dict)
     related: tuple[Related, ...] = ()
 
     def message(self, lang: str = "zh") -> str:
@@ -56,9 +55,8 @@ class Diagnostic(BaseModel):
 
 def diag(code: str, severity: Severity, span: Span, key: str | None = None, related: Iterable[Related] = (),
          **args: Any) -> Diagnostic:
-    """Build a Diagnostic without re-validating what the passes already guarantee."""
-    return Diagnostic.model_construct(code=code, severity=severity, span=span, key=key or code, args=args,
-                                      related=tuple(related))
+    return Diagnostic(code=code, severity=severity, span=span, key=key or code, args=args,
+                      related=tuple(related))
 
 
 def default_lang() -> str:

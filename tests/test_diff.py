@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -236,14 +237,14 @@ def reformatted(draw: st.DrawFn) -> tuple[ast.Spec, ast.Spec]:
     project = spec.projects[0]
     l1s = []
     for l1 in project.sections:
-        l2s = tuple(l2.model_copy(update={"name": alias.get(l2.name, l2.name) if draw(st.booleans()) else l2.name,
-                                          "indicators": _reorder(l2.indicators, order), "comments": (note,)})
+        l2s = tuple(dataclasses.replace(l2, name=alias.get(l2.name, l2.name) if draw(st.booleans()) else l2.name,
+                                        indicators=_reorder(l2.indicators, order), comments=(note,))
                     for l2 in l1.sections)
         name = alias.get(l1.name, l1.name) if draw(st.booleans()) else l1.name
-        l1s.append(l1.model_copy(update={"name": name, "sections": _reorder(l2s, order)}))
-    moved = project.model_copy(update={"sections": _reorder(tuple(l1s), order), "unit": spec.unit,
-                                       "year": spec.year, "trailing": note})
-    other = spec.model_copy(update={"projects": (moved,), "unit": None, "year": None, "end_comments": (note,)})
+        l1s.append(dataclasses.replace(l1, name=name, sections=_reorder(l2s, order)))
+    moved = dataclasses.replace(project, sections=_reorder(tuple(l1s), order), unit=spec.unit, year=spec.year,
+                                trailing=note)
+    other = dataclasses.replace(spec, projects=(moved,), unit=None, year=None, end_comments=(note,))
     if draw(st.booleans()):  # and through the formatter: what `perfdsl fmt` would write
         other, _ = parse(format_spec(other), "fmt.perf")
     return spec, other
@@ -264,10 +265,10 @@ def _indicators(p: ast.Project) -> list[tuple[int, int, int]]:
 
 
 def _with_indicators(p: ast.Project, lists: list[list[list[ast.Indicator]]]) -> ast.Project:
-    return p.model_copy(update={"sections": tuple(
-        l1.model_copy(update={"sections": tuple(l2.model_copy(update={"indicators": tuple(lists[a][b])})
-                                                for b, l2 in enumerate(l1.sections))})
-        for a, l1 in enumerate(p.sections))})
+    return dataclasses.replace(p, sections=tuple(
+        dataclasses.replace(l1, sections=tuple(dataclasses.replace(l2, indicators=tuple(lists[a][b]))
+                                                for b, l2 in enumerate(l1.sections)))
+        for a, l1 in enumerate(p.sections)))
 
 
 def _lists(p: ast.Project) -> list[list[list[ast.Indicator]]]:
@@ -304,31 +305,30 @@ def mutated(draw: st.DrawFn) -> tuple[ast.Spec, ast.Spec]:
         if action in ("value", "comparator") and isinstance(ind.target, ast.Quantitative):
             change = ({"value": ind.target.value + draw(st.sampled_from([-5, -1, 1, 3]))} if action == "value"
                       else {"comparator": draw(st.sampled_from(["=", ">=", "<=", ">", "<"]))})
-            project = _replace_indicator(project, where, ind.model_copy(
-                update={"target": ind.target.model_copy(update=change)}))
+            changed = dataclasses.replace(ind, target=dataclasses.replace(ind.target, **change))
+            project = _replace_indicator(project, where, changed)
         elif action == "word":
-            project = _replace_indicator(project, where, ind.model_copy(
-                update={"target": ast.Qualitative(word=draw(st.sampled_from(["合理", "提升", "完善"])),
-                                                  span=ind.span)}))
+            word = ast.Qualitative(word=draw(st.sampled_from(["合理", "提升", "完善"])), span=ind.span)
+            project = _replace_indicator(project, where, dataclasses.replace(ind, target=word))
         elif action == "remove" and len(places) > 1:
             project = _replace_indicator(project, where, None)
         elif action == "rename":
-            project = _replace_indicator(project, where, ind.model_copy(update={"name": ind.name + "情况"}))
+            project = _replace_indicator(project, where, dataclasses.replace(ind, name=ind.name + "情况"))
         elif action == "move":
             to = draw(st.sampled_from([(i, j) for i, l1 in enumerate(project.sections)
                                        for j in range(len(l1.sections))]))
             project = _move_indicator(project, where, to)
         elif action == "budget" and project.budget and project.budget.current:
-            current = project.budget.current.model_copy(
-                update={"value": project.budget.current.value + draw(st.integers(-1000, 1000))})
-            project = project.model_copy(update={"budget": project.budget.model_copy(update={"current": current})})
+            current = dataclasses.replace(project.budget.current,
+                                          value=project.budget.current.value + draw(st.integers(-1000, 1000)))
+            project = dataclasses.replace(project, budget=dataclasses.replace(project.budget, current=current))
         elif action == "text" and project.goals:
             para = project.goals.paragraphs[0]
             at = draw(st.integers(0, len(para)))
-            goals = project.goals.model_copy(update={"paragraphs": (para[:at] + "新增" + para[at:],)
-                                                     + project.goals.paragraphs[1:]})
-            project = project.model_copy(update={"goals": goals})
-    return spec, spec.model_copy(update={"projects": (project,)})
+            goals = dataclasses.replace(project.goals, paragraphs=(para[:at] + "新增" + para[at:],)
+                                                     + project.goals.paragraphs[1:])
+            project = dataclasses.replace(project, goals=goals)
+    return spec, dataclasses.replace(spec, projects=(project,))
 
 
 _MIRROR_DIRECTION = {"raised": "lowered", "lowered": "raised"}

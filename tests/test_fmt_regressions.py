@@ -6,6 +6,7 @@ The property at the top holds the formatter to its promise over generated source
 
 from __future__ import annotations
 
+import dataclasses
 import contextlib
 import io
 import os
@@ -126,7 +127,7 @@ def test_the_api_refuses_a_text_it_cannot_prove() -> None:
     """`render(spec, "perf")` gives the proof `perfdsl fmt` gives: X002, never an unproven text."""
     spec = perfdsl.load(_indicator("a 合理"), name="x.perf")
     project = spec.projects[0]
-    broken = spec.model_copy(update={"projects": (project.model_copy(update={"name": "两行\n名称"}),)})
+    broken = dataclasses.replace(spec, projects=(dataclasses.replace(project, name="两行\n名称"),))
     with pytest.raises(perfdsl.FormatError) as refused:
         perfdsl.render(broken, "perf")
     assert [d.code for d in refused.value.diagnostics] == ["X002"] and "x.perf:1:1" in str(refused.value)

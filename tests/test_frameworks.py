@@ -39,7 +39,7 @@ def test_builtins_built_without_validation_equal_validated_ones(name: str) -> No
     path = Path(__import__("perfdsl.frameworks").frameworks.__file__).parent / f"{name}.toml"
     validated = load_framework(path)
     assert builtin(name) == validated
-    assert builtin(name).model_dump() == validated.model_dump()
+    assert repr(builtin(name)) == repr(validated)  # tuples where validation makes tuples, not lists
     assert [type(l1.level2) for l1 in builtin(name).level1] == [tuple] * len(validated.level1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -152,7 +153,7 @@ _PROSE_FIELDS = ("overview", "basis", "necessity", "measures", "plan", "goals")
 def test_text_layout_gives_the_prose_back(project: ast.Project, texts: list[list[str]]) -> None:
     """import(render_text(spec)) has the spec's prose, paragraph by paragraph, whatever the paragraphs are."""
     prose = {f: ast.Text(paragraphs=tuple(p), span=SPAN) for f, p in zip(_PROSE_FIELDS, texts)}
-    project = project.model_copy(update=prose)
+    project = dataclasses.replace(project, **prose)
     spec = ast.Spec(file="gen.perf", unit=None, year=None, framework=None, projects=(project,), end_comments=())
     (back,), _ = import_text(render(spec, "text"), "gen.txt")
     for field in _PROSE_FIELDS:
@@ -176,7 +177,7 @@ def test_invisible_characters_are_read_as_seen() -> None:
     assert all(ast.same(a.projects[0], b.projects[0]) for a, b in zip(specs, seed))
     for spec in specs:
         again, problems = parse(format_spec(spec), "seed.txt")
-        assert problems == [] and ast.same(again, spec.model_copy(update={"file": "seed.txt"}))
+        assert problems == [] and ast.same(again, dataclasses.replace(spec, file="seed.txt"))
 
 
 def test_direction_controls_are_an_error_at_their_place() -> None:

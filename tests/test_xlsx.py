@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import os
@@ -43,8 +44,8 @@ def _load(path: Path) -> ast.Spec:
 
 def _resolved(spec: ast.Spec, project: ast.Project) -> ast.Project:
     """The project with its file-level 单位/年度/框架 filled in, and none of its own comments."""
-    return project.model_copy(update={"unit": spec.unit_of(project), "year": spec.year_of(project),
-                                      "framework": spec.framework_of(project) or "shanghai-2020"})
+    return dataclasses.replace(project, unit=spec.unit_of(project), year=spec.year_of(project),
+                               framework=spec.framework_of(project) or "shanghai-2020")
 
 
 def test_round_trip_of_the_seed_projects() -> None:

@@ -18,13 +18,12 @@ two together.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib.resources
 import json
 from decimal import Decimal
 from typing import Any
-
-from pydantic import BaseModel, TypeAdapter
 
 from .. import ast
 
@@ -35,8 +34,6 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if isinstance(value, BaseModel):
-        return plain(value.model_dump(mode="python"))
     if isinstance(value, Decimal):
         return _number(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -54,8 +51,9 @@ def _number(value: Decimal) -> int | float | str:
 
 
 # The fields that hold a node's comments (comments, trailing, end_comments …), read off the models.
-_COMMENT_FIELDS = tuple(dict.fromkeys(name for cls in (ast.Node, ast.Block) for name, f in cls.model_fields.items()
-                                      if "Comment" in str(f.annotation)))
+_COMMENT_FIELDS = tuple(dict.fromkeys(name for cls in (ast.Node, ast.Block)
+                                      for name in (f.name for f in dataclasses.fields(cls))
+                                      if "Comment" in str(cls.__annotations__.get(name))))
 
 
 def _comments_last(value: Any) -> Any:
@@ -72,9 +70,9 @@ def _comments_last(value: Any) -> Any:
 def document(spec: ast.Spec, project: ast.Project, *, with_spans: bool = False) -> dict[str, Any]:
     """The document for one project: the whole AST with `with_spans`, else the AST without layout, with each
     node's comments after its fields and only where there are some."""
-    one = spec.model_copy(update={"projects": (project,)})
+    one = dataclasses.replace(spec, projects=(project,))
     if with_spans:
-        full: dict[str, Any] = plain(one.model_dump(mode="python"))
+        full: dict[str, Any] = plain(dataclasses.asdict(one))
         return full
     result: dict[str, Any] = _comments_last(plain(ast.strip_spans(one)))
     return result
@@ -93,6 +91,8 @@ def schema() -> dict[str, Any]:
     Layout fields are optional (documents leave them out unless written `--with-spans`); everything else is
     as the models say, unknown keys included (they are refused).
     """
+    from pydantic import TypeAdapter  # the boundary where pydantic reads the AST classes
+
     generated = TypeAdapter(ast.Spec).json_schema(mode="validation")
     _drop_layout(generated)
     return {"$schema": SCHEMA_DIALECT, **generated}

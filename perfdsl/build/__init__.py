@@ -157,5 +157,5 @@ def _duplicates(jobs: list[Job], built: dict[str, FileResult], cached: dict[str,
         else:
             record = cached[job.path]
             found = record.keys if record is not None else []
-        keys += [ProjectKey(k["name"], k["unit"], k["year"], ast.span(**k["span"])) for k in found]
+        keys += [ProjectKey(k["name"], k["unit"], k["year"], ast.Span(**k["span"])) for k in found]
     return list(duplicate_projects(keys))

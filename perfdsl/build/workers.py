@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
@@ -50,7 +51,7 @@ def _checks(spec: ast.Spec, config: Config, parsed: list[Diagnostic]) -> list[Di
     try:
         return list(run(spec, config, parsed))
     except Exception as e:  # a broken check (or its configuration) must not take the whole build down
-        span = ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
+        span = ast.Span(file=spec.file, line=1, column=1, end_line=1, end_column=2)
         return [diag("X000", Severity.error, span, check="checks", reason=repr(e))]
 
 
@@ -102,7 +103,7 @@ def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
 
 def _project_key(spec: ast.Spec, project: ast.Project) -> dict[str, Any]:
     return {"unit": spec.unit_of(project), "year": spec.year_of(project), "name": project.name,
-            "span": project.span.model_dump()}
+            "span": dataclasses.asdict(project.span)}
 
 
 _STAGED = itertools.count()

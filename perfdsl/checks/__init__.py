@@ -22,6 +22,7 @@ state it does not expect reports an internal diagnostic (X000) instead of crashi
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from typing import Iterable, Iterator, NamedTuple, Sequence
@@ -63,7 +64,7 @@ def _configured(diags: list[Diagnostic], settings: Settings) -> list[Diagnostic]
             continue
         severity = settings.severity(d.code, rule.severity)
         if severity is not None:
-            out.append(d if severity is d.severity else d.model_copy(update={"severity": severity}))
+            out.append(d if severity is d.severity else dataclasses.replace(d, severity=severity))
     return out
 
 
@@ -80,7 +81,7 @@ def checkable(spec: ast.Spec, diagnostics: Sequence[Diagnostic] = ()) -> ast.Spe
     if any(span.file != spec.file or not any(_within(span, p.span) for p in spec.projects) for span in errors):
         return None
     clean = tuple(p for p in spec.projects if not any(_within(span, p.span) for span in errors))
-    return spec.model_copy(update={"projects": clean}) if clean else None
+    return dataclasses.replace(spec, projects=clean) if clean else None
 
 
 def not_a_spec(text: str, spec: ast.Spec, diagnostics: Sequence[Diagnostic]) -> Diagnostic | None:

@@ -160,9 +160,9 @@ def head(node: ast.Node) -> ast.Span:
         return s
     name = getattr(node, "name", "")
     width = len(name) if name and not isinstance(node, ast.Project) else 2
-    return ast.Span.model_construct(file=s.file, line=s.line, column=s.column, end_line=s.line,
-                                    end_column=s.column + width)
+    return ast.Span(file=s.file, line=s.line, column=s.column, end_line=s.line,
+                    end_column=s.column + width)
 
 
 def file_start(spec: ast.Spec) -> ast.Span:
-    return ast.Span.model_construct(file=spec.file, line=1, column=1, end_line=1, end_column=2)
+    return ast.Span(file=spec.file, line=1, column=1, end_line=1, end_column=2)

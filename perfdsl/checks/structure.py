@@ -163,8 +163,8 @@ def duplicate_projects(keys: Iterable[ProjectKey]) -> Iterator[Diagnostic]:
 
 def _keyword(span: ast.Span) -> ast.Span:
     """A project's first word (`项目`), as `head` gives it."""
-    return span if span.end_line == span.line else ast.span(span.file, span.line, span.column, span.line,
-                                                             span.column + 2)
+    return span if span.end_line == span.line else ast.Span(span.file, span.line, span.column, span.line,
+                                                            span.column + 2)
 
 
 CHECKS = (unknown_framework, sections, indicator_names)

@@ -8,6 +8,7 @@ and renamed into place; a failure on the way puts back what was there before.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
@@ -141,7 +142,7 @@ def _canonical(spec: Spec, path: str) -> tuple[str, Diagnostic | None]:
     content = format_spec(spec)
     again, again_diags = parse(content, path)
     # an importer bug must never become a file: refuse this table, and say so
-    if again_diags or not ast.same(spec.model_copy(update={"file": path}), again):
+    if again_diags or not ast.same(dataclasses.replace(spec, file=path), again):
         return content, diag("X003", Severity.error, spec.projects[0].span, name=spec.projects[0].name)
     return content, None
 

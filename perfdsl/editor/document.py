@@ -12,6 +12,7 @@ Positions here are LSP's: 0-based lines and UTF-16 code units (what editors coun
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 from dataclasses import dataclass, field
@@ -253,14 +254,14 @@ def _moved(d: Diagnostic, lines: int) -> Diagnostic:
         return d
 
     def span(s: ast.Span) -> ast.Span:
-        return ast.span(s.file, s.line + lines, s.column, s.end_line + lines, s.end_column)
+        return ast.Span(s.file, s.line + lines, s.column, s.end_line + lines, s.end_column)
 
-    related = tuple(r.model_copy(update={"span": span(r.span)}) if r.span.file == d.span.file else r
+    related = tuple(dataclasses.replace(r, span=span(r.span)) if r.span.file == d.span.file else r
                     for r in d.related)
     args = d.args
     if isinstance(args.get("line"), int):  # a message naming another line of the file (P003, P012)
         args = {**args, "line": args["line"] + lines}
-    return d.model_copy(update={"span": span(d.span), "related": related, "args": args})
+    return dataclasses.replace(d, span=span(d.span), related=related, args=args)
 
 
 def formatted(text: str, path: str) -> str | None:

@@ -1,8 +1,9 @@
 """Indicator frameworks: which 一级 and 二级 indicator names a performance-target table may use.
 
 A framework is data (one TOML file per framework, the format is documented at the top of each builtin
-file); this module loads it into frozen pydantic models and answers the questions the checks ask: is this
-一级/二级 name allowed, what did the user probably mean, and which framework do these sections fit best.
+file); this module loads it into frozen dataclasses (validated by pydantic when a user's file is read) and
+answers the questions the checks ask: is this 一级/二级 name allowed, what did the user probably mean, and
+which framework do these sections fit best.
 Users may point at their own framework file; builtins ship next to this module.
 
 Loading is the one place that raises (`FrameworkError`): a broken framework file is not source text with a
@@ -15,12 +16,11 @@ import os
 import tomllib
 import unicodedata
 import weakref
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 DEFAULT_FRAMEWORK = "shanghai-2020"
 
@@ -78,12 +78,16 @@ def _with_heading(data: Any) -> Any:
     return data
 
 
-class _Frozen(BaseModel):
-    # extra="forbid" so that a misspelt key in a user's framework file is reported, not ignored.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+_frozen = dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
+# extra="forbid" so that a misspelt key in a user's framework file is reported, not ignored (pydantic reads
+# this when it validates one; it is not imported otherwise)
+_STRICT = {"extra": "forbid"}
 
 
-class Level2Def(_Frozen):
+@_frozen
+class Level2Def:
+    __pydantic_config__ = _STRICT
+
     name: str
     aliases: tuple[str, ...] = ()
     status: Status = "confirmed"
@@ -93,23 +97,16 @@ class Level2Def(_Frozen):
         return (self.name, *self.aliases)
 
 
-class Level1Def(_Frozen):
+@_frozen
+class Level1Def:
+    __pydantic_config__ = _STRICT
+
     name: str
     heading: str = ""
     aliases: tuple[str, ...] = ()
     status: Status = "confirmed"
     complete: bool = True
     level2: tuple[Level2Def, ...] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_heading(cls, data: object) -> object:
-        return _with_heading(data)
-
-    @model_validator(mode="after")
-    def _validate(self) -> Level1Def:
-        _check_unique(f"一级 {self.name!r}", ((l2.name, l2.spellings) for l2 in self.level2))
-        return self
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -132,19 +129,15 @@ class Level1Def(_Frozen):
         return _closest(name, spellings, n, cutoff)
 
 
-class Framework(_Frozen):
+@_frozen
+class Framework:
+    __pydantic_config__ = _STRICT
+
     name: str
     title: str
     source: str
     required: tuple[str, ...] = ()
     level1: tuple[Level1Def, ...]
-
-    @model_validator(mode="after")
-    def _validate(self) -> Framework:
-        if not self.level1:
-            raise ValueError("a framework needs at least one [[level1]]")
-        _check_unique(f"framework {self.name!r}", ((l1.name, l1.spellings) for l1 in self.level1))
-        return self
 
     @property
     def level1_names(self) -> list[str]:
@@ -170,7 +163,7 @@ class Framework(_Frozen):
 _MEMO: dict[tuple[int, str], Any] = {}
 
 
-def _memo(owner: _Frozen, what: str, make: Callable[[], Any]) -> Any:
+def _memo(owner: Framework | Level1Def, what: str, make: Callable[[], Any]) -> Any:
     """What the checks ask a framework for every section of every file, made once per framework (or 一级).
     Keyed by identity (hashing a model hashes all of it); an entry goes when its owner is collected, so the
     frameworks of a configuration read again (each build reads its own) do not pile up, nor does a later
@@ -184,7 +177,7 @@ def _memo(owner: _Frozen, what: str, make: Callable[[], Any]) -> Any:
         return made
 
 
-def _by_spelling(owner: _Frozen, entries: Sequence[Level1Def | Level2Def]) -> dict[str, Any]:
+def _by_spelling(owner: Framework | Level1Def, entries: Sequence[Level1Def | Level2Def]) -> dict[str, Any]:
     """Normalised spelling -> entry (the first wins, as in file order; spellings are unique anyway)."""
     def make() -> dict[str, Any]:
         table: dict[str, Any] = {}
@@ -202,7 +195,16 @@ def section_spellings(fw: Framework) -> frozenset[str]:
         normalise(s) for l1 in fw.level1 for s in (*l1.spellings, *(x for l2 in l1.level2 for x in l2.spellings))))
 
 
-def _describe(error: ValidationError) -> str:
+def _validate(fw: Framework) -> None:
+    """What a framework must hold beyond its fields' types."""
+    if not fw.level1:
+        raise ValueError("a framework needs at least one [[level1]]")
+    _check_unique(f"framework {fw.name!r}", ((l1.name, l1.spellings) for l1 in fw.level1))
+    for l1 in fw.level1:
+        _check_unique(f"一级 {l1.name!r}", ((l2.name, l2.spellings) for l2 in l1.level2))
+
+
+def _describe(error: Any) -> str:
     parts = []
     for e in error.errors():
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".")
@@ -217,10 +219,18 @@ def _parse(data: bytes, where: str) -> Framework:
         raise FrameworkError(where, f"not UTF-8 text ({e.reason})") from e
     except tomllib.TOMLDecodeError as e:
         raise FrameworkError(where, f"invalid TOML: {e}") from e
+    from pydantic import TypeAdapter, ValidationError  # a user's file: the one place frameworks are validated
+
+    if isinstance(raw.get("level1"), list):
+        raw = {**raw, "level1": [_with_heading(l1) for l1 in raw["level1"]]}
     try:
-        return Framework.model_validate(raw)
+        fw = TypeAdapter(Framework).validate_python(raw)
+        _validate(fw)
     except ValidationError as e:
         raise FrameworkError(where, _describe(e)) from e
+    except ValueError as e:
+        raise FrameworkError(where, str(e)) from e
+    return fw
 
 
 def load_framework(path: str | os.PathLike[str]) -> Framework:
@@ -237,18 +247,19 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
 
 
 def _trusted(raw: dict[str, Any]) -> Framework:
-    """A builtin framework built without validation: the same models `Framework.model_validate` makes (the
-    test suite holds every builtin to that), without building pydantic's validators, which would cost a
-    one-file `perfdsl check` a tenth of its run time. Users' framework files are always validated."""
+    """A builtin framework built without validation: the same objects a user's file validates into (the
+    test suite holds every builtin to that), without importing pydantic and building its validators, which
+    would cost a one-file `perfdsl check` a tenth of its run time. Users' framework files are always
+    validated."""
     def level2(data: dict[str, Any]) -> Level2Def:
-        return Level2Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ()))})
+        return Level2Def(**{**data, "aliases": tuple(data.get("aliases", ()))})
 
     def level1(data: dict[str, Any]) -> Level1Def:
         data = _with_heading(data)
-        return Level1Def.model_construct(**{**data, "aliases": tuple(data.get("aliases", ())),
+        return Level1Def(**{**data, "aliases": tuple(data.get("aliases", ())),
                                             "level2": tuple(level2(l2) for l2 in data.get("level2", ()))})
 
-    return Framework.model_construct(**{**raw, "required": tuple(raw.get("required", ())),
+    return Framework(**{**raw, "required": tuple(raw.get("required", ())),
                                         "level1": tuple(level1(l1) for l1 in raw["level1"])})
 
 

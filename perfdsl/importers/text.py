@@ -8,6 +8,7 @@ number, never a silent drop. The result is printed by `fmt`, so imported files a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -202,7 +203,7 @@ class Rows:
 
     def span(self, line: int) -> ast.Span:
         end = self.widths.get(line, 1) + 1
-        return ast.build(ast.Span, file=self.file, line=line, column=1, end_line=line, end_column=end)
+        return ast.Span(file=self.file, line=line, column=1, end_line=line, end_column=end)
 
     def report(self, code: str, line: int, severity: Severity = Severity.error, **args: Any) -> None:
         self.diagnostics.append(diag(code, severity, self.span(line), **args))
@@ -233,7 +234,7 @@ class Rows:
             self.report("I001", line, text=f"{name} {target_text}")
             return
         span = self.span(line)
-        indicator = ast.build(ast.Indicator, name=name, target=values.make_target(parsed, span), span=span)
+        indicator = ast.Indicator(name=name, target=values.make_target(parsed, span), span=span)
         self.sections[-1][2][-1][2].append(indicator)
 
     def flush(self) -> None:
@@ -301,8 +302,8 @@ def _choose_framework(rows: list[tuple[str, int]]) -> Framework:
 
 
 def _node(cls: type[Any], file: str, line: int, blank: bool = False, **fields: Any) -> Any:
-    span = ast.build(ast.Span, file=file, line=line, column=1, end_line=line, end_column=2)
-    return ast.build(cls, span=span, blank_before=blank, **fields)
+    span = ast.Span(file=file, line=line, column=1, end_line=line, end_column=2)
+    return cls(span=span, blank_before=blank, **fields)
 
 
 def _header_value(key_field: str, text: str) -> tuple[type[Any], Any] | None:
@@ -364,7 +365,7 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
 
 
 def _span(file: str, line: int, width: int = 1) -> ast.Span:
-    return ast.build(ast.Span, file=file, line=line, column=1, end_line=line, end_column=width + 1)
+    return ast.Span(file=file, line=line, column=1, end_line=line, end_column=width + 1)
 
 
 def seen(text: str) -> str:
@@ -394,7 +395,7 @@ def _seen_lines(lines: list[str], file: str, diagnostics: list[Diagnostic]) -> l
     for i, line in enumerate(lines):
         if UNSEEN.search(line) or CONTROL.search(line):
             for key, at, args in refused_characters(line):
-                span = ast.build(ast.Span, file=file, line=i + 1, column=at, end_line=i + 1, end_column=at + 1)
+                span = ast.Span(file=file, line=i + 1, column=at, end_line=i + 1, end_column=at + 1)
                 diagnostics.append(diag("I008", Severity.error, span, key, **args))
             lines[i] = seen(line)
     return lines
@@ -422,9 +423,9 @@ def import_text(text: str, file: str = "<input>", strict: bool = False) -> tuple
             continue
         unit = project.unit
         year = _node(ast.Year, file, table.start, value=table.year) if table.year else None
-        project = project.model_copy(update={"unit": None})
-        specs.append(ast.build(ast.Spec, file=file, unit=unit, year=year, framework=None,
-                                              projects=(project,), end_comments=()))
+        project = dataclasses.replace(project, unit=None)
+        specs.append(ast.Spec(file=file, unit=unit, year=year, framework=None,
+                              projects=(project,), end_comments=()))
     if not tables:
         diagnostics.append(diag("I005", Severity.error, _span(file, 1)))
     return specs, diagnostics

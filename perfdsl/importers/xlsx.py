@@ -36,7 +36,7 @@ _FRAMEWORKS = [builtin(n) for n in builtin_names()]
 
 
 def _span(file: str, row: int, column: int = 1) -> ast.Span:
-    return ast.build(ast.Span, file=file, line=row, column=column, end_line=row, end_column=column + 1)
+    return ast.Span(file=file, line=row, column=column, end_line=row, end_column=column + 1)
 
 
 def _text(value: Any) -> str:
@@ -186,20 +186,20 @@ class SheetReader:
             paragraphs = tuple(" ".join(p.split()) for p in _text(raw).split("\n") if p.strip())
             if unwritable(paragraphs):
                 self.report("I009", span.line, span.column, key="I009.cell")
-                return ast.build(ast.Text, span=span, blank_before=True, paragraphs=())
-            return ast.build(ast.Text, span=span, blank_before=True, paragraphs=paragraphs)
+                return ast.Text(span=span, blank_before=True, paragraphs=())
+            return ast.Text(span=span, blank_before=True, paragraphs=paragraphs)
         if key.kind in ("money", "number"):
             amount = _amount(raw, key.kind)
-            return None if amount is None else ast.build(ast.Amount, span=span, value=amount)
+            return None if amount is None else ast.Amount(span=span, value=amount)
         # a cell Excel keeps as a date or a truth value is one already; any other is read as a `.perf` value
         if key.kind == "date" and isinstance(raw, datetime.datetime):
-            return ast.build(ast.Day, span=span, value=raw.date())
+            return ast.Day(span=span, value=raw.date())
         if key.kind == "flag" and isinstance(raw, bool):
-            return ast.build(ast.Flag, span=span, value=raw)
+            return ast.Flag(span=span, value=raw)
         if key.kind == "year" and isinstance(raw, int) and not isinstance(raw, bool):
             text = str(raw)
         read = values.read_value(key.kind, text) if text else None
-        return None if read is None else ast.build(read[0], span=span, **read[1])
+        return None if read is None else read[0](span=span, **read[1])
 
     def _table(self, head: int) -> list[tuple[int, dict[str, Any]]]:
         """The indicator rows below the column headings `head`, each as (row, {field: value}); columns are found
@@ -233,7 +233,7 @@ class SheetReader:
         if parsed is None:
             self.report("I102", row, target_column, text=target_text)
             return None
-        attributes = {}
+        attributes: dict[str, Any] = {}
         for key in ATTRIBUTE_KEYS:
             column = self.columns.get(key.field)
             if column is None or _text(cells[key.field]) == "":
@@ -243,8 +243,8 @@ class SheetReader:
                 self.report("I102", row, column, text=_text(cells[key.field]))
             else:
                 attributes[key.field] = node
-        return ast.build(ast.Indicator, span=_span(self.file, row, self.columns["name"]), name=name,
-                         target=values.make_target(parsed, _span(self.file, row, target_column)), **attributes)
+        return ast.Indicator(span=_span(self.file, row, self.columns["name"]), name=name,
+                             target=values.make_target(parsed, _span(self.file, row, target_column)), **attributes)
 
     def _spec(self, rows: list[tuple[int, dict[str, Any]]]) -> ast.Spec:
         framework = _framework([_line(cells["level1"]) for _, cells in rows])
@@ -272,25 +272,25 @@ class SheetReader:
                 self.report("I102", row, self.columns["level2"], key="I102.no_level2", text=name)
             elif (indicator := self._indicator(row, cells)) is not None:
                 sections[-1][2].append(indicator)
-        tree = tuple(ast.build(ast.Level1, span=_span(self.file, r), blank_before=True, name=n, sections=tuple(
-            ast.build(ast.Level2, span=_span(self.file, r2), name=n2, indicators=tuple(inds)) for n2, r2, inds in l2s))
+        tree = tuple(ast.Level1(span=_span(self.file, r), blank_before=True, name=n, sections=tuple(
+            ast.Level2(span=_span(self.file, r2), name=n2, indicators=tuple(inds)) for n2, r2, inds in l2s))
             for n, r, l2s in level1s)
         return self._assemble(tree, framework)
 
     def _assemble(self, tree: tuple[ast.Level1, ...], framework: Framework) -> ast.Spec:
-        fields = dict(self.fields)
+        fields: dict[str, Any] = dict(self.fields)
         name = str(fields.pop("name", ""))
         unit = fields.pop("unit", None)
         budget_fields = {f: fields.pop(f) for f in ("total", "current", "prior", "prior_executed") if f in fields}
         if budget_fields:
             first = min(n.span.line for n in budget_fields.values() if isinstance(n, ast.Node))
-            fields["budget"] = ast.build(ast.Budget, span=_span(self.file, first), blank_before=True, **budget_fields)
+            fields["budget"] = ast.Budget(span=_span(self.file, first), blank_before=True, **budget_fields)
         if framework.name != DEFAULT_FRAMEWORK:
-            fields["framework"] = ast.build(ast.Word, span=_span(self.file, 1), value=framework.name)
-        project = ast.build(ast.Project, span=_span(self.file, *self.name_at), name=name, sections=tree, **fields)
-        year = ast.build(ast.Year, span=_span(self.file, 2), value=self.year) if self.year else None
-        return ast.build(ast.Spec, file=self.file, unit=unit, year=year, framework=None, projects=(project,),
-                         end_comments=())
+            fields["framework"] = ast.Word(span=_span(self.file, 1), value=framework.name)
+        project = ast.Project(span=_span(self.file, *self.name_at), name=name, sections=tree, **fields)
+        year = ast.Year(span=_span(self.file, 2), value=self.year) if self.year else None
+        return ast.Spec(file=self.file, unit=unit, year=year, framework=None, projects=(project,),
+                        end_comments=())
 
 
 def _framework(headings: list[str]) -> Framework:

@@ -227,14 +227,14 @@ def format_proven(spec: ast.Spec, width: int = DEFAULT_WIDTH,
     out = printer.spec(spec)
     lines = printer.lines
     bounds = [0, *printer.parts, len(lines)]
-    parts = [ast.build(ast.Spec, file=spec.file, unit=spec.unit, year=spec.year, framework=spec.framework)]
-    parts += [ast.build(ast.Spec, file=spec.file, projects=(p,)) for p in spec.projects]
-    parts.append(ast.build(ast.Spec, file=spec.file, end_comments=spec.end_comments))
+    parts = [ast.Spec(file=spec.file, unit=spec.unit, year=spec.year, framework=spec.framework)]
+    parts += [ast.Spec(file=spec.file, projects=(p,)) for p in spec.projects]
+    parts.append(ast.Spec(file=spec.file, end_comments=spec.end_comments))
     for part, start, end in zip(parts, bounds, bounds[1:]):
         text = "".join(line + "\n" for line in lines[start:end])
         if not _proven(part, text, width, path):
             # a formatter bug must never reach the user's file: refuse, and say so
-            span = ast.Span.model_construct(file=path, line=start + 1, column=1, end_line=start + 1, end_column=2)
+            span = ast.Span(file=path, line=start + 1, column=1, end_line=start + 1, end_column=2)
             return None, [diag("X002", Severity.error, span)]
     return out, []
 

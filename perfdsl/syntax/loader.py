@@ -75,7 +75,7 @@ def _scan(folder: str, notes: list[Diagnostic]) -> list[str]:
             is_link = entry.is_symlink()
             target = os.path.realpath(entry.path) if is_link else os.path.join(real, entry.name)
             if is_link and not _inside(target, top):
-                span = ast.Span.model_construct(file=entry.path, line=1, column=1, end_line=1, end_column=2)
+                span = ast.Span(file=entry.path, line=1, column=1, end_line=1, end_column=2)
                 notes.append(diag("P000", Severity.warning, span, "P000.link_outside", target=target))
             elif entry.is_dir():
                 if not entry.name.startswith("."):
@@ -93,7 +93,7 @@ def _inside(path: str, top: str) -> bool:
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str | None, list[Diagnostic]]:
     """Decode a file's bytes; on failure say why, where, and how to fix it."""
-    span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=2)
+    span = ast.Span(file=path, line=1, column=1, end_line=1, end_column=2)
     if encoding:
         try:
             return data.decode(encoding), []
@@ -115,7 +115,7 @@ def _undecodable(data: bytes, path: str, start: int) -> Diagnostic:
     at = nul if nul >= 0 else start
     line = data.count(b"\n", 0, at) + 1
     col = at - (data.rfind(b"\n", 0, at) + 1) + 1
-    where = ast.Span.model_construct(file=path, line=line, column=col, end_line=line, end_column=col + 1)
+    where = ast.Span(file=path, line=line, column=col, end_line=line, end_column=col + 1)
     byte = f"0x{data[at]:02X}"
     if guess:
         return diag("P000", Severity.error, where, "P000.utf8", offset=at, byte=byte, guess=guess)
@@ -167,15 +167,15 @@ def load_file(path: str, encoding: str | None = None) -> Source:
     try:
         data = read_regular(path) if path != "-" else os.fdopen(0, "rb", closefd=False).read()
     except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
-        span = ast.Span.model_construct(file=path, line=1, column=1, end_line=1, end_column=1)
-        empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
+        span = ast.Span(file=path, line=1, column=1, end_line=1, end_column=1)
+        empty = ast.Spec(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
         if isinstance(e, NotRegularFile):
             return Source(path, "", empty, [diag("P000", Severity.error, span, "P000.not_regular")])
         reason = getattr(e, "strerror", None) or str(e)
         return Source(path, "", empty, [diag("P000", Severity.error, span, reason=reason)])
     text, problems = decode(data, path, encoding)
     if text is None:
-        empty = ast.Spec.model_construct(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
+        empty = ast.Spec(file=path, unit=None, year=None, framework=None, projects=(), end_comments=())
         # keep a readable version of the text so the diagnostic can show the offending line
         return Source(path, data.decode("utf-8", "replace"), empty, problems)
     return load_text(text, path)

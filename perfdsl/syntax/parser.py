@@ -65,7 +65,7 @@ def _node_meta(scan: Scan, head: Piece, close: Piece | None = None) -> dict[str,
     line = head.line
     end = close if close is not None else head
     return {
-        "span": ast.span(scan.file, line, head.column, end.end_line, end.end_column),
+        "span": ast.Span(scan.file, line, head.column, end.end_line, end.end_column),
         "blank_before": line in scan.blank_before,
         "comments": scan.leading.get(line, ()),
         "trailing": scan.trailing.get(line),
@@ -139,7 +139,7 @@ def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dic
     meta = _node_meta(scan, raw.head, raw.value)
     if raw.value.type == "TEXT":
         meta["trailing"] = scan.trailing.get(raw.value.end_line)
-    into[key.field] = ast.build(cls, **meta, **content)
+    into[key.field] = cls(**meta, **content)
 
 
 def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
@@ -148,8 +148,8 @@ def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     target = values.target(scan, head, value)
     if raw.close is None:  # a one-line indicator, nearly all of them: no attributes, no end of block
         line = head.line
-        return ast.build(ast.Indicator, name=head.value, target=target,
-                         span=ast.span(scan.file, line, head.column, value.end_line, value.end_column),
+        return ast.Indicator(name=head.value, target=target,
+                             span=ast.Span(scan.file, line, head.column, value.end_line, value.end_column),
                          blank_before=line in scan.blank_before, comments=scan.leading.get(line, ()),
                          trailing=scan.trailing.get(line))
     attrs: dict[str, Any] = {}
@@ -160,8 +160,8 @@ def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
             _fields_into(scan, item, key, attrs, seen)
         else:
             _misplaced(scan, item, "where.indicator")
-    return ast.build(ast.Indicator, name=raw.head.value, target=target, **attrs,
-                                         **_block_meta(scan, raw.head, raw.close or raw.value))
+    return ast.Indicator(name=raw.head.value, target=target, **attrs,
+                         **_block_meta(scan, raw.head, raw.close or raw.value))
 
 
 def build_level2(scan: Scan, raw: Raw) -> ast.Level2:
@@ -173,8 +173,8 @@ def build_level2(scan: Scan, raw: Raw) -> ast.Level2:
             _error(scan, "P014", item.head, name=item.head.value, where=_say_key("P014.section"))
         else:
             _misplaced(scan, item, "where.section")
-    return ast.build(ast.Level2, name=raw.head.value, indicators=tuple(indicators),
-                                      **_block_meta(scan, raw.head, raw.close))
+    return ast.Level2(name=raw.head.value, indicators=tuple(indicators),
+                      **_block_meta(scan, raw.head, raw.close))
 
 
 def build_level1(scan: Scan, raw: Raw) -> ast.Level1:
@@ -186,8 +186,8 @@ def build_level1(scan: Scan, raw: Raw) -> ast.Level1:
             _error(scan, "P013", item.head, name=item.head.value)
         else:
             _misplaced(scan, item, "where.section")
-    return ast.build(ast.Level1, name=raw.head.value, sections=tuple(sections),
-                                      **_block_meta(scan, raw.head, raw.close))
+    return ast.Level1(name=raw.head.value, sections=tuple(sections),
+                      **_block_meta(scan, raw.head, raw.close))
 
 
 def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
@@ -199,7 +199,7 @@ def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
             _fields_into(scan, item, key, amounts, seen)
         else:
             _misplaced(scan, item, "where.budget")
-    return ast.build(ast.Budget, **amounts, **_block_meta(scan, raw.head, raw.close))
+    return ast.Budget(**amounts, **_block_meta(scan, raw.head, raw.close))
 
 
 def build_project(scan: Scan, raw: Raw) -> ast.Project:
@@ -223,8 +223,8 @@ def build_project(scan: Scan, raw: Raw) -> ast.Project:
     name = raw.head.value
     project_kw = raw.value
     assert project_kw is not None
-    return ast.build(ast.Project, name=name, sections=tuple(sections), **fields,
-                                       **_block_meta(scan, project_kw, raw.close))
+    return ast.Project(name=name, sections=tuple(sections), **fields,
+                       **_block_meta(scan, project_kw, raw.close))
 
 
 def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
@@ -239,8 +239,8 @@ def build_spec(scan: Scan, items: Iterable[Raw]) -> ast.Spec:
             projects.append(item.node or build_project(scan, item))
         else:
             _misplaced(scan, item, "where.file")
-    return ast.build(ast.Spec, file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),
-                                    **fields)
+    return ast.Spec(file=scan.file, projects=tuple(projects), end_comments=tuple(scan.end_comments),
+                    **fields)
 
 
 # ---------------------------------------------------------------------------------------------- driving

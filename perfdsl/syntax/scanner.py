@@ -19,8 +19,7 @@ from typing import Any, Iterator
 from lark.lexer import Lexer
 
 from . import lexicon
-from ..ast import Comment, Span, build
-from ..ast import span as make_span
+from ..ast import Comment, Span
 from ..diagnostics import Diagnostic, Related, Severity, diag
 from ..messages import AnyOf, Phrase
 from .vocab import BUDGET_WORDS, KEY_BY_SPELLING, PROJECT_NAME_LABEL, PROJECT_WORDS, key_spellings
@@ -74,7 +73,7 @@ class Scan:
     """The line of the `}` to report as stray and read as if it were not there."""
 
     def span(self, line: int, col: int, end_line: int, end_col: int) -> Span:
-        return make_span(self.file, line, col, end_line, end_col)
+        return Span(self.file, line, col, end_line, end_col)
 
     def error(self, code: str, at_line: int, col: int, end_col: int, key: str | None = None,
               related: tuple[Related, ...] = (), **args: object) -> None:
@@ -164,7 +163,7 @@ class LineLexer(Lexer):
 
 def _comment(scan: Scan, lineno: int, line: str, pos: int, blank: bool) -> Comment:
     text = line[pos + 1:].strip()
-    return build(Comment, text=text, span=scan.span(lineno, pos + 1, lineno, len(line) + 1),
+    return Comment(text=text, span=scan.span(lineno, pos + 1, lineno, len(line) + 1),
                                    blank_before=blank)
 
 

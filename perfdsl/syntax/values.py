@@ -10,7 +10,7 @@ import datetime
 import functools
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from .. import ast
 from . import lexicon, textblock
@@ -89,24 +89,24 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
 
 def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) -> ast.Target:
     if isinstance(parsed, str):
-        return ast.build(ast.Qualitative, word=parsed, span=span, kind="qualitative")
+        return ast.Qualitative(word=parsed, span=span, kind="qualitative")
     comparator, value, unit, implicit = parsed
-    return ast.build(ast.Quantitative, comparator=comparator, value=value, unit=unit, implicit=implicit,
-                                            span=span, kind="quantitative")
+    return ast.Quantitative(comparator=cast(ast.Comparator, comparator), value=value, unit=unit, implicit=implicit,
+                            span=span, kind="quantitative")
 
 
 def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
     """Read the target token of an indicator line, reporting what cannot be read."""
     span = _span(scan, tok)
     if tok.type == MISSING:
-        return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
+        return ast.Qualitative(word="", span=span, kind="qualitative")
     parsed = read_target(tok.value)
     if parsed is None:
         if out_of_bounds(tok.value):
             _report(scan, "P010", tok, key="P010.too_long", **_bounds(tok.value), name=name.value)
         else:
             _report(scan, "P010", tok, name=name.value, value=tok.value)
-        return ast.build(ast.Qualitative, word="", span=span, kind="qualitative")
+        return ast.Qualitative(word="", span=span, kind="qualitative")
     if not isinstance(parsed, str) and _FULLWIDTH_FORM.search(tok.value):
         normal = tok.value.translate(_FULLWIDTH)
         _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
