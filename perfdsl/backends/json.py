@@ -28,16 +28,26 @@ from typing import Any
 from .. import ast
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of a stripped or dumped AST: Decimal -> number, date -> ISO text, tuples -> lists."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+def plain(value: Any, with_spans: bool = True) -> Any:
+    """A JSON-ready copy of an AST or of a dumped model, in one walk: a node -> its fields (without layout
+    unless `with_spans`, and then its comments after its other fields and only where it has some), Decimal ->
+    number, date -> ISO text, tuples -> lists."""
+    if isinstance(value, (tuple, list)):
+        return [plain(v, with_spans) for v in value]
     if isinstance(value, Decimal):
         return _number(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {k: plain(v, with_spans) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        own, comments = _shape(type(value), with_spans)
+        out = {k: plain(getattr(value, k), with_spans) for k in own}
+        for k in comments:
+            kept = getattr(value, k)
+            if kept:
+                out[k] = plain(kept, with_spans)
+        return out
     return value
 
 
@@ -50,31 +60,32 @@ def _number(value: Decimal) -> int | float | str:
     return as_float if Decimal(repr(as_float)) == value else format(value, "f")
 
 
-# The fields that hold a node's comments (comments, trailing, end_comments …), read off the models.
+# The fields that hold a node's comments (comments, trailing, end_comments …), read off the classes.
 _COMMENT_FIELDS = tuple(dict.fromkeys(name for cls in (ast.Node, ast.Block)
                                       for name in (f.name for f in dataclasses.fields(cls))
                                       if "Comment" in str(cls.__annotations__.get(name))))
+_SHAPES: dict[tuple[type, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _comments_last(value: Any) -> Any:
-    """Put a node's own fields first and its comments after them, leaving out comments it does not have."""
-    if isinstance(value, dict):
-        own = {k: _comments_last(v) for k, v in value.items() if k not in _COMMENT_FIELDS}
-        kept = {k: _comments_last(value[k]) for k in _COMMENT_FIELDS if value.get(k)}
-        return {**own, **kept}
-    if isinstance(value, list):
-        return [_comments_last(v) for v in value]
-    return value
+def _shape(cls: type, with_spans: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the fields a node of `cls` always writes, the comment fields it writes when it has some): with
+    spans every field in the classes' order, else the content first and the comments after."""
+    shape = _SHAPES.get((cls, with_spans))
+    if shape is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        if with_spans:
+            shape = names, ()
+        else:
+            shape = (tuple(n for n in ast.content_fields(cls) if n not in _COMMENT_FIELDS),
+                     tuple(n for n in _COMMENT_FIELDS if n in names))
+        _SHAPES[(cls, with_spans)] = shape
+    return shape
 
 
 def document(spec: ast.Spec, project: ast.Project, *, with_spans: bool = False) -> dict[str, Any]:
     """The document for one project: the whole AST with `with_spans`, else the AST without layout, with each
     node's comments after its fields and only where there are some."""
-    one = dataclasses.replace(spec, projects=(project,))
-    if with_spans:
-        full: dict[str, Any] = plain(dataclasses.asdict(one))
-        return full
-    result: dict[str, Any] = _comments_last(plain(ast.strip_spans(one)))
+    result: dict[str, Any] = plain(dataclasses.replace(spec, projects=(project,)), with_spans)
     return result
 
 
