@@ -44,7 +44,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, durable: bool 
             os.chmod(tmp, _usual_mode())
         os.replace(tmp, target)
         if durable:
-            _sync_folder(target.parent)
+            sync_folder(target.parent)
     except BaseException:
         # covers KeyboardInterrupt (and SIGTERM, which the command turns into one): the target is untouched
         # and no temp file is left behind
@@ -138,7 +138,17 @@ def _keep_owner(path: str | os.PathLike[str], before: os.stat_result) -> None:
             pass
 
 
-def _sync_folder(folder: Path) -> None:
+def write_staged(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a new file of a staging folder in full and flush it to disk: it is published by a rename later
+    (`publish`), and the folder it ends in is flushed once for all of them (`sync_folder`), not per file."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with open(path, "xb") as f:
+        f.write(payload)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
     """Flush the folder entry of a rename (POSIX; elsewhere the rename itself is what there is)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -156,7 +156,7 @@ def _failing_after(count: int, real):  # type: ignore[no-untyped-def]
     return fake
 
 
-@pytest.mark.parametrize("step", ["write_atomic", "publish"])
+@pytest.mark.parametrize("step", ["write_staged", "publish"])
 def test_a_failed_write_leaves_the_folder_as_it_was(capsys, tmp_path: Path, monkeypatch, step: str) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -173,7 +173,7 @@ def test_a_failed_write_leaves_the_folder_as_it_was(capsys, tmp_path: Path, monk
 
 
 def test_a_failed_write_removes_the_folders_it_made(capsys, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(import_, "write_atomic", _failing_after(1, import_.write_atomic))
+    monkeypatch.setattr(import_, "write_staged", _failing_after(1, import_.write_staged))
     code, _, _ = run_cli(capsys, "import", str(SEED), "-o", str(tmp_path / "new" / "out"))
     assert code == 1 and list(tmp_path.iterdir()) == []
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from ..atomic import publish, write_atomic
+from ..atomic import publish, sync_folder, write_staged
 from . import use_color
 from ..messages import say
 
@@ -223,8 +223,9 @@ def write_all(out_dir: Path, outputs: list[Output]) -> None:
                 # every byte is on disk before the first file is replaced: a full disk fails here
                 staged.append(stage / f"{i}.perf")
                 with _writing(out_dir / output.name):
-                    write_atomic(staged[-1], output.content)
+                    write_staged(staged[-1], output.content)
             _replace_all(out_dir, outputs, staged, stage)
+            sync_folder(out_dir)  # the renames, once for all files
         finally:
             shutil.rmtree(stage, ignore_errors=True)
     except BaseException:
