@@ -366,6 +366,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "C305": ("“{name}”{target}（{cost} 元）低于当年预算 {current} 元（相差 {gap}）",
              "`{name}` {target} ({cost} 元) is below the current budget {current} 元 (by {gap})"),
     "C305.hint": ("若只覆盖部分资金，请在指标解释中说明", "if it covers part of the money only, say so in the indicator's 解释"),
+    "rule.C306.summary": ("预算金额为负数", "a budget amount below zero"),
+    "rule.C306.why": ("预算安排的是资金，不会小于零；负号多是从表格复制时带入的。",
+                      "A budget plans money, which is never below zero; the minus sign usually came with a copied cell."),
+    "C306": ("{field} {amount} 是负数", "{field} {amount} is below zero"),
+    "C306.hint": ("金额写为正数，例如 {field} 5万元", "write the amount as a positive number, for example {field} 5万元"),
     # targets
     "rule.C401.summary": ("比率目标超过 100%", "a rate above 100%"),
     "rule.C401.why": ("完成率、合格率这类比率最高为 100%；衡量增长或下降的比率（名称含“增长”“下降”等）除外。",

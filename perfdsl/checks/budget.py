@@ -11,7 +11,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..syntax.vocab import MONEY_UNITS, TOTAL_COST_NAMES
+from ..syntax.vocab import BUDGET_KEYS, MONEY_UNITS, TOTAL_COST_NAMES
 from ..syntax.values import show_number as number
 from .registry import Context, plain, rule, target_text
 
@@ -20,17 +20,24 @@ C302 = rule("C302", "executed-over-prior", Severity.warning, "budget")
 C303 = rule("C303", "prior-execution-below-target", Severity.info, "budget")
 C304 = rule("C304", "cost-over-budget", Severity.error, "budget")
 C305 = rule("C305", "cost-under-budget", Severity.info, "budget")
+C306 = rule("C306", "negative-amount", Severity.error, "budget")
 
 EXECUTION_RATE = "预算执行率"
 _TOTAL_COST = {plain(n) for n in TOTAL_COST_NAMES}
 
 
 def figures(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C301 当年预算 above 总预算; C302 上年执行 above 上年预算."""
+    """C306 an amount below zero; C301 当年预算 above 总预算; C302 上年执行 above 上年预算."""
     for project in spec.projects:
         b = project.budget
         if b is None:
             continue
+        for key in BUDGET_KEYS:
+            amount = getattr(b, key.field)
+            if amount is not None and amount.value < 0:
+                yield C306.at(amount.span, field=key.canonical, amount=number(amount.value))
+        if _negative(b):
+            continue  # compared with a negative figure, every other finding would only repeat C306
         if b.current and b.total and b.current.value > b.total.value:
             yield C301.at(b.current.span, related=[Related(span=b.total.span, key="C301.total")],
                           current=number(b.current.value), total=number(b.total.value),
@@ -45,7 +52,7 @@ def prior_execution(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C303: last year's execution rate was below 100% but this year's target is `= 100%` again."""
     for project in spec.projects:
         b = project.budget
-        if b is None or not (b.prior and b.prior_executed) or b.prior.value <= 0:
+        if b is None or not (b.prior and b.prior_executed) or b.prior.value <= 0 or _negative(b):
             continue
         rate = b.prior_executed.value / b.prior.value * 100
         if rate >= 100:
@@ -72,7 +79,7 @@ def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C304 a total-cost indicator above 当年预算; C305 below it."""
     for project in spec.projects:
         b = project.budget
-        if b is None or b.current is None:
+        if b is None or b.current is None or _negative(b):
             continue
         for _, _, ind, name, _ in ctx.rows(project):
             if name not in _TOTAL_COST:
@@ -87,6 +94,10 @@ def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 yield C304.at(ind.target.span, related=related, **args)
             else:
                 yield C305.at(ind.target.span, related=related, **args)
+
+
+def _negative(b: ast.Budget) -> bool:
+    return any(a is not None and a.value < 0 for a in (b.total, b.current, b.prior, b.prior_executed))
 
 
 CHECKS = (figures, prior_execution, total_cost)
