@@ -376,6 +376,13 @@ def _scan_line(scan: Scan, lines: list[str], lineno: int, line: str, pos: int) -
     # only outside sections, where no indicator may stand: inside one, `分值：20…` may be an indicator's name
     if head.type == "NAME" and len(scan.braces) <= 1 and line[indent] != '"' and _LABEL_COLON.search(head.value):
         return _form_label(scan, lineno, line, head, indent), lineno
+    if pos < len(line) and line[pos] == "}":
+        # `名称}`: the `}` is a block's end written on its last item's line (no line shape has it): the item
+        # is reported and the brace kept, so that the blocks after it stay where they are
+        scan.error("P017", lineno, head.column, head.end_column, "P017.brace", text=head.value)
+        tok = _close_brace(scan, lineno, pos, indent)
+        _end_of_line(scan, lineno, line, pos + 1)
+        return tok, lineno
     pos = _SPACE.match(line, pos).end()  # type: ignore[union-attr]
     if pos >= len(line) or line[pos] == "#":
         _end_of_line(scan, lineno, line, pos)
