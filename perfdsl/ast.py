@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import inspect
 from dataclasses import field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, cast, overload
@@ -24,7 +25,15 @@ else:
 
 C = TypeVar("C", bound=type)
 
-_FORBID_EXTRA = {"extra": "forbid"}
+def _described(schema: dict[str, Any], cls: type) -> None:
+    """The class's own docstring as the description of its JSON Schema, whatever pydantic writes it (2.7
+    leaves it out for a dataclass; later versions put it in)."""
+    doc = cls.__dict__.get("__doc__")
+    if doc and not doc.startswith(cls.__name__ + "("):  # not the signature dataclasses writes in its place
+        schema["description"] = inspect.cleandoc(doc)
+
+
+_FORBID_EXTRA = {"extra": "forbid", "json_schema_extra": _described}
 """pydantic's configuration of every node (a plain dict: pydantic is not imported here): unknown keys are
 refused, and the JSON Schema says so."""
 
@@ -199,11 +208,26 @@ class Project(Block):
     unit: Word | None = None
     year: Year | None = None
     framework: Word | None = None
+    department: Word | None = None
+    """主管部门, with its code where the form gives one (`101-某某局`)."""
+    implementer: Word | None = None
+    """实施单位 (项目单位, 预算单位)."""
+    manager: Word | None = None
+    """项目负责人."""
+    phone: Word | None = None
+    lifecycle: Word | None = None
+    """项目属性: 新增, 延续, 一次性 …"""
     category: Word | None = None
     start: Day | None = None
     end: Day | None = None
     purchase: Flag | None = None
     type: Word | None = None
+    filer: Word | None = None
+    """填报单位."""
+    preparer: Word | None = None
+    """填表人."""
+    filed: Day | None = None
+    """填报日期."""
     budget: Budget | None = None
     overview: Text | None = None
     basis: Text | None = None
@@ -251,8 +275,10 @@ def nodes(spec: Spec) -> list[Node]:
     out: list[Node] = [n for n in (spec.unit, spec.year, spec.framework) if n is not None]
     for project in spec.projects:
         out.append(project)
-        out += [n for n in (project.unit, project.year, project.framework, project.category, project.start,
-                            project.end, project.purchase, project.type) if n is not None]
+        out += [n for n in (project.unit, project.year, project.framework, project.department, project.implementer,
+                            project.manager, project.phone, project.lifecycle, project.category, project.start,
+                            project.end, project.purchase, project.type, project.filer, project.preparer,
+                            project.filed) if n is not None]
         budget = project.budget
         if budget is not None:
             out.append(budget)

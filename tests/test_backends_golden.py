@@ -1,5 +1,6 @@
-"""Golden files for every backend: `perfdsl build` of specs/2020 (the four seed projects) and of the national
-fixture in tests/build/, compared file by file with tests/golden/{text,html,markdown,json}/."""
+"""Golden files for every backend: `perfdsl build` of specs/2020 (the four seed projects), of the national
+fixture in tests/build/ and of the national-2021 spec with every header field (specs/national/校园安全改造.perf),
+compared file by file with tests/golden/{text,html,markdown,json}/."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         import os
 
         os.chdir(ROOT)  # relative source paths, as a user types them
-        report = build(["specs/2020", "tests/build"], str(out), Options(formats=FORMATS))
+        report = build(["specs/2020", "tests/build", "specs/national/校园安全改造.perf"], str(out),
+                       Options(formats=FORMATS))
     finally:
         os.chdir(here)
     assert report.errors == 0, [d.message("en") for d in report.diagnostics]

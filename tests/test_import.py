@@ -111,7 +111,7 @@ def test_cli_writes_one_file_per_project_and_never_on_errors(tmp_path: Path) -> 
 def test_unknown_header_label_is_reported_not_dropped_silently() -> None:
     case = ROOT / "tests/import/national_layout.txt"
     _, diags = imported(case)
-    assert [(d.code, d.severity.value, d.span.line) for d in diags] == [("I006", "warning", 4)]
+    assert [(d.code, d.severity.value, d.span.line) for d in diags] == [("I006", "warning", 6)]
     _, strict = imported(case, strict=True)
     assert [(d.code, d.severity.value) for d in strict] == [("I006", "error")]
 

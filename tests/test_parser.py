@@ -243,7 +243,7 @@ def _codes_at(name: str) -> list[tuple[str, int]]:
     ("P026_missing_brace_after_project", [("P026", 1)]),
     ("P004_stray_brace_inside_block", [("P004", 6)]),
     ("P020_fullwidth_brace", [("P020", 1), ("P020", 4), ("P020", 6)]),
-    ("P027_form_label", [("P027", 2), ("P006", 3)]),
+    ("P027_form_label", [("P027", 2), ("P027", 3)]),
     ("P027_form_label_project_name", [("P027", 2), ("P027", 3)]),
     ("P028_paragraph_without_quotes", [("P028", 2)]),
     ("P028_paragraph_on_its_own", [("P028", 3)]),

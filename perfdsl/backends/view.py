@@ -119,9 +119,14 @@ def _header(spec: ast.Spec, project: ast.Project) -> tuple[tuple[Pair, ...], ...
     # The printed form puts the unit alone on its line and the other fields two to a line.
     lines = (
         _pairs(("unit", spec.unit_of(project))),
+        _pairs(("department", shown(project.department)), ("implementer", shown(project.implementer))),
         _pairs(("name", project.name), ("category", shown(project.category))),
+        _pairs(("manager", shown(project.manager)), ("phone", shown(project.phone))),
+        _pairs(("lifecycle", shown(project.lifecycle))),
         _pairs(("start", shown(project.start)), ("end", shown(project.end))),
         _pairs(("purchase", shown(project.purchase)), ("type", shown(project.type))),
+        _pairs(("filer", shown(project.filer)), ("preparer", shown(project.preparer))),
+        _pairs(("filed", shown(project.filed))),
     )
     return tuple(line for line in lines if line)
 

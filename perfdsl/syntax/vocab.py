@@ -34,11 +34,19 @@ HEADER_KEYS: tuple[Key, ...] = (
     Key("单位", "unit", "word", "申报单位名称", ("申报单位",)),
     Key("年度", "year", "year"),
     Key("框架", "framework", "word"),
+    Key("主管部门", "department", "word", None, ("主管部门及编码", "主管部门代码")),
+    Key("实施单位", "implementer", "word", None, ("项目单位", "预算单位")),
+    Key("负责人", "manager", "word", "项目负责人", ("项目负责人及电话",)),
+    Key("联系电话", "phone", "word"),
+    Key("项目属性", "lifecycle", "word"),
     Key("类别", "category", "word", "项目类别"),
     Key("开始", "start", "date", "计划开始日期"),
     Key("完成", "end", "date", "计划完成日期"),
     Key("政府购买服务", "purchase", "flag", "是否含有政府购买服务"),
     Key("绩效类型", "type", "word"),
+    Key("填报单位", "filer", "word", None, ("填报单位（盖章）", "填报单位(盖章)")),
+    Key("填表人", "preparer", "word"),
+    Key("填报日期", "filed", "date"),
 )
 
 TEXT_KEYS: tuple[Key, ...] = (
