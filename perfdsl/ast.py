@@ -174,8 +174,19 @@ class Indicator(Block):
     target: Target = field(metadata={"discriminator": "kind"})
     weight: Amount | None = None
     nature: Word | None = None
+    """指标性质: 定量/定性, or 正向/反向."""
     standard: Word | None = None
+    """绩效标准: what the target value rests on (计划标准, 历史标准 …)."""
     explanation: Text | None = None
+    direction: Word | None = None
+    """指标方向 as the form writes it: 正向/反向, or the comparator in words (大于等于 …)."""
+    measure: Word | None = None
+    """计量单位 where the form has a column of its own (the target's unit otherwise says it)."""
+    scoring: Word | None = None
+    """评（扣）分标准: how the indicator is scored, not what its value rests on."""
+    remark: Word | None = None
+    core: Flag | None = None
+    """核心指标 (★)."""
 
 
 @node
@@ -290,11 +301,16 @@ def nodes(spec: Spec) -> list[Node]:
             for level2 in level1.sections:
                 out.append(level2)
                 out += level2.indicators
-                out += [a for ind in level2.indicators
-                        if not (ind.weight is None and ind.nature is None and ind.standard is None
-                                and ind.explanation is None)
-                        for a in (ind.weight, ind.nature, ind.standard, ind.explanation) if a is not None]
+                out += [a for ind in level2.indicators if _attributed(ind)
+                        for a in (ind.weight, ind.nature, ind.standard, ind.explanation, ind.direction,
+                                  ind.measure, ind.scoring, ind.remark, ind.core) if a is not None]
     return out
+
+
+def _attributed(ind: Indicator) -> bool:
+    return not (ind.weight is None and ind.nature is None and ind.standard is None and ind.explanation is None
+                and ind.direction is None and ind.measure is None and ind.scoring is None and ind.remark is None
+                and ind.core is None)
 
 
 LAYOUT_FIELDS = frozenset({"span", "file", "blank_before"})

@@ -17,7 +17,7 @@ from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..frameworks import Framework, normalise
 from ..messages import Phrase
-from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_WORDS, QUALITATIVE_WORDS,
+from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_KINDS, NATURE_WORDS, QUALITATIVE_WORDS,
                      RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST, SECTION_WORD_TIMELINESS, STANDARD_WORDS)
 from .registry import Context, Names, head, plain, rule, target_text
 
@@ -40,7 +40,7 @@ _DEADLINES = [re.compile(p + DEADLINE_SUFFIX) for p in DEADLINE_PATTERNS]
 
 _CHANGE = re.compile("|".join(map(re.escape, CHANGE_RATE_WORDS)))
 _SATISFACTION = re.compile("|".join(map(re.escape, SATISFACTION_WORDS)))
-_NATURES = tuple(NATURE_WORDS)
+_NATURES = (*NATURE_WORDS, *NATURE_KINDS)
 
 
 def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:

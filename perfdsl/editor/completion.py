@@ -19,7 +19,7 @@ from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..messages import say
 from ..syntax.scanner import unquote
 from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS,
-                    NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
+                    DIRECTION_WORDS, LIFECYCLE_WORDS, NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
 
 ItemKind = Literal["keyword", "key", "section", "word", "value"]
 BlockKind = Literal["project", "budget", "level1", "level2", "indicator", "other"]
@@ -178,8 +178,9 @@ def _values(key: Key, path: str, lang: str) -> list[Item]:
             names = builtin_names()
         return [Item(n, "value", say("lsp.framework", lang, title=builtin(n).title) if n in builtin_names() else detail)
                 for n in names]
-    words = {"purchase": tuple(FLAG_SPELLING.values()), "nature": tuple(NATURE_WORDS),
-             "standard": STANDARD_WORDS}.get(key.field, ())
+    words = {"purchase": tuple(FLAG_SPELLING.values()), "core": tuple(FLAG_SPELLING.values()),
+             "nature": (*NATURE_WORDS, *NATURE_KINDS), "standard": STANDARD_WORDS, "direction": DIRECTION_WORDS,
+             "lifecycle": LIFECYCLE_WORDS}.get(key.field, ())
     return [Item(w, "value", detail) for w in words]
 
 

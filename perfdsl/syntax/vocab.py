@@ -76,8 +76,13 @@ BUDGET_KEYS: tuple[Key, ...] = (
 ATTRIBUTE_KEYS: tuple[Key, ...] = (
     Key("分值", "weight", "number", None, ("权重",)),
     Key("性质", "nature", "word", "指标性质"),
-    Key("标准", "standard", "word", "评（扣）分标准", ("指标值确定依据",)),
+    Key("标准", "standard", "word", "绩效标准", ("指标值确定依据",)),
     Key("解释", "explanation", "text", "指标解释", ("绩效指标描述", "指标说明")),
+    Key("方向", "direction", "word", "指标方向", ("指标方向性",)),
+    Key("计量单位", "measure", "word", None, ("度量单位",)),
+    Key("评分标准", "scoring", "word", "评（扣）分标准", ("扣分标准",)),
+    Key("备注", "remark", "word"),
+    Key("核心", "core", "flag", "核心指标"),
 )
 
 ATTRIBUTE_FIELDS = tuple(k.field for k in ATTRIBUTE_KEYS)
@@ -171,6 +176,12 @@ DEADLINE_SUFFIX = r"(?:前|之前|以前|内|止|完成)?"
 RATE_ENDING = "率"
 NATURE_WORDS = {"正向": ">", "反向": "<"}
 """性质 of an indicator: 正向 targets are floors (more is better), 反向 targets are caps."""
+NATURE_KINDS = ("定量", "定性")
+"""The other 性质 forms write: whether the target is a number or a word (no direction)."""
 STANDARD_WORDS = ("计划标准", "行业标准", "历史标准", "预算支出标准", "其他标准")
+DIRECTION_WORDS = ("正向", "反向", "大于等于", "小于等于", "等于", "大于", "小于")
+"""指标方向 as forms write it (completion offers them; any other word is kept as written)."""
+LIFECYCLE_WORDS = ("新增", "延续", "一次性")
+"""项目属性 as forms write it."""
 SUPPRESS_MARK = "perfdsl:"
 SUPPRESS_WORD = "ignore"
