@@ -233,3 +233,16 @@ def test_control_characters_are_an_error_at_their_place() -> None:
     assert [(d.code, d.span.line, d.span.column, d.message("en")) for d in diags] == [
         ("I008", 64, 11, "control characters (U+0000) on this line: a table cannot hold them"),
         ("I008", 72, 3, "control characters (U+001B) on this line: a table cannot hold them")]
+
+
+def test_the_labels_of_national_forms_are_read_as_their_keys() -> None:
+    text = ("项目支出绩效目标表\n\n项目名称：校园安全改造\n\n主管部门及编码：101-某某区教育局 项目单位：776001-某某中学\n\n"
+            "项目负责人及电话：张某 021-5555 0000\n\n中期资金总额（元）：1,200,000\n年度资金总额(元)：500,000\n")
+    specs, diags = import_text(text, "table.txt")
+    assert diags == [] and len(specs) == 1
+    project = specs[0].projects[0]
+    assert project.department is not None and project.department.value == "101-某某区教育局"
+    assert project.implementer is not None and project.implementer.value == "776001-某某中学"
+    assert project.manager is not None and project.manager.value == "张某 021-5555 0000"
+    assert project.budget is not None and project.budget.total is not None and project.budget.current is not None
+    assert (project.budget.total.value, project.budget.current.value) == (1200000, 500000)

@@ -37,12 +37,18 @@ _BUDGET_INTRO = re.compile(r"本项目上年度.*资金使用情况")
 _COLON = lexicon.pattern("LABEL_COLON")
 # Header labels in the order they are printed; a line holds one or two `label： value` pairs.
 _NAME = Key("项目", "name", "word", PROJECT_NAME_LABEL)
-# every label a header key prints under (its official one, else its own) and the ones real forms use for it;
+
+
+def _labels(keys: tuple[Key, ...]) -> list[tuple[str, Key]]:
+    """Every label a key prints under (its official one, else its own) and the ones real forms use for it."""
+    return [(label, k) for k in keys
+            for label in dict.fromkeys((k.official or k.canonical, *(a for a in k.aliases if not a.isascii())))]
+
+
 # 年度 and 框架 print no label (the year is in the title line)
-_HEADER_LABELS = [(label, k) for k in (*HEADER_KEYS, _NAME) if k.field not in ("year", "framework")
-                  for label in dict.fromkeys((k.official or k.canonical, *(a for a in k.aliases if not a.isascii())))]
+_HEADER_LABELS = _labels(tuple(k for k in (*HEADER_KEYS, _NAME) if k.field not in ("year", "framework")))
 _TEXT_LABELS = [(k.official or k.canonical, k) for k in TEXT_KEYS]
-_BUDGET_LABELS = [(k.official or k.canonical, k) for k in BUDGET_KEYS]
+_BUDGET_LABELS = _labels(BUDGET_KEYS)
 _LABEL_RE = re.compile(
     "(" + "|".join(re.escape(label).replace("（", "[（(]").replace("）", "[）)]")
                    for label, _ in sorted(_HEADER_LABELS + _BUDGET_LABELS, key=lambda x: -len(x[0])))

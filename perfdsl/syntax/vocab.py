@@ -60,8 +60,12 @@ TEXT_KEYS: tuple[Key, ...] = (
 
 # The official labels carry the unit （元）; people also write them without it or with ASCII brackets.
 BUDGET_KEYS: tuple[Key, ...] = (
-    Key("总预算", "total", "money", "项目总预算（元）", ("项目总预算", "项目总预算(元)")),
-    Key("当年预算", "current", "money", "项目当年预算（元）", ("项目当年预算", "项目当年预算(元)")),
+    # national forms: 中期 (实施期) 资金总额 is the whole project's money, 年度资金总额 this year's; only labels
+    # in 元 are read as these keys (a figure under a 万元 label would be read as 元)
+    Key("总预算", "total", "money", "项目总预算（元）", ("项目总预算", "项目总预算(元)", "中期资金总额", "中期资金总额（元）",
+                                              "中期资金总额(元)", "实施期资金总额", "实施期资金总额（元）", "实施期资金总额(元)")),
+    Key("当年预算", "current", "money", "项目当年预算（元）", ("项目当年预算", "项目当年预算(元)", "年度资金总额",
+                                                "年度资金总额（元）", "年度资金总额(元)")),
     Key("上年预算", "prior", "money", "同名项目上年预算额（元）", ("同名项目上年预算额", "同名项目上年预算额(元)")),
     Key(
         "上年执行",
