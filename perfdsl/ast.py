@@ -211,6 +211,8 @@ class Budget(Block):
     current: Amount | None = None
     prior: Amount | None = None
     prior_executed: Amount | None = None
+    weight: Amount | None = None
+    """分值 of 预算执行 kept outside the indicator tree (the common 10 of a 10 + 90 split)."""
 
 
 @node
@@ -293,7 +295,8 @@ def nodes(spec: Spec) -> list[Node]:
         budget = project.budget
         if budget is not None:
             out.append(budget)
-            out += [n for n in (budget.total, budget.current, budget.prior, budget.prior_executed) if n is not None]
+            out += [n for n in (budget.total, budget.current, budget.prior, budget.prior_executed, budget.weight)
+                    if n is not None]
         out += [n for n in (project.overview, project.basis, project.necessity, project.measures, project.plan,
                             project.goals) if n is not None]
         for level1 in project.sections:

@@ -246,3 +246,11 @@ def test_the_labels_of_national_forms_are_read_as_their_keys() -> None:
     assert project.manager is not None and project.manager.value == "张某 021-5555 0000"
     assert project.budget is not None and project.budget.total is not None and project.budget.current is not None
     assert (project.budget.total.value, project.budget.current.value) == (1200000, 500000)
+
+
+def test_the_weight_of_budget_execution_comes_back_into_the_budget() -> None:
+    text = "项目支出绩效目标表\n\n项目名称：校园安全改造\n\n项目当年预算（元）： 200,000\n\n预算执行分值： 10\n"
+    specs, diags = import_text(text, "table.txt")
+    assert diags == []
+    budget = specs[0].projects[0].budget
+    assert budget is not None and budget.weight is not None and budget.weight.value == 10

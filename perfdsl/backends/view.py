@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, COLUMN_HEADINGS, FORM_TITLE,
-                     GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
-                     NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
+                            FORM_TITLE, GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
+                            NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
 from ..syntax import values
 from ..syntax.values import shown
 
@@ -137,7 +137,8 @@ def _budget(project: ast.Project) -> tuple[tuple[Pair, ...], ...]:
         return ()
     values = {k.field: shown(getattr(budget, k.field)) for k in BUDGET_KEYS}
     lines = (_pairs(("total", values["total"]), ("current", values["current"])),
-             _pairs(("prior", values["prior"]), ("prior_executed", values["prior_executed"])))
+             _pairs(("prior", values["prior"]), ("prior_executed", values["prior_executed"])),
+             (Pair("weight", str(BUDGET_WEIGHT_KEY.official), _cell(budget.weight)[0]),) if budget.weight else ())
     return tuple(line for line in lines if line)
 
 

@@ -22,7 +22,7 @@ from ..syntax.fmt import block_holds
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax.scanner import CONTROL, DIRECTION, INVISIBLE_NAMES, UNSEEN  # the parser's reading of such characters
 from ..syntax.textblock import join_soft
-from ..syntax.vocab import BUDGET_KEYS, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
+from ..syntax.vocab import BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
 
 _QUALITATIVE = set(QUALITATIVE_WORDS)
 
@@ -48,7 +48,7 @@ def _labels(keys: tuple[Key, ...]) -> list[tuple[str, Key]]:
 # 年度 and 框架 print no label (the year is in the title line)
 _HEADER_LABELS = _labels(tuple(k for k in (*HEADER_KEYS, _NAME) if k.field not in ("year", "framework")))
 _TEXT_LABELS = [(k.official or k.canonical, k) for k in TEXT_KEYS]
-_BUDGET_LABELS = _labels(BUDGET_KEYS)
+_BUDGET_LABELS = _labels((*BUDGET_KEYS, BUDGET_WEIGHT_KEY))
 _LABEL_RE = re.compile(
     "(" + "|".join(re.escape(label).replace("（", "[（(]").replace("）", "[）)]")
                    for label, _ in sorted(_HEADER_LABELS + _BUDGET_LABELS, key=lambda x: -len(x[0])))
@@ -321,11 +321,14 @@ def _header_value(key_field: str, text: str) -> tuple[type[Any], Any] | None:
     return None if read is None else (read[0], read[1]["value"])
 
 
+_BUDGET_FIELDS = frozenset(k.field for k in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY))
+
+
 def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagnostic],
                   width: int = PAGE_CHARS) -> ast.Project:
     fields: dict[str, Any] = {}
     for key_field, (text, line) in table.fields.items():
-        if key_field in {k.field for k in BUDGET_KEYS}:
+        if key_field in _BUDGET_FIELDS:
             continue
         if key_field == "name":
             continue
@@ -335,10 +338,10 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
             continue
         fields[key_field] = _node(read[0], file, line, value=read[1])
     amounts = {}
-    for key in BUDGET_KEYS:
+    for key in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY):
         if key.field in table.fields:
             text, line = table.fields[key.field]
-            amount = values.money(text)
+            amount = values.money(text) if key.kind == "money" else values.number(text)
             if amount is None:
                 diagnostics.append(diag("I004", Severity.error, _span(file, line), text=text))
             else:

@@ -22,11 +22,12 @@ from ..syntax import values
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from .text import refused_characters, seen, unwritable, writable_target
-from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, COLUMN_HEADINGS, FORM_TITLE,
+from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_WEIGHT_KEY, BUDGET_HEADING, COLUMN_HEADINGS, FORM_TITLE,
                     NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
                     Key, lookup_key)
 
-LABELS: dict[str, Key | None] = {PROJECT_NAME_LABEL: None, **{k.official or k.canonical: k for k in ALL_KEYS}}
+LABELS: dict[str, Key | None] = {PROJECT_NAME_LABEL: None, **{k.official or k.canonical: k for k in ALL_KEYS},
+                                 str(BUDGET_WEIGHT_KEY.official): BUDGET_WEIGHT_KEY}
 """The labels the form prints (None: the project's name); any other spelling of a key is read too."""
 _YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度\s*[）)]")
 _GOALS = re.compile(r"(\d{4}\s*年)?\s*绩效目标")
@@ -281,7 +282,8 @@ class SheetReader:
         fields: dict[str, Any] = dict(self.fields)
         name = str(fields.pop("name", ""))
         unit = fields.pop("unit", None)
-        budget_fields = {f: fields.pop(f) for f in ("total", "current", "prior", "prior_executed") if f in fields}
+        budget_fields = {f: fields.pop(f) for f in ("total", "current", "prior", "prior_executed", "weight")
+                         if f in fields}
         if budget_fields:
             first = min(n.span.line for n in budget_fields.values() if isinstance(n, ast.Node))
             fields["budget"] = ast.Budget(span=_span(self.file, first), blank_before=True, **budget_fields)

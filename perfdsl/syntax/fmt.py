@@ -15,8 +15,8 @@ from typing import Iterable
 from .. import ast
 from . import lexicon, textblock, values
 from ..diagnostics import Diagnostic, Severity, diag
-from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_SPELLING,
-                    PROJECT_WORDS, TEXT_KEYS)
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_FIELD,
+                    KEY_BY_SPELLING, PROJECT_WORDS, TEXT_KEYS)
 
 INDENT = "  "
 DEFAULT_WIDTH = 80
@@ -153,6 +153,8 @@ class Printer:
                 node = getattr(p.budget, key.field)
                 if node is not None:
                     self.value(key.canonical, node, 2)
+            if p.budget.weight is not None:
+                self.value(KEY_BY_FIELD["weight"].canonical, p.budget.weight, 2)
             self.close(p.budget, 1)
         for key in TEXT_KEYS:
             node = getattr(p, key.field)

@@ -195,7 +195,8 @@ def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
     seen: dict[str, Piece] = {}
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
-        if key is not None and key.kind == "money":
+        # 分值 here is the weight of 预算执行, kept outside the indicator tree
+        if key is not None and (key.kind == "money" or key.field == "weight"):
             _fields_into(scan, item, key, amounts, seen)
         else:
             _misplaced(scan, item, "where.budget")

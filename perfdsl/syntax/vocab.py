@@ -106,6 +106,9 @@ GOALS_HEADING_NO_YEAR = "绩效目标"
 COLUMN_HEADINGS = ("一级目标", "二级目标", "三级目标", "指标目标值")
 NATIONAL_COLUMN_HEADINGS = ("一级指标", "二级指标", "三级指标", "指标值")
 BUDGET_WORDS = ("预算", "budget")
+BUDGET_WEIGHT_KEY = Key("分值", "weight", "number", "预算执行分值")
+"""A 分值 in the 预算 block: the weight of 预算执行, outside the indicator tree. Written `分值` as an indicator's
+is (the block says which), printed and imported under its own label."""
 
 # Keys that may stand at file level and then apply to every project of the file.
 FILE_LEVEL_FIELDS = ("unit", "year", "framework")
