@@ -25,6 +25,7 @@ C106 = rule("C106", "duplicate-indicator", Severity.error, "structure")
 C107 = rule("C107", "indicator-named-like-section", Severity.warning, "structure")
 C108 = rule("C108", "duplicate-project", Severity.error, "structure")
 C109 = rule("C109", "duplicate-section", Severity.error, "structure")
+C110 = rule("C110", "level2-recurs", Severity.info, "structure")
 
 
 def unknown_framework(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
@@ -43,7 +44,8 @@ def unknown_framework(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def sections(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C102, C103, C104, C105, C109: 一级 and 二级 names against the framework, missing and empty ones."""
+    """C102, C103, C104, C105, C109, C110: 一级 and 二级 names against the framework, missing, repeated and empty
+    ones."""
     for project in spec.projects:
         fw = ctx.framework(spec, project)
         if fw is None:
@@ -91,7 +93,8 @@ def _level2s(ctx: Context, fw: Framework, l1: ast.Level1, definition: Level1Def)
             continue
         first = seen.setdefault(found.name, l2)
         if first is not l2:
-            yield C109.at(head(l2), related=[Related(span=head(first), key="C109.first")], name=l2.name)
+            # real tables interleave the rows of their 二级 (成本, 质量, 成本, 数量): the order is the form's
+            yield C110.at(head(l2), related=[Related(span=head(first), key="C110.first")], name=l2.name)
 
 
 def _unknown_level2(ctx: Context, fw: Framework, l1: ast.Level1, l2: ast.Level2,
