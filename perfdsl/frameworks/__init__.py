@@ -137,6 +137,8 @@ class Framework:
     title: str
     source: str
     required: tuple[str, ...] = ()
+    printed: tuple[str, ...] = ()
+    """Header keys the form prints that a project may leave out: `perfdsl new` writes them to fill in."""
     level1: tuple[Level1Def, ...]
 
     @property
@@ -259,7 +261,7 @@ def _trusted(raw: dict[str, Any]) -> Framework:
         return Level1Def(**{**data, "aliases": tuple(data.get("aliases", ())),
                                             "level2": tuple(level2(l2) for l2 in data.get("level2", ()))})
 
-    return Framework(**{**raw, "required": tuple(raw.get("required", ())),
+    return Framework(**{**raw, "required": tuple(raw.get("required", ())), "printed": tuple(raw.get("printed", ())),
                                         "level1": tuple(level1(l1) for l1 in raw["level1"])})
 
 

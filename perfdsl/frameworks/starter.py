@@ -73,13 +73,15 @@ def starter(name: str, unit: str, year: int, framework: Framework, lang: str = "
     from ..syntax.fmt import format_source, name as written_name, word
 
     required = {k.field for k in (lookup_key(c) for c in framework.required) if k is not None}
+    printed = {k.field for k in (lookup_key(c) for c in framework.printed) if k is not None}
     keys = {k.field: k.canonical for k in HEADER_KEYS}
     lines = [f"# {say('new.title', lang, name=name, year=year)}", f"# {say('new.fill', lang)}",
              f"{keys['unit']} {word(unit)}", f"{keys['year']} {year}"]
     if name_framework:
         lines.append(f"{keys['framework']} {framework.name}")
     lines += ["", f"{PROJECT_WORDS[0]} {written_name(name, after_keyword=True)} {{"]
-    lines += [_field(k, year) for k in HEADER_KEYS if k.field in required and k.field not in FILE_LEVEL_FIELDS]
+    lines += [_field(k, year) for k in HEADER_KEYS
+              if (k.field in required or k.field in printed) and k.field not in FILE_LEVEL_FIELDS]
     budget = [k for k in BUDGET_KEYS if k.field in required]
     if budget:
         lines += ["", f"{INDENT}{BUDGET_WORDS[0]} {{", *(INDENT + _field(k, year) for k in budget), f"{INDENT}}}"]
