@@ -14,7 +14,6 @@ step reading it would wait on for ever.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import sys
@@ -57,7 +56,7 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, here: Ca
     if here is not None:
         yield here(items[0])
         items = items[1:]
-    from concurrent.futures import ProcessPoolExecutor  # only when there is work to spread: start-up stays light
+    from concurrent.futures import ProcessPoolExecutor, wait  # only when there is work to spread
     from concurrent.futures.process import BrokenProcessPool
 
     parent = os.getpid()
@@ -69,9 +68,18 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, here: Ca
         # set its own handlers: signals wait until the workers are made, and the workers inherit that.
         with signals_held():
             # a few items per task: fewer round trips to the parent, still even work for every worker
-            results = pool.map(functools.partial(_in_worker, fn, parent), items,
-                               chunksize=max(1, min(16, len(items) // (8 * workers))))
-        yield from results
+            size = max(1, min(16, len(items) // (8 * workers)))
+            tasks = [pool.submit(_in_worker, fn, parent, items[i:i + size]) for i in range(0, len(items), size)]
+        for task in tasks:
+            # Waiting takes the locks of the pool's threads: a signal raised in there would leave a lock
+            # released twice, and the command would end with that error instead of its own. The wait is
+            # done in short spells with the signals held; one that came meanwhile is raised between them.
+            while True:
+                with signals_held():
+                    finished, _ = wait([task], timeout=0.1)
+                if finished:
+                    break
+            yield from task.result()
     except BrokenProcessPool as e:
         raise WorkerDied from e
     finally:
@@ -105,7 +113,7 @@ def _worker_start(parent: int, setup: Callable[..., None] | None, setup_args: It
         os._exit(1)
 
 
-def _in_worker(fn: Callable[[T], R], parent: int, item: T) -> R:
+def _in_worker(fn: Callable[[T], R], parent: int, items: Sequence[T]) -> list[R]:
     if os.getppid() != parent:
         os._exit(1)  # the command that asked for this is gone: nobody would read the result
-    return fn(item)
+    return [fn(item) for item in items]
