@@ -248,6 +248,10 @@ class Project(Block):
     measures: Text | None = None
     plan: Text | None = None
     goals: Text | None = None
+    midterm_goals: Text | None = None
+    """中期目标 (实施期目标): the goals of a multi-year project's whole period."""
+    annual_goals: Text | None = None
+    """年度目标: the year's goals, where the form sets them apart from the overall ones."""
     sections: tuple[Level1, ...] = ()
 
 
@@ -298,7 +302,7 @@ def nodes(spec: Spec) -> list[Node]:
             out += [n for n in (budget.total, budget.current, budget.prior, budget.prior_executed, budget.weight)
                     if n is not None]
         out += [n for n in (project.overview, project.basis, project.necessity, project.measures, project.plan,
-                            project.goals) if n is not None]
+                            project.goals, project.midterm_goals, project.annual_goals) if n is not None]
         for level1 in project.sections:
             out.append(level1)
             for level2 in level1.sections:

@@ -248,6 +248,16 @@ def test_the_labels_of_national_forms_are_read_as_their_keys() -> None:
     assert (project.budget.total.value, project.budget.current.value) == (1200000, 500000)
 
 
+def test_the_goals_of_national_forms_are_three_texts() -> None:
+    text = "项目支出绩效目标表\n\n项目名称：x\n\n总体目标：\n完成改造。\n\n实施期目标：\n三年完成。\n\n年度目标：\n今年完成一半。\n"
+    specs, diags = import_text(text, "table.txt")
+    project = specs[0].projects[0]
+    assert diags == [] and project.goals is not None and project.midterm_goals is not None
+    assert project.annual_goals is not None
+    assert (project.goals.paragraphs, project.midterm_goals.paragraphs, project.annual_goals.paragraphs) == (
+        ("完成改造。",), ("三年完成。",), ("今年完成一半。",))
+
+
 def test_the_weight_of_budget_execution_comes_back_into_the_budget() -> None:
     text = "项目支出绩效目标表\n\n项目名称：校园安全改造\n\n项目当年预算（元）： 200,000\n\n预算执行分值： 10\n"
     specs, diags = import_text(text, "table.txt")

@@ -47,7 +47,7 @@ def _labels(keys: tuple[Key, ...]) -> list[tuple[str, Key]]:
 
 # 年度 and 框架 print no label (the year is in the title line)
 _HEADER_LABELS = _labels(tuple(k for k in (*HEADER_KEYS, _NAME) if k.field not in ("year", "framework")))
-_TEXT_LABELS = [(k.official or k.canonical, k) for k in TEXT_KEYS]
+_TEXT_LABELS = _labels(TEXT_KEYS)
 _BUDGET_LABELS = _labels((*BUDGET_KEYS, BUDGET_WEIGHT_KEY))
 _LABEL_RE = re.compile(
     "(" + "|".join(re.escape(label).replace("（", "[（(]").replace("）", "[）)]")

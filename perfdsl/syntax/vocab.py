@@ -55,7 +55,10 @@ TEXT_KEYS: tuple[Key, ...] = (
     Key("必要性", "necessity", "text", "项目设立的必要性"),
     Key("保障措施", "measures", "text", "保证项目实施的制度、措施", ("保证项目实施的制度措施",)),
     Key("实施计划", "plan", "text", "项目实施计划"),
-    Key("总目标", "goals", "text", "总目标及阶段性目标"),
+    Key("总目标", "goals", "text", "总目标及阶段性目标", ("总体目标", "项目总体目标")),
+    # national forms of multi-year projects set goals for the whole period and for the year apart
+    Key("中期目标", "midterm_goals", "text", None, ("实施期目标", "中长期目标", "长期目标")),
+    Key("年度目标", "annual_goals", "text", None, ("本年度目标", "年度总体目标")),
 )
 
 # The official labels carry the unit （元）; people also write them without it or with ASCII brackets.
