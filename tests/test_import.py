@@ -258,6 +258,14 @@ def test_the_goals_of_national_forms_are_three_texts() -> None:
         ("完成改造。",), ("三年完成。",), ("今年完成一半。",))
 
 
+def test_a_standard_in_brackets_after_a_target_is_the_indicators_standard() -> None:
+    text = "项目支出绩效目标表\n\n项目名称：x\n\n一级指标 二级指标 三级指标 指标值\n\n产出指标\n\n数量指标 改造数量 >=20间(计划标准)\n"
+    specs, diags = import_text(text, "table.txt")
+    (indicator,) = specs[0].projects[0].sections[0].sections[0].indicators
+    assert diags == [] and indicator.standard is not None and indicator.standard.value == "计划标准"
+    assert isinstance(indicator.target, ast.Quantitative) and indicator.target.unit == "间"
+
+
 def test_the_weight_of_budget_execution_comes_back_into_the_budget() -> None:
     text = "项目支出绩效目标表\n\n项目名称：校园安全改造\n\n项目当年预算（元）： 200,000\n\n预算执行分值： 10\n"
     specs, diags = import_text(text, "table.txt")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from perfdsl.importers.text import _header_value
 from perfdsl.syntax import values
 from perfdsl.syntax.parser import parse
-from perfdsl.syntax.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, KEY_BY_FIELD
+from perfdsl.syntax.vocab import COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, KEY_BY_FIELD, STANDARD_WORDS
 
 numbers = st.decimals(min_value=Decimal("-1e17"), max_value=Decimal("1e17"), places=3, allow_nan=False,
                       allow_infinity=False)
@@ -80,3 +80,15 @@ def test_targets_in_messages_diffs_and_hover_are_the_source_spelling(text: str) 
 def test_comparator_words_read_as_their_symbols() -> None:
     for word, symbol in COMPARATOR_WORDS.items():
         assert values.read_target(f"{word}90%") == (symbol, Decimal(90), "%", False)
+
+
+@given(st.sampled_from(["100%", ">= 90%", "<= 24小时", "合理", "= 0次"]), st.sampled_from(STANDARD_WORDS),
+       st.sampled_from(["(", "（"]), st.sampled_from([")", "）"]), st.sampled_from(["", " "]))
+def test_a_standard_in_brackets_after_a_target_is_split_off(target: str, basis: str, left: str, right: str,
+                                                            space: str) -> None:
+    assert values.split_basis(f"{target}{space}{left}{basis}{right}") == (target, basis)
+
+
+def test_other_brackets_stay_with_the_target() -> None:
+    for text in ("效果明显(优)", "(历史标准)", "100%(历史标准", "100%()"):
+        assert values.split_basis(text) == (text, None)

@@ -231,6 +231,7 @@ class Rows:
         self.sections[-1][2].append((name, line, []))
 
     def add(self, name: str, target_text: str, line: int) -> None:
+        target_text, basis = values.split_basis(target_text)  # `100%(历史标准)`: the 标准 after the value
         parsed = writable_target(target_text)
         if self.pending:
             name = "".join(part for part, _ in self.pending) + name
@@ -243,7 +244,8 @@ class Rows:
             self.report("I001", line, text=f"{name} {target_text}")
             return
         span = self.span(line)
-        indicator = ast.Indicator(name=name, target=values.make_target(parsed, span), span=span)
+        standard = None if basis is None else ast.Word(span=span, value=basis)
+        indicator = ast.Indicator(name=name, target=values.make_target(parsed, span), span=span, standard=standard)
         self.sections[-1][2][-1][2].append(indicator)
 
     def flush(self) -> None:

@@ -229,6 +229,7 @@ class SheetReader:
         if not target_text:
             self.report("I102", row, target_column, key="I102.no_target", text=name)
             return None
+        target_text, basis = values.split_basis(target_text)  # `100%(历史标准)`: the 标准 after the value
         # a date cell would read as a number with a unit (2020 `-03-01`): no target is a date
         parsed = None if isinstance(cells["target"], datetime.datetime) else writable_target(target_text)
         if parsed is None:
@@ -244,6 +245,8 @@ class SheetReader:
                 self.report("I102", row, column, text=_text(cells[key.field]))
             else:
                 attributes[key.field] = node
+        if basis is not None and "standard" not in attributes:
+            attributes["standard"] = ast.Word(span=_span(self.file, row, target_column), value=basis)
         return ast.Indicator(span=_span(self.file, row, self.columns["name"]), name=name,
                              target=values.make_target(parsed, _span(self.file, row, target_column)), **attributes)
 

@@ -142,18 +142,30 @@ def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dic
     into[key.field] = cls(**meta, **content)
 
 
+def _with_basis(scan: Scan, value: Piece) -> tuple[Piece, ast.Word | None]:
+    """The target of `100%(历史标准)` and the 标准 written after it (see `values.split_basis`)."""
+    text, basis = values.split_basis(value.value) if value.value.endswith((")", "）")) else (value.value, None)
+    if basis is None:
+        return value, None
+    at = value.column + len(text)
+    target = Piece(value.type, text, value.line, value.column, value.line, at)
+    return target, ast.Word(value=basis, span=ast.Span(scan.file, value.line, at, value.end_line, value.end_column))
+
+
 def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     assert raw.value is not None
     head, value = raw.head, raw.value
+    value, basis = _with_basis(scan, value)
     target = values.target(scan, head, value)
-    if raw.close is None:  # a one-line indicator, nearly all of them: no attributes, no end of block
+    if raw.close is None and basis is None:  # a one-line indicator, nearly all of them: no attributes
         line = head.line
         return ast.Indicator(name=head.value, target=target,
                              span=ast.Span(scan.file, line, head.column, value.end_line, value.end_column),
-                         blank_before=line in scan.blank_before, comments=scan.leading.get(line, ()),
-                         trailing=scan.trailing.get(line))
-    attrs: dict[str, Any] = {}
-    seen: dict[str, Piece] = {}
+                             blank_before=line in scan.blank_before, comments=scan.leading.get(line, ()),
+                             trailing=scan.trailing.get(line))
+    # a 标准 in the target's brackets counts as the block's first: written again in the block, it is a repeat
+    attrs: dict[str, Any] = {} if basis is None else {"standard": basis}
+    seen: dict[str, Piece] = {} if basis is None else {"standard": head}
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         if key is not None and key.field in ATTRIBUTE_FIELDS:

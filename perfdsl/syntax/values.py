@@ -17,7 +17,7 @@ from . import lexicon, textblock
 from ..diagnostics import Severity, diag
 from .scanner import MISSING, Piece, Scan
 from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
-                    UNIT_ALIASES, Key, Kind)
+                    STANDARD_WORDS, UNIT_ALIASES, Key, Kind)
 
 
 MAX_WHOLE_DIGITS = 18
@@ -85,6 +85,16 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
     if _WORD.fullmatch(text):
         return text
     return None
+
+
+_BASIS = re.compile("(.*?)[ \t]*[(（](" + "|".join(STANDARD_WORDS) + ")[)）]")
+
+
+def split_basis(text: str) -> tuple[str, str | None]:
+    """`100%(历史标准)`: the target and the standard its value rests on, written after it in brackets as real
+    tables do; any other text comes back whole, with None."""
+    m = _BASIS.fullmatch(text)
+    return (m.group(1), m.group(2)) if m and m.group(1) else (text, None)
 
 
 def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) -> ast.Target:
