@@ -144,7 +144,7 @@ def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dic
 
 def _with_basis(scan: Scan, value: Piece) -> tuple[Piece, ast.Word | None]:
     """The target of `100%(历史标准)` and the 标准 written after it (see `values.split_basis`)."""
-    text, basis = values.split_basis(value.value) if value.value.endswith((")", "）")) else (value.value, None)
+    text, basis = values.split_basis(value.value)
     if basis is None:
         return value, None
     at = value.column + len(text)
@@ -155,7 +155,9 @@ def _with_basis(scan: Scan, value: Piece) -> tuple[Piece, ast.Word | None]:
 def build_indicator(scan: Scan, raw: Raw) -> ast.Indicator:
     assert raw.value is not None
     head, value = raw.head, raw.value
-    value, basis = _with_basis(scan, value)
+    basis = None
+    if value.value.endswith((")", "）")):  # a 标准 in brackets may follow: rare, so only then looked at
+        value, basis = _with_basis(scan, value)
     target = values.target(scan, head, value)
     if raw.close is None and basis is None:  # a one-line indicator, nearly all of them: no attributes
         line = head.line
