@@ -16,6 +16,7 @@ from perfdsl import ast
 from perfdsl.syntax.parser import parse
 from perfdsl.syntax.textblock import join_soft, paragraphs, wrap
 from tests.conftest import ROOT, SEED
+from tests.strategies import specs
 from tests.test_hardening import mutated_seed
 
 SPECS = sorted((ROOT / "specs" / "2020").glob("*.perf"))  # the seed; specs/national is not from it
@@ -281,3 +282,29 @@ def test_fullwidth_braces_inside_a_text_block_are_the_texts_own() -> None:
     spec, diags = parse(text, "x.perf")
     assert spec.projects[0].overview.paragraphs == ("｝开头结尾｛",)
     assert [(d.code, d.span.line) for d in diags] == [("P020", 6), ("P020", 10)]
+
+
+def _every_node(value: object) -> list[ast.Node]:
+    """Every node below `value`, found by walking every field: what `ast.nodes` must list."""
+    found: list[ast.Node] = []
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            found += _every_node(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if isinstance(value, ast.Node):
+            found.append(value)
+        for f in dataclasses.fields(value):
+            found += _every_node(getattr(value, f.name))
+    return found
+
+
+@settings(derandomize=True, deadline=None, max_examples=100)
+@given(specs())
+def test_nodes_lists_every_node_of_generated_specs(spec: ast.Spec) -> None:
+    assert sorted(map(id, ast.nodes(spec))) == sorted(map(id, _every_node(spec)))
+
+
+def test_nodes_lists_every_node_of_every_spec_of_the_repository() -> None:
+    for path in [*PARSE_CASES, *sorted((ROOT / "specs").rglob("*.perf"))]:
+        spec = load(path)
+        assert sorted(map(id, ast.nodes(spec))) == sorted(map(id, _every_node(spec))), path
