@@ -126,6 +126,13 @@ def test_every_kind_of_indicator_change_is_found(years: d.Diff) -> None:
         (("影响力", "人力资源"), "服务人员到位率")]
 
 
+def test_the_weight_of_budget_execution_is_compared() -> None:
+    old, new = (one(f"预算 {{\n当年预算 100,000\n分值 {w}\n}}") for w in (10, 5))
+    (p,) = d.diff([old], [new]).projects
+    assert [(e.field, e.old, e.new) for e in p.edits if isinstance(e, d.BudgetChanged)] == [
+        ("weight", Decimal(10), Decimal(5))]
+
+
 def test_budget_fields_and_prose(years: d.Diff) -> None:
     edits = _project(years, "审判执行业务费").edits
     current = next(e for e in edits if isinstance(e, d.BudgetChanged) and e.field == "current")

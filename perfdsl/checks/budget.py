@@ -97,7 +97,7 @@ def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _negative(b: ast.Budget) -> bool:
-    return any(a is not None and a.value < 0 for a in (b.total, b.current, b.prior, b.prior_executed))
+    return any((a := getattr(b, key.field)) is not None and a.value < 0 for key in BUDGET_KEYS)
 
 
 CHECKS = (figures, prior_execution, total_cost)

@@ -17,8 +17,9 @@ from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..frameworks import Framework, normalise
 from ..messages import Phrase
-from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_KINDS, NATURE_WORDS, QUALITATIVE_WORDS,
-                     RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST, SECTION_WORD_TIMELINESS, STANDARD_WORDS)
+from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_KINDS, NATURE_WORDS,
+                            QUALITATIVE_WORDS, RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST,
+                            SECTION_WORD_TIMELINESS, STANDARD_WORDS)
 from .registry import Context, Names, head, plain, rule, target_text
 
 C401 = rule("C401", "rate-over-100", Severity.error, "targets")

@@ -18,7 +18,7 @@ from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, 
 from .model import (EXACT, SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
-from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, HEADER_KEYS, TEXT_KEYS
+from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS
 from ..syntax.values import shown
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
@@ -104,7 +104,7 @@ def _fields(old_spec: ast.Spec, old: ast.Project, new_spec: ast.Spec, new: ast.P
 
 def _budget(old: ast.Project, new: ast.Project) -> list[BudgetChanged]:
     out = []
-    for key in BUDGET_KEYS:
+    for key in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY):
         a, b = (getattr(p.budget, key.field) if p.budget else None for p in (old, new))
         a_value, b_value = (n.value if n is not None else None for n in (a, b))
         if a_value != b_value:

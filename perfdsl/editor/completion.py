@@ -18,8 +18,9 @@ from .document import Lines, Position
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..messages import say
 from ..syntax.scanner import unquote
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS,
-                    DIRECTION_WORDS, LIFECYCLE_WORDS, NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, DIRECTION_WORDS, FILE_LEVEL_FIELDS,
+                            FLAG_SPELLING, HEADER_KEYS, LIFECYCLE_WORDS, NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS,
+                            QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
 
 ItemKind = Literal["keyword", "key", "section", "word", "value"]
 BlockKind = Literal["project", "budget", "level1", "level2", "indicator", "other"]

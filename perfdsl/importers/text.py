@@ -22,7 +22,8 @@ from ..syntax.fmt import block_holds
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax.scanner import CONTROL, DIRECTION, INVISIBLE_NAMES, UNSEEN  # the parser's reading of such characters
 from ..syntax.textblock import join_soft
-from ..syntax.vocab import BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL, QUALITATIVE_WORDS, TEXT_KEYS, Key
+from ..syntax.vocab import (BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL,
+                            QUALITATIVE_WORDS, TEXT_KEYS, Key)
 
 _QUALITATIVE = set(QUALITATIVE_WORDS)
 

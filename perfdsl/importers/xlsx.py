@@ -22,9 +22,9 @@ from ..syntax import values
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from .text import refused_characters, seen, unwritable, writable_target
-from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_WEIGHT_KEY, BUDGET_HEADING, COLUMN_HEADINGS, FORM_TITLE,
-                    NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
-                    Key, lookup_key)
+from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
+                            FORM_TITLE, NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE,
+                            PROJECT_NAME_LABEL, Key, lookup_key)
 
 LABELS: dict[str, Key | None] = {PROJECT_NAME_LABEL: None, **{k.official or k.canonical: k for k in ALL_KEYS},
                                  str(BUDGET_WEIGHT_KEY.official): BUDGET_WEIGHT_KEY}
@@ -285,8 +285,7 @@ class SheetReader:
         fields: dict[str, Any] = dict(self.fields)
         name = str(fields.pop("name", ""))
         unit = fields.pop("unit", None)
-        budget_fields = {f: fields.pop(f) for f in ("total", "current", "prior", "prior_executed", "weight")
-                         if f in fields}
+        budget_fields = {k.field: fields.pop(k.field) for k in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY) if k.field in fields}
         if budget_fields:
             first = min(n.span.line for n in budget_fields.values() if isinstance(n, ast.Node))
             fields["budget"] = ast.Budget(span=_span(self.file, first), blank_before=True, **budget_fields)

@@ -15,7 +15,7 @@ from typing import Iterable
 from .. import ast
 from . import lexicon, textblock, values
 from ..diagnostics import Diagnostic, Severity, diag
-from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS, KEY_BY_FIELD,
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS,
                     KEY_BY_SPELLING, PROJECT_WORDS, TEXT_KEYS)
 
 INDENT = "  "
@@ -154,7 +154,7 @@ class Printer:
                 if node is not None:
                     self.value(key.canonical, node, 2)
             if p.budget.weight is not None:
-                self.value(KEY_BY_FIELD["weight"].canonical, p.budget.weight, 2)
+                self.value(BUDGET_WEIGHT_KEY.canonical, p.budget.weight, 2)
             self.close(p.budget, 1)
         for key in TEXT_KEYS:
             node = getattr(p, key.field)
