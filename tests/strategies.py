@@ -11,6 +11,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from perfdsl import ast
+from perfdsl.syntax import vocab
 
 SPAN = ast.Span(file="gen.perf", line=1, column=1, end_line=1, end_column=1)
 _CJK = "审判辅助人员经费预算执行率支付及时合理健全产出效果影响力数量质量时效成本满意度《》（）、，。；："
@@ -56,12 +57,19 @@ def texts() -> st.SearchStrategy[ast.Text]:
     return st.builds(ast.Text, paragraphs=st.lists(paragraph, max_size=3).map(tuple), **meta())
 
 
+def _words(values: st.SearchStrategy[str]) -> st.SearchStrategy[ast.Word | None]:
+    return st.none() | st.builds(ast.Word, value=values, **meta())
+
+
 def indicators() -> st.SearchStrategy[ast.Indicator]:
     return st.builds(
         ast.Indicator, name=names, target=targets(), end_comments=comments(), end_trailing=end_trailing(),
         weight=st.none() | st.builds(ast.Amount, value=st.integers(0, 100).map(Decimal), **meta()),
-        nature=st.none() | st.builds(ast.Word, value=st.sampled_from(["正向", "反向"]), **meta()),
-        standard=st.none(), explanation=st.none() | texts(), **meta())
+        nature=_words(st.sampled_from(["正向", "反向", "定量", "定性"])),
+        standard=_words(st.sampled_from(vocab.STANDARD_WORDS)), explanation=st.none() | texts(),
+        direction=_words(st.sampled_from(vocab.DIRECTION_WORDS)), measure=_words(one_line),
+        scoring=_words(one_line), remark=_words(one_line),
+        core=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()), **meta())
 
 
 def level2s() -> st.SearchStrategy[ast.Level2]:
@@ -80,8 +88,9 @@ def money() -> st.SearchStrategy[ast.Amount]:
 
 def budgets() -> st.SearchStrategy[ast.Budget]:
     opt = st.none() | money()
-    return st.builds(ast.Budget, total=opt, current=opt, prior=opt, prior_executed=opt, end_comments=comments(), end_trailing=end_trailing(),
-                     **meta())
+    weight = st.none() | st.builds(ast.Amount, value=st.integers(0, 100).map(Decimal), **meta())
+    return st.builds(ast.Budget, total=opt, current=opt, prior=opt, prior_executed=opt, weight=weight,
+                     end_comments=comments(), end_trailing=end_trailing(), **meta())
 
 
 def projects() -> st.SearchStrategy[ast.Project]:
@@ -89,10 +98,12 @@ def projects() -> st.SearchStrategy[ast.Project]:
     day = st.none() | st.builds(ast.Day, value=st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)),
                                 **meta())
     return st.builds(
-        ast.Project, name=names, unit=word_node, year=st.none(), framework=st.none(), category=word_node,
+        ast.Project, name=names, unit=word_node, year=st.none(), framework=st.none(), department=word_node,
+        implementer=word_node, manager=word_node, phone=word_node, lifecycle=word_node, category=word_node,
         start=day, end=day, purchase=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()),
-        type=word_node, budget=st.none() | budgets(), overview=st.none() | texts(), basis=st.none() | texts(),
-        necessity=st.none(), measures=st.none(), plan=st.none() | texts(), goals=st.none(),
+        type=word_node, filer=word_node, preparer=word_node, filed=day, budget=st.none() | budgets(),
+        overview=st.none() | texts(), basis=st.none() | texts(), necessity=st.none(), measures=st.none(),
+        plan=st.none() | texts(), goals=st.none(), midterm_goals=st.none() | texts(), annual_goals=st.none() | texts(),
         sections=st.lists(level1s(), max_size=2).map(tuple), end_comments=comments(), end_trailing=end_trailing(), **meta())
 
 
@@ -170,8 +181,6 @@ def abuse_name(rng: random.Random, wild: float = 0.3, long: bool = False) -> str
 
 
 def abuse_target(rng: random.Random, wild: float = 0.3) -> str:
-    from perfdsl.syntax import vocab
-
     if rng.random() < 0.4:
         return rng.choice(vocab.QUALITATIVE_WORDS) if rng.random() < 0.5 else abuse_word(rng, wild)
     comparator = rng.choice(["", *vocab.COMPARATORS, *vocab.COMPARATOR_WORDS])
@@ -189,7 +198,6 @@ def abusive_spec(rng: random.Random) -> str:
     """A spec with the language's structure (header, budget, texts, sections, indicators, attributes) and
     hostile content: names, quotes, triple quotes, numbers such as 1e5000, Unicode controls, long lines, more
     nesting than the language has. Half are mild (hostile names only in quotes), so many still parse."""
-    from perfdsl.syntax import vocab
     from perfdsl.frameworks import builtin, builtin_names
 
     fw = builtin(rng.choice(builtin_names()))
@@ -292,8 +300,6 @@ _COMPARATOR = re.compile(r"(?<=\s)(?:>=|<=|=|>|<|≥|≤)(?=\s?\d)")
 def retouch(text: str, rng: random.Random) -> str:
     """The text with its structure kept (so a spec that parses mostly still does): numbers and comparators
     changed, lines without braces dropped or doubled. What a second version of a spec looks like."""
-    from perfdsl.syntax import vocab
-
     lines = text.split("\n")
     for _ in range(rng.randint(1, 6)):
         i = rng.randrange(len(lines))
