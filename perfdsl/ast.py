@@ -133,6 +133,46 @@ class Amount(Node):
     value: Decimal
 
 
+@node(kw_only=False)
+class Moment:
+    """A point of the calendar to the precision it was written with: a month, or a day; without a year
+    (`11月底前`) it falls in the project's 年度."""
+
+    year: int | None
+    month: int
+    day: int | None = None
+
+    def first(self, year: int) -> datetime.date:
+        """The first day it covers (`year` when it names none)."""
+        return datetime.date(self.year or year, self.month, self.day or 1)
+
+    def last(self, year: int) -> datetime.date:
+        """The last day it covers: a month ends on its last day."""
+        y = self.year or year
+        if self.day is not None:
+            return datetime.date(y, self.month, self.day)
+        following = datetime.date(y + self.month // 12, self.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+
+
+@node
+class Score(Node):
+    """The 分值 of a 一级: a number of points (`50`), or the range a form allows (`40-50`)."""
+
+    value: Decimal
+    upto: Decimal | None = None
+    """The top of a range (`40-50` is 40 up to 50); None for a fixed number."""
+
+
+@node
+class Term(Node):
+    """项目期: from a month (or day) to another (`2023-04..2024-02`), or a number of months (`24个月`)."""
+
+    start: Moment | None = None
+    end: Moment | None = None
+    months: int | None = None
+
+
 @node
 class Text(Node):
     """A prose section: paragraphs with soft line breaks already joined."""
@@ -165,7 +205,42 @@ class Qualitative:
     span: Span
 
 
-Target = Union[Quantitative, Qualitative]
+@node
+class Deadline:
+    """A 时效 target that is a date the work is done by: `<= 2022-12-31`, `2022年12月底前`, `11月底之前`."""
+
+    kind: Literal["deadline"] = "deadline"
+    by: Moment
+    span: Span
+
+
+@node
+class Period:
+    """A 时效 target that is a stretch of time: `2023-07..2024-01`, `2023年7月-2024年1月`, `202307-202401`."""
+
+    kind: Literal["period"] = "period"
+    start: Moment
+    end: Moment
+    span: Span
+
+
+@node
+class Pending:
+    """A target not filled in yet, written `?`: the blank 目标值 cell of a form, kept so that the checker
+    reports it rather than the parser refusing the table."""
+
+    kind: Literal["pending"] = "pending"
+    span: Span
+
+
+Target = Union[Quantitative, Qualitative, Deadline, Period, Pending]
+
+
+@node
+class TargetValue(Node):
+    """A target given as an indicator's attribute (`中期 >= 95%`), with the comments of its line."""
+
+    target: Target = field(metadata={"discriminator": "kind"})
 
 
 @node
@@ -189,6 +264,9 @@ class Indicator(Block):
     remark: Word | None = None
     core: Flag | None = None
     """核心指标 (★)."""
+    midterm: TargetValue | None = None
+    """中期指标值 (实施期): the target for the whole period of a multi-year project, where the form sets one
+    beside the year's."""
 
 
 @node
@@ -204,7 +282,24 @@ class Level1(Block):
     """A 一级 section such as 产出 or 效益指标."""
 
     name: str
+    weight: Score | None = None
+    """分值 of the whole 一级 (`产出指标(50分)` on the forms)."""
     sections: tuple[Level2, ...] = ()
+
+
+@node
+class Source(Node):
+    """One source of the year's funds (其中 财政拨款 …): its name as the form writes it and its amount in 元."""
+
+    name: str
+    value: Decimal
+
+
+@node
+class Sources(Block):
+    """The 其中 block of 预算: where the year's funds come from."""
+
+    items: tuple[Source, ...] = ()
 
 
 @node
@@ -215,6 +310,7 @@ class Budget(Block):
     prior_executed: Amount | None = None
     weight: Amount | None = None
     """分值 of 预算执行 kept outside the indicator tree (the common 10 of a 10 + 90 split)."""
+    sources: Sources | None = None
 
 
 @node
@@ -235,6 +331,8 @@ class Project(Block):
     category: Word | None = None
     start: Day | None = None
     end: Day | None = None
+    term: Term | None = None
+    """项目期 (建设周期, 起止时间)."""
     purchase: Flag | None = None
     type: Word | None = None
     filer: Word | None = None
@@ -315,8 +413,13 @@ def nodes(spec: Spec) -> list[Node]:
         if budget is not None:
             out.append(budget)
             out += [n for n in _BUDGET_VALUES(budget) if n is not None]
+            if budget.sources is not None:
+                out.append(budget.sources)
+                out += budget.sources.items
         for level1 in project.sections:
             out.append(level1)
+            if level1.weight is not None:
+                out.append(level1.weight)
             for level2 in level1.sections:
                 out.append(level2)
                 out += level2.indicators

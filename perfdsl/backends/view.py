@@ -15,7 +15,8 @@ from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
                             FORM_TITLE, GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
-                            NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL, TEXT_KEYS, YEAR_LINE)
+                            NATIONAL_LABELS, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
+                            SOURCES_LABEL, TEXT_KEYS, YEAR_LINE, YEAR_TARGET_HEADING)
 from ..syntax import values
 from ..syntax.values import shown
 
@@ -124,6 +125,7 @@ def _header(spec: ast.Spec, project: ast.Project) -> tuple[tuple[Pair, ...], ...
         _pairs(("manager", shown(project.manager)), ("phone", shown(project.phone))),
         _pairs(("lifecycle", shown(project.lifecycle))),
         _pairs(("start", shown(project.start)), ("end", shown(project.end))),
+        _pairs(("term", shown(project.term))),
         _pairs(("purchase", shown(project.purchase)), ("type", shown(project.type))),
         _pairs(("filer", shown(project.filer)), ("preparer", shown(project.preparer))),
         _pairs(("filed", shown(project.filed))),
@@ -131,23 +133,31 @@ def _header(spec: ast.Spec, project: ast.Project) -> tuple[tuple[Pair, ...], ...
     return tuple(line for line in lines if line)
 
 
-def _budget(project: ast.Project) -> tuple[tuple[Pair, ...], ...]:
+def _budget(project: ast.Project, national: bool) -> tuple[tuple[Pair, ...], ...]:
     budget = project.budget
     if budget is None:
         return ()
-    values = {k.field: shown(getattr(budget, k.field)) for k in BUDGET_KEYS}
-    lines = (_pairs(("total", values["total"]), ("current", values["current"])),
-             _pairs(("prior", values["prior"]), ("prior_executed", values["prior_executed"])),
+    figures = {k.field: shown(getattr(budget, k.field)) for k in BUDGET_KEYS}
+    money = _pairs(("total", figures["total"]), ("current", figures["current"]))
+    if national:  # the national forms' own labels: 中期资金总额, 年度资金总额
+        money = tuple(Pair(p.field, NATIONAL_LABELS.get(p.field, p.label), p.value) for p in money)
+    lines = (money,
+             _pairs(("prior", figures["prior"]), ("prior_executed", figures["prior_executed"])),
              (Pair("weight", str(BUDGET_WEIGHT_KEY.official), _cell(budget.weight)[0]),) if budget.weight else ())
+    # the sources two to a line, as the other figures, the first after 其中：
+    sources = [Pair("source", (SOURCES_LABEL if i == 0 else "") + s.name, values.show_money(s.value))
+               for i, s in enumerate(budget.sources.items)] if budget.sources is not None else []
+    lines += tuple(tuple(sources[i:i + 2]) for i in range(0, len(sources), 2))
     return tuple(line for line in lines if line)
 
 
-def _prose(project: ast.Project) -> tuple[Prose, ...]:
+def _prose(project: ast.Project, national: bool) -> tuple[Prose, ...]:
     out = []
     for key in TEXT_KEYS:
         node = getattr(project, key.field)
         if node is not None:
-            out.append(Prose(key.field, key.official or key.canonical, node.paragraphs))
+            label = NATIONAL_LABELS.get(key.field) if national else None
+            out.append(Prose(key.field, label or key.official or key.canonical, node.paragraphs))
     return tuple(out)
 
 
@@ -169,9 +179,11 @@ def _cell(node: ast.Node | None) -> tuple[str, ...]:
 
 
 def heading(framework: Framework | None, level1: ast.Level1) -> str:
-    """The heading a 一级 prints under (产出 -> 产出目标); an unknown name prints as written."""
+    """The heading a 一级 prints under (产出 -> 产出目标; with its 分值 as the forms print it: 产出指标（50分）);
+    an unknown name prints as written."""
     found = framework.match_level1(level1.name) if framework is not None else None
-    return found.heading if found is not None else level1.name
+    title = found.heading if found is not None else level1.name
+    return title if level1.weight is None else f"{title}（{values.write_score(level1.weight)}分）"
 
 
 def _rows(project: ast.Project, framework: Framework | None, fields: tuple[str, ...]) -> tuple[Row, ...]:
@@ -204,6 +216,8 @@ def project_view(spec: ast.Spec, project: ast.Project, framework: Framework | No
     year = spec.year_of(project)
     fields = _attribute_fields(project)
     columns = NATIONAL_COLUMN_HEADINGS if national else COLUMN_HEADINGS
+    if "midterm" in fields:  # two targets side by side: the year's column says it is the year's
+        columns = (*columns[:-1], YEAR_TARGET_HEADING)
     attribute_columns = tuple(_label(f) for f in fields)
     return ProjectView(
         title=NATIONAL_FORM_TITLE if national else FORM_TITLE,
@@ -212,9 +226,9 @@ def project_view(spec: ast.Spec, project: ast.Project, framework: Framework | No
         unit=spec.unit_of(project) or "",
         name=project.name,
         header=_header(spec, project),
-        prose=_prose(project),
+        prose=_prose(project, national),
         budget_heading=NATIONAL_BUDGET_HEADING if national else BUDGET_HEADING,
-        budget=_budget(project),
+        budget=_budget(project, national),
         goals_heading=GOALS_HEADING.format(year=year) if year is not None else GOALS_HEADING_NO_YEAR,
         columns=columns + attribute_columns,
         attribute_columns=attribute_columns,

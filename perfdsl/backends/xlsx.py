@@ -146,8 +146,10 @@ def write_project(ws: Worksheet, spec: ast.Spec, project: ast.Project, framework
         sheet.row += 1
     if view.budget and project.budget is not None:
         sheet.band(view.budget_heading)
+        sources = iter(project.budget.sources.items if project.budget.sources is not None else ())
         for line in view.budget:
-            amounts = [getattr(project.budget, p.field).value for p in line]
+            amounts = [(next(sources) if p.field == "source" else getattr(project.budget, p.field)).value
+                       for p in line]
             sheet.pairs([(p.label, _number(a), _money_format(a)) for p, a in zip(line, amounts)])
     if view.rows:
         _table(sheet, project)

@@ -21,13 +21,15 @@ C303 = rule("C303", "prior-execution-below-target", Severity.info, "budget")
 C304 = rule("C304", "cost-over-budget", Severity.error, "budget")
 C305 = rule("C305", "cost-under-budget", Severity.info, "budget")
 C306 = rule("C306", "negative-amount", Severity.error, "budget")
+C307 = rule("C307", "sources-do-not-add-up", Severity.error, "budget")
 
 EXECUTION_RATE = "预算执行率"
 _TOTAL_COST = {plain(n) for n in TOTAL_COST_NAMES}
 
 
 def figures(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C306 an amount below zero; C301 当年预算 above 总预算; C302 上年执行 above 上年预算."""
+    """C306 an amount below zero; C307 the sources of the year's funds do not add up to 当年预算; C301 当年预算
+    above 总预算; C302 上年执行 above 上年预算."""
     for project in spec.projects:
         b = project.budget
         if b is None:
@@ -36,8 +38,19 @@ def figures(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             amount = getattr(b, key.field)
             if amount is not None and amount.value < 0:
                 yield C306.at(amount.span, field=key.canonical, amount=number(amount.value))
+        sources = b.sources.items if b.sources is not None else ()
+        for source in sources:
+            if source.value < 0:
+                yield C306.at(source.span, field=source.name, amount=number(source.value))
         if _negative(b):
             continue  # compared with a negative figure, every other finding would only repeat C306
+        if sources and b.current is not None and b.sources is not None:
+            added = sum((s.value for s in sources), Decimal(0))
+            if added != b.current.value:
+                yield C307.at(b.sources.span, related=[Related(span=b.current.span, key="C307.current")],
+                              sum=number(added), current=number(b.current.value),
+                              difference=number(abs(added - b.current.value)),
+                              parts=" + ".join(f"{s.name} {number(s.value)}" for s in sources))
         if b.current and b.total and b.current.value > b.total.value:
             yield C301.at(b.current.span, related=[Related(span=b.total.span, key="C301.total")],
                           current=number(b.current.value), total=number(b.total.value),
@@ -97,7 +110,8 @@ def total_cost(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _negative(b: ast.Budget) -> bool:
-    return any((a := getattr(b, key.field)) is not None and a.value < 0 for key in BUDGET_KEYS)
+    return (any((a := getattr(b, key.field)) is not None and a.value < 0 for key in BUDGET_KEYS)
+            or (b.sources is not None and any(s.value < 0 for s in b.sources.items)))
 
 
 CHECKS = (figures, prior_execution, total_cost)

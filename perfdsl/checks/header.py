@@ -13,6 +13,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
+from ..syntax.values import show_term
 from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, lookup_key
 from .registry import Context, Names, head, rule
 
@@ -20,6 +21,7 @@ C201 = rule("C201", "required-field-missing", Severity.error, "header")
 C202 = rule("C202", "start-after-end", Severity.error, "header")
 C203 = rule("C203", "date-outside-year", Severity.warning, "header")
 C204 = rule("C204", "year-missing-or-implausible", Severity.error, "header")
+C205 = rule("C205", "term-disagrees-with-dates", Severity.warning, "header")
 
 FIRST_PLAUSIBLE_YEAR = 2010
 """Performance targets for project spending date from the early 2010s; an earlier 年度 is a typo."""
@@ -76,9 +78,35 @@ def dates(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _multi_year(project: ast.Project) -> bool:
-    # 总预算 above 当年预算 means the project runs over several years, so its dates may too.
+    # 总预算 above 当年预算 means the project runs over several years, so its dates may too; so does a 项目期
+    # over more than one year.
     b = project.budget
+    t = project.term
+    if t is not None and ((t.months or 0) > 12 or (t.start and t.end and t.start.year != t.end.year)):
+        return True
     return bool(b and b.total and b.current and b.total.value > b.current.value)
+
+
+def term(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
+    """C202 a 项目期 that ends before it starts; C205 a 项目期 whose months are not those of 开始 and 完成."""
+    for project in spec.projects:
+        t = project.term
+        if t is None or t.start is None or t.end is None:
+            continue
+        if (t.start.year or 0, t.start.month, t.start.day or 0) > (t.end.year or 0, t.end.month, t.end.day or 0):
+            yield C202.at(t.span, "C202.term", term=show_term(t))
+            continue
+        year = spec.year_of(project) or datetime.date.today().year
+        for node, moment, field in ((project.start, t.start, "start"), (project.end, t.end, "end")):
+            if node is None:
+                continue
+            try:
+                inside = moment.first(year) <= node.value <= moment.last(year)
+            except ValueError:
+                continue
+            if not inside:
+                yield C205.at(node.span, related=[Related(span=t.span, key="C205.term")],
+                              field=KEY_BY_FIELD[field].canonical, date=node.value.isoformat(), term=show_term(t))
 
 
 def year(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
@@ -94,4 +122,4 @@ def year(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             yield C204.at(head(project), "C204.missing", project=project.name)
 
 
-CHECKS = (required_fields, dates, year)
+CHECKS = (required_fields, dates, term, year)

@@ -8,7 +8,6 @@ project should carry at least one cost indicator (原则上每一项目均应设
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from typing import Iterator
@@ -17,7 +16,8 @@ from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..frameworks import Framework, normalise
 from ..messages import Phrase
-from ..syntax.vocab import (CHANGE_RATE_WORDS, DEADLINE_PATTERNS, DEADLINE_SUFFIX, NATURE_KINDS, NATURE_WORDS,
+from ..syntax import values
+from ..syntax.vocab import (CHANGE_RATE_WORDS, NATURE_KINDS, NATURE_WORDS,
                             QUALITATIVE_WORDS, RATE_ENDING, SATISFACTION_WORDS, SECTION_WORD_COST,
                             SECTION_WORD_TIMELINESS, STANDARD_WORDS)
 from .registry import Context, Names, head, plain, rule, target_text
@@ -34,9 +34,10 @@ C409 = rule("C409", "deadline-outside-period", Severity.warning, "targets")
 C410 = rule("C410", "unknown-qualitative-word", Severity.info, "targets")
 C411 = rule("C411", "no-cost-indicator", Severity.warning, "targets")
 C412 = rule("C412", "implicit-equals", Severity.info, "targets")
+C413 = rule("C413", "target-pending", Severity.warning, "targets")
+C414 = rule("C414", "period-backwards", Severity.error, "targets")
 
 SATISFACTION_FLOOR = 80
-_DEADLINES = [re.compile(p + DEADLINE_SUFFIX) for p in DEADLINE_PATTERNS]
 
 
 _CHANGE = re.compile("|".join(map(re.escape, CHANGE_RATE_WORDS)))
@@ -46,7 +47,8 @@ _NATURES = (*NATURE_WORDS, *NATURE_KINDS)
 
 def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """Each indicator's target on its own, in one pass over the indicators (every file has thousands):
-    C401–C403 rates, C404–C405 satisfaction, C406–C407 direction, C408 attribute words, C410 and C412."""
+    C401–C403 rates, C404–C405 satisfaction, C406–C407 direction, C408 attribute words, C410, C412, C413 a
+    target not filled in, C414 a period that ends before it starts."""
     for l1, l2, ind, name, t in ctx.all_rows(spec):
         if t is not None:
             if (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))) and not _CHANGE.search(name):
@@ -57,10 +59,16 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 written = target_text(t).removeprefix(t.comparator).strip()
                 yield C412.at(t.span, name=ind.name, written=written, target=target_text(t))
         else:
-            word = ind.target
-            assert isinstance(word, ast.Qualitative)
-            if word.word and word.word not in QUALITATIVE_WORDS:
-                yield C410.at(word.span, word=word.word, known=Names(QUALITATIVE_WORDS))
+            aim = ind.target
+            if aim.kind == "qualitative" and aim.word and aim.word not in QUALITATIVE_WORDS:
+                yield C410.at(aim.span, word=aim.word, known=Names(QUALITATIVE_WORDS))
+        for aim in (ind.target, ind.midterm.target if ind.midterm is not None else None):
+            if aim is None:
+                continue
+            if aim.kind == "pending":
+                yield C413.at(aim.span, name=ind.name)
+            elif aim.kind == "period" and _order(aim.end) < _order(aim.start):
+                yield C414.at(aim.span, name=ind.name, target=target_text(aim))
         if _SATISFACTION.search(name):
             yield from _satisfaction(ind, t)
         if ind.nature is not None or ind.standard is not None:
@@ -105,43 +113,44 @@ def _attributes(ind: ast.Indicator, t: ast.Quantitative | None) -> Iterator[Diag
             yield C408.at(node.span, field=field, value=node.value, known=Names(known))
 
 
-def _deadline(t: ast.Quantitative, year: int | None) -> datetime.date | None:
-    text = format(t.value, "f") + t.unit
-    if "年" not in text and "月" not in text and "-" not in text:
-        return None  # every deadline form has one of them: `<= 24小时` is not a date
-    for pattern in _DEADLINES:
-        m = pattern.fullmatch(text)
-        if m is None:
-            continue
-        parts = m.groupdict()
-        y = int(parts["y"]) if parts.get("y") else year
-        if y is None:
-            return None
-        month = int(parts["m"]) if parts.get("m") else 12
-        try:
-            day = int(parts["d"]) if parts.get("d") else calendar.monthrange(y, month)[1]
-            return datetime.date(y, month, day)
-        except (ValueError, calendar.IllegalMonthError):
-            return None
-    return None
+def _order(m: ast.Moment) -> tuple[int, int, int]:
+    """A moment's place in time for comparing two of one period: a year left open counts as the same."""
+    return (m.year or 0, m.month, m.day or 0)
+
+
+def _window(project: ast.Project) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first and last day of the project's period: 开始 and 完成, else its 项目期."""
+    start = project.start.value if project.start is not None else None
+    end = project.end.value if project.end is not None else None
+    t = project.term
+    if t is not None and t.start is not None and t.end is not None and t.start.year and t.end.year:
+        start = start or t.start.first(t.start.year)
+        end = end or t.end.last(t.end.year)
+    return start, end
 
 
 def deadlines(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
-    """C409: a deadline under 时效 before 开始 or after 完成."""
+    """C409: a date or a period under 时效 that falls before 开始 or after 完成."""
     for project in spec.projects:
-        start, end = project.start, project.end
+        start, end = _window(project)
+        year = spec.year_of(project)
         if start is None and end is None:
             continue
-        for _, l2, ind, _, t in ctx.rows(project):
-            if t is None or SECTION_WORD_TIMELINESS not in plain(l2.name):
+        for _, l2, ind, _, _ in ctx.rows(project):
+            t = ind.target
+            if t.kind not in ("deadline", "period") or SECTION_WORD_TIMELINESS not in plain(l2.name):
                 continue
-            when = _deadline(t, spec.year_of(project))
-            if when is None:
+            first, last = (t.by, t.by) if t.kind == "deadline" else (t.start, t.end)
+            if year is None and (first.year is None or last.year is None):
                 continue
-            if (start is not None and when < start.value) or (end is not None and when > end.value):
-                lo = start.value.isoformat() if start else "…"
-                hi = end.value.isoformat() if end else "…"
-                yield C409.at(t.span, name=ind.name, date=when.isoformat(), start=lo, end=hi)
+            try:
+                lo, hi = first.first(year or 0), last.last(year or 0)
+            except ValueError:  # 29 February of a year left open that is no leap year
+                continue
+            early = start is not None and lo < start
+            if early or (end is not None and hi > end):
+                yield C409.at(t.span, name=ind.name, date=values.show_target(t),
+                              start=start.isoformat() if start else "…", end=end.isoformat() if end else "…")
 
 
 def _cost_places(fw: Framework) -> list[str]:

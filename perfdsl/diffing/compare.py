@@ -19,7 +19,7 @@ from .model import (EXACT, SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
 from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS
-from ..syntax.values import shown
+from ..syntax.values import shown, write_target
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
            "IndicatorAdded", "IndicatorMoved", "IndicatorRemoved", "IndicatorRenamed", "ProjectAdded",
@@ -188,6 +188,8 @@ def _attribute(ind: ast.Indicator, field: str) -> str | None:
         return None
     if isinstance(node, ast.Text):
         return _joined(node) or None
+    if isinstance(node, ast.TargetValue):
+        return write_target(node.target, explicit=True)
     return str(plain(node.value)) if isinstance(node, ast.Amount) else str(node.value)
 
 

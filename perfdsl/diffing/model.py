@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import ast
 from .match import plain, target_text
+from ..syntax.values import write_target
 
 SCHEMA_VERSION: Final = 1
 
@@ -53,9 +54,10 @@ class Goal(_Model):
 
     @classmethod
     def of(cls, target: ast.Target) -> Goal:
-        if isinstance(target, ast.Qualitative):
-            return cls(word=target.word)
-        return cls(comparator=target.comparator, value=plain(target.value), unit=target.unit)
+        if target.kind == "quantitative":
+            return cls(comparator=target.comparator, value=plain(target.value), unit=target.unit)
+        # a word, a date or a period is compared as the source writes it
+        return cls(word=target.word if target.kind == "qualitative" else write_target(target))
 
     @property
     def text(self) -> str:

@@ -34,6 +34,8 @@ def _value(node: Any) -> str:
         return values.show_number(node.value)
     if isinstance(node, ast.Text):
         return " ".join(node.paragraphs)
+    if isinstance(node, ast.TargetValue):
+        return values.write_target(node.target, explicit=True)
     return str(node.value)
 
 
@@ -69,8 +71,8 @@ def _indicators(spec: ast.Spec, p: ast.Project) -> list[str]:
             for ind in l2.indicators:
                 path = f"{n1}/{n2}/{ind.name}"
                 t = ind.target
-                goal = target_text(None, None, "", t.word) if isinstance(t, ast.Qualitative) else target_text(
-                    t.comparator, t.value, t.unit, None)
+                goal = (target_text(t.comparator, t.value, t.unit, None) if t.kind == "quantitative"
+                        else target_text(None, None, "", t.word if t.kind == "qualitative" else values.write_target(t)))
                 lines = [f"{path} {goal}"]
                 attributes = ((k.canonical, _value(getattr(ind, k.field))) for k in ATTRIBUTE_KEYS
                               if getattr(ind, k.field) is not None)

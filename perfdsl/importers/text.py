@@ -12,7 +12,6 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Iterator
 
 from .. import ast
@@ -210,6 +209,8 @@ class Rows:
     sections: list[tuple[str, int, list[tuple[str, int, list[ast.Indicator]]]]] = field(default_factory=list)
     pending: list[tuple[str, int]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
+    scores: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """The 分值 of a 一级 (by its place in `sections`), as `values.split_weight` reads it off the heading."""
 
     def span(self, line: int) -> ast.Span:
         end = self.widths.get(line, 1) + 1
@@ -258,9 +259,13 @@ class Rows:
         self.widths = {number: len(line) for line, number in rows}
         for i, (line, number) in enumerate(rows):
             tokens = _CMP_SPACE.sub(r"\1", line).split()
-            level1 = self.framework.match_level1(tokens[0]) if len(tokens) == 1 else None
+            # a 一级 heading may carry its 分值, as the forms print it: 产出指标（50分）
+            heading, score, _ = values.split_weight(tokens[0]) if len(tokens) == 1 else ("", None, 0)
+            level1 = self.framework.match_level1(heading) if len(tokens) == 1 else None
             if level1 is not None:
                 self.flush()
+                if score is not None:
+                    self.scores[len(self.sections)] = score
                 self.sections.append((level1.name, number, []))
                 continue
             if len(tokens) >= 2 and self.level2_known(tokens[0]) and (
@@ -292,13 +297,15 @@ class Rows:
 _UNWRITABLE = re.compile(r'[\s"#＃{}]')
 
 
-def writable_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
+def writable_target(text: str) -> tuple[Any, ...] | str | None:
     """The target `text` reads as, or None when it reads as none or as one a `.perf` file cannot hold: a word
-    or unit with a space, a quote, a comment sign or a brace would read back as something else."""
+    or unit with a space, a quote, a comment sign or a brace would read back as something else (a date, a
+    period and `?` always write back)."""
     parsed = values.read_target(text)
-    if parsed is None or _UNWRITABLE.search(parsed if isinstance(parsed, str) else parsed[2]):
+    if parsed is None:
         return None
-    return parsed
+    written = parsed if isinstance(parsed, str) else parsed[2] if len(parsed) == 4 else ""
+    return None if _UNWRITABLE.search(written) else parsed
 
 
 def _target_like(token: str) -> bool:
@@ -308,7 +315,7 @@ def _target_like(token: str) -> bool:
 
 def _choose_framework(rows: list[tuple[str, int]]) -> Framework:
     candidates = [builtin(n) for n in builtin_names()]
-    names = [line.strip() for line, _ in rows if len(line.split()) == 1]
+    names = [values.split_weight(line.strip())[0] for line, _ in rows if len(line.split()) == 1]
     level1 = [n for n in names if any(fw.match_level1(n) for fw in candidates)]
     return best_fit(level1, candidates) or builtin(DEFAULT_FRAMEWORK)
 
@@ -318,10 +325,9 @@ def _node(cls: type[Any], file: str, line: int, blank: bool = False, **fields: A
     return cls(span=span, blank_before=blank, **fields)
 
 
-def _header_value(key_field: str, text: str) -> tuple[type[Any], Any] | None:
+def _header_value(key_field: str, text: str) -> tuple[type[Any], dict[str, Any]] | None:
     kind = next(k.kind for k in HEADER_KEYS if k.field == key_field)
-    read = values.read_value(kind, text) if text else None
-    return None if read is None else (read[0], read[1]["value"])
+    return values.read_value(kind, text) if text else None
 
 
 _BUDGET_FIELDS = frozenset(k.field for k in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY))
@@ -339,7 +345,7 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
         if read is None:
             diagnostics.append(diag("I004", Severity.error, _span(file, line), text=text))
             continue
-        fields[key_field] = _node(read[0], file, line, value=read[1])
+        fields[key_field] = _node(read[0], file, line, **read[1])
     amounts = {}
     for key in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY):
         if key.field in table.fields:
@@ -368,10 +374,12 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
     rows = Rows(file, framework, strict, diagnostics)
     rows.read(table.rows)
     level1s = []
-    for name, line, level2s in rows.sections:
+    for i, (name, line, level2s) in enumerate(rows.sections):
         sections = tuple(_node(ast.Level2, file, l2_line, name=l2_name, indicators=tuple(inds))
                          for l2_name, l2_line, inds in level2s)
-        level1s.append(_node(ast.Level1, file, line, True, name=name, sections=sections))
+        score = rows.scores.get(i)
+        weight = None if score is None else _node(ast.Score, file, line, **score)
+        level1s.append(_node(ast.Level1, file, line, True, name=name, weight=weight, sections=sections))
     name_text, name_line = table.fields.get("name", ("", table.start))
     if framework.name != DEFAULT_FRAMEWORK:
         fields["framework"] = _node(ast.Word, file, table.start, value=framework.name)

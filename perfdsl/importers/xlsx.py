@@ -22,7 +22,7 @@ from ..syntax import values
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from .text import refused_characters, seen, unwritable, writable_target
-from ..syntax.vocab import (ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
+from ..syntax.vocab import (SOURCES_LABEL, YEAR_TARGET_HEADING, ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
                             FORM_TITLE, NATIONAL_BUDGET_HEADING, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE,
                             PROJECT_NAME_LABEL, Key, lookup_key)
 
@@ -33,6 +33,8 @@ _YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度\s*[）)]")
 _GOALS = re.compile(r"(\d{4}\s*年)?\s*绩效目标")
 _TABLE_FIELDS = ("level1", "level2", "name", "target")
 _HEADINGS = {h: f for headings in (COLUMN_HEADINGS, NATIONAL_COLUMN_HEADINGS) for h, f in zip(headings, _TABLE_FIELDS)}
+_HEADINGS[YEAR_TARGET_HEADING] = "target"  # beside a 中期指标值 column
+_SOURCES = (SOURCES_LABEL, SOURCES_LABEL.replace("：", ":"))
 _FRAMEWORKS = [builtin(n) for n in builtin_names()]
 
 
@@ -74,7 +76,8 @@ def _amount(value: Any, kind: str) -> Decimal | None:
 
 def _level1_like(text: str) -> bool:
     """A 一级 heading of some framework (投入与管理, 产出指标…): an indicator row, not a `label | value` row."""
-    return any(fw.match_level1(text) is not None for fw in _FRAMEWORKS)
+    name = values.split_weight(text)[0]
+    return any(fw.match_level1(name) is not None for fw in _FRAMEWORKS)
 
 
 class SheetReader:
@@ -93,6 +96,7 @@ class SheetReader:
                 for c in range(rng.min_col, rng.max_col + 1):
                     self.covered[(r, c)] = first
         self.fields: dict[str, ast.Node | str] = {}
+        self.sources: list[ast.Source] = []
         self.year: int | None = None
         self.name_at = (1, 1)
         """(row, column) of the cell that holds the project's name: where messages about the project point."""
@@ -163,10 +167,22 @@ class SheetReader:
             if not label:
                 continue
             key = LABELS[label] if label in LABELS else lookup_key(label)
+            if label.startswith(_SOURCES) or (self.sources and key is None and label not in LABELS):
+                # 其中：财政拨款, and the sources after it: where the year's funds come from
+                self._source(label.removeprefix(_SOURCES[0]).removeprefix(_SOURCES[1]), row, value_column)
+                continue
             if (label not in LABELS and key is None) or key in ATTRIBUTE_KEYS:
                 self.report("I103", row, value_column - 1, self.guess(), text=label)
                 continue
             self._field(key, self.ws.cell(row=row, column=value_column).value, row, value_column)
+
+    def _source(self, name: str, row: int, column: int) -> None:
+        raw = self.ws.cell(row=row, column=column).value
+        amount = _amount(raw, "money")
+        if amount is None or not name:
+            self.report("I102", row, column, text=_text(raw))
+            return
+        self.sources.append(ast.Source(span=_span(self.file, row, column - 1), name=name, value=amount))
 
     def _field(self, key: Key | None, raw: Any, row: int, column: int) -> None:
         span = _span(self.file, row, column)
@@ -199,7 +215,7 @@ class SheetReader:
             return ast.Flag(span=span, value=raw)
         if key.kind == "year" and isinstance(raw, int) and not isinstance(raw, bool):
             text = str(raw)
-        read = values.read_value(key.kind, text) if text else None
+        read = values.read_value(key.kind, text, span) if text else None
         return None if read is None else read[0](span=span, **read[1])
 
     def _table(self, head: int) -> list[tuple[int, dict[str, Any]]]:
@@ -251,18 +267,23 @@ class SheetReader:
                              target=values.make_target(parsed, _span(self.file, row, target_column)), **attributes)
 
     def _spec(self, rows: list[tuple[int, dict[str, Any]]]) -> ast.Spec:
-        framework = _framework([_line(cells["level1"]) for _, cells in rows])
+        framework = _framework([values.split_weight(_line(cells["level1"]))[0] for _, cells in rows])
         level1s: list[tuple[str, int, list[tuple[str, int, list[ast.Indicator]]]]] = []
+        scores: dict[int, ast.Score] = {}
         for row, cells in rows:
             heading, level2, name = _line(cells["level1"]), _line(cells["level2"]), _line(cells["name"])
             if not name and _text(cells["target"]):
                 self.report("I102", row, self.columns["name"], key="I102.no_name", text=_text(cells["target"]))
             # an empty 一级 or 二级 cell belongs to the heading above it, as a merged cell does
             if heading:
+                heading, score, _ = values.split_weight(heading)  # 产出指标（50分）, as the forms print it
                 known = framework.match_level1(heading)
                 heading = known.name if known is not None else heading
                 if not level1s or level1s[-1][0] != heading:
                     level1s.append((heading, row, []))
+                    if score is not None:
+                        scores[len(level1s) - 1] = ast.Score(span=_span(self.file, row, self.columns["level1"]),
+                                                             **score)
             elif not level1s:
                 self.report("I102", row, self.columns["level1"], key="I102.no_level1", text=name or level2)
                 continue
@@ -276,9 +297,9 @@ class SheetReader:
                 self.report("I102", row, self.columns["level2"], key="I102.no_level2", text=name)
             elif (indicator := self._indicator(row, cells)) is not None:
                 sections[-1][2].append(indicator)
-        tree = tuple(ast.Level1(span=_span(self.file, r), blank_before=True, name=n, sections=tuple(
+        tree = tuple(ast.Level1(span=_span(self.file, r), blank_before=True, name=n, weight=scores.get(i), sections=tuple(
             ast.Level2(span=_span(self.file, r2), name=n2, indicators=tuple(inds)) for n2, r2, inds in l2s))
-            for n, r, l2s in level1s)
+            for i, (n, r, l2s) in enumerate(level1s))
         return self._assemble(tree, framework)
 
     def _assemble(self, tree: tuple[ast.Level1, ...], framework: Framework) -> ast.Spec:
@@ -286,6 +307,8 @@ class SheetReader:
         name = str(fields.pop("name", ""))
         unit = fields.pop("unit", None)
         budget_fields = {k.field: fields.pop(k.field) for k in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY) if k.field in fields}
+        if self.sources:
+            budget_fields["sources"] = ast.Sources(span=self.sources[0].span, items=tuple(self.sources))
         if budget_fields:
             first = min(n.span.line for n in budget_fields.values() if isinstance(n, ast.Node))
             fields["budget"] = ast.Budget(span=_span(self.file, first), blank_before=True, **budget_fields)

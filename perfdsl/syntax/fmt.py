@@ -16,7 +16,7 @@ from .. import ast
 from . import lexicon, textblock, values
 from ..diagnostics import Diagnostic, Severity, diag
 from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS,
-                    KEY_BY_SPELLING, PROJECT_WORDS, TEXT_KEYS)
+                    KEY_BY_SPELLING, LEVEL1_WEIGHT_KEY, PROJECT_WORDS, SOURCES_WORDS, TEXT_KEYS)
 
 INDENT = "  "
 DEFAULT_WIDTH = 80
@@ -124,6 +124,12 @@ class Printer:
             shown = node.value.isoformat()
         elif isinstance(node, ast.Amount):
             shown = values.write_money(node.value) if key in _MONEY_KEYS else values.write_number(node.value)
+        elif isinstance(node, ast.TargetValue):
+            shown = values.write_target(node.target)
+        elif isinstance(node, ast.Term):
+            shown = values.write_term(node)
+        elif isinstance(node, ast.Score):
+            shown = values.write_score(node)
         else:
             shown = str(getattr(node, "value"))
         self.line(node, depth, f"{key} {shown}")
@@ -155,6 +161,12 @@ class Printer:
                     self.value(key.canonical, node, 2)
             if p.budget.weight is not None:
                 self.value(BUDGET_WEIGHT_KEY.canonical, p.budget.weight, 2)
+            sources = p.budget.sources
+            if sources is not None:
+                self.line(sources, 2, f"{SOURCES_WORDS[0]} {{")
+                for source in sources.items:
+                    self.line(source, 3, f"{name(source.name)} {values.write_money(source.value)}")
+                self.close(sources, 2)
             self.close(p.budget, 1)
         for key in TEXT_KEYS:
             node = getattr(p, key.field)
@@ -162,6 +174,8 @@ class Printer:
                 self.text(key.canonical, node, 1)
         for level1 in p.sections:
             self.line(level1, 1, f"{name(level1.name, top=True)} {{")
+            if level1.weight is not None:
+                self.value(LEVEL1_WEIGHT_KEY.canonical, level1.weight, 2)
             for level2 in level1.sections:
                 self.line(level2, 2, f"{name(level2.name)} {{")
                 for ind in level2.indicators:

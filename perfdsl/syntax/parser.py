@@ -17,7 +17,7 @@ from . import lexicon, values
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from ..messages import Phrase
 from .scanner import MISSING, Piece, ProjectLine, Scan, suggest_keys
-from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, Key, lookup_key
+from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, LEVEL1_WEIGHT_KEY, SOURCES_WORDS, Key, lookup_key
 
 
 
@@ -193,15 +193,49 @@ def build_level2(scan: Scan, raw: Raw) -> ast.Level2:
 
 def build_level1(scan: Scan, raw: Raw) -> ast.Level1:
     sections = []
+    fields: dict[str, Any] = {}
+    seen: dict[str, Piece] = {}
+    # `产出指标(50分) {`, as the forms print it: the 分值 counts as the block's own
+    name, score, at = values.split_weight(raw.head.value)
+    if score is not None:
+        head = raw.head
+        fields["weight"] = ast.Score(span=ast.Span(scan.file, head.line, head.column + at, head.line,
+                                                   head.column + len(head.value)), **score)
+        seen["weight"] = head
     for item in raw.items:
+        key = lookup_key(item.head.value) if item.rule == "field" else None
         if item.rule == "section":
             sections.append(build_level2(scan, item))
         elif item.rule == "indicator":
             _error(scan, "P013", item.head, name=item.head.value)
+        elif key is not None and key.field == LEVEL1_WEIGHT_KEY.field:
+            _fields_into(scan, item, LEVEL1_WEIGHT_KEY, fields, seen)
         else:
             _misplaced(scan, item, "where.section")
-    return ast.Level1(name=raw.head.value, sections=tuple(sections),
+    return ast.Level1(name=name, sections=tuple(sections), **fields,
                       **_block_meta(scan, raw.head, raw.close))
+
+
+def build_sources(scan: Scan, raw: Raw) -> ast.Sources:
+    """`其中 { 财政拨款 800,000 … }`: each line a source of the year's funds and its amount."""
+    items = []
+    names: dict[str, Piece] = {}
+    for item in raw.items:
+        if item.rule != "indicator" or item.close is not None or item.value is None:
+            _misplaced(scan, item, "where.sources")
+            continue
+        if item.value.type == MISSING:
+            continue
+        amount = values.money(item.value.value)
+        if amount is None:
+            _error(scan, "P009", item.value, value=item.value.value)
+            continue
+        if item.head.value in names:
+            _error(scan, "P012", item.head, field=item.head.value, line=names[item.head.value].line)
+            continue
+        names[item.head.value] = item.head
+        items.append(ast.Source(name=item.head.value, value=amount, **_node_meta(scan, item.head, item.value)))
+    return ast.Sources(items=tuple(items), **_block_meta(scan, raw.head, raw.close))
 
 
 def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
@@ -212,6 +246,12 @@ def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
         # 分值 here is the weight of 预算执行, kept outside the indicator tree
         if key is not None and (key.kind == "money" or key.field == "weight"):
             _fields_into(scan, item, key, amounts, seen)
+        elif item.rule == "section" and item.head.value in SOURCES_WORDS:
+            if "sources" in seen:
+                _error(scan, "P012", item.head, field=item.head.value, line=seen["sources"].line)
+                continue
+            seen["sources"] = item.head
+            amounts["sources"] = build_sources(scan, item)
         else:
             _misplaced(scan, item, "where.budget")
     return ast.Budget(**amounts, **_block_meta(scan, raw.head, raw.close))

@@ -6,10 +6,22 @@ so all three agree on what a soft line break means.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 EDGE = " \t\u3000"
 """What the reader strips from both ends of a text block's lines: a wrapped line must not begin or end with it."""
+
+
+ITEM = re.compile(r"(?:目标|任务)[\d一二三四五六七八九十]{1,3}[：:]")
+"""What starts a numbered goal of a text (`目标1：`, `任务二：`): a line that starts with one starts a paragraph
+of its own, so that the goals of a form stay items however the lines run. (`一、`, `1.` are not: the forms
+also run those on inside one paragraph.)"""
+_ITEM_FIRST = frozenset("目任")
+
+
+def starts_item(text: str, at: int = 0) -> bool:
+    return text[at:at + 1] in _ITEM_FIRST and ITEM.match(text, at) is not None
 
 
 def is_wide(ch: str) -> bool:
@@ -41,7 +53,10 @@ def paragraphs(raw: str) -> tuple[str, ...]:
                 result.append("".join(pieces))
                 pieces = []
             continue
-        if pieces and not (is_wide(pieces[-1][-1]) or is_wide(line[0])):
+        if pieces and starts_item(line):
+            result.append("".join(pieces))
+            pieces = []
+        elif pieces and not (is_wide(pieces[-1][-1]) or is_wide(line[0])):
             pieces.append(" ")  # as `join_soft` does
         pieces.append(line)
     if pieces:
@@ -58,7 +73,7 @@ def breakable(left: str, right: str) -> str | None:
 
     A break is only placed where `join_soft` gives the text back exactly, so wrapping never changes content.
     """
-    if not left or not right or right[0] in EDGE or left[-1] in EDGE:
+    if not left or not right or right[0] in EDGE or left[-1] in EDGE or starts_item(right):
         return None
     if is_wide(left[-1]) or is_wide(right[0]):
         return ""
@@ -88,9 +103,10 @@ def wrap(paragraph: str, width: int, wide: int = 2) -> list[str]:
             # of `breakable`, written out
             if ch == " ":
                 if i < n - 1 and not wides[i - 1] and not wides[i + 1] and paragraph[i + 1] not in EDGE \
-                        and prev not in EDGE:
+                        and prev not in EDGE and not starts_item(paragraph, i + 1):
                     last_break = (i, i + 1)
-            elif (wides[i - 1] or wides[i]) and ch not in EDGE and prev not in EDGE:
+            elif (wides[i - 1] or wides[i]) and ch not in EDGE and prev not in EDGE \
+                    and not starts_item(paragraph, i):
                 last_break = (i, i)
         if col + w > width and last_break is not None and last_break[0] > start:
             cut, resume = last_break

@@ -16,8 +16,8 @@ from .. import ast
 from . import lexicon, textblock
 from ..diagnostics import Severity, diag
 from .scanner import MISSING, Piece, Scan
-from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, FLAG_SPELLING, FLAG_WORDS, MONEY_UNITS,
-                    STANDARD_WORDS, UNIT_ALIASES, Key, Kind)
+from .vocab import (COMPARATOR_SUFFIXES, COMPARATOR_WORDS, COMPARATORS, DEADLINE_WORDS, FLAG_SPELLING, FLAG_WORDS,
+                    MONEY_UNITS, STANDARD_WORDS, UNIT_ALIASES, Key, Kind)
 
 
 MAX_WHOLE_DIGITS = 18
@@ -60,15 +60,91 @@ def _report(scan: Scan, code: str, tok: Piece, severity: Severity = Severity.err
     scan.diagnostics.append(diag(code, severity, _span(scan, tok), **args))
 
 
-@functools.lru_cache(maxsize=4096)  # tables repeat a few targets (= 100%, >= 90%) thousands of times
-def read_target(text: str) -> tuple[str, Decimal, str, bool] | str | None:
-    """Split a target: (comparator, value, unit, implicit) or the qualitative word, or None if unreadable.
+# Dates in targets. A moment is a month or a day, with or without its year; the forms write them in ISO,
+# with dots, as six digits (in periods only) or in Chinese. A year alone is a moment only as `2022年底`.
+_Y = r"(?:19|2[01])\d\d"
+_MOMENT_FORMS = (
+    rf"(?P<y>{_Y})-(?P<m>\d{{1,2}})(?:-(?P<d>\d{{1,2}}))?",
+    rf"(?P<y>{_Y})[./](?P<m>\d\d)(?:[./](?P<d>\d\d))?",
+    rf"(?P<y>{_Y})年(?:(?P<m>\d{{1,2}})月(?:(?P<d>\d{{1,2}})[日号])?|(?P<ye>底|末))",
+    r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?",
+)
+_MOMENT_READERS = tuple(re.compile(f) for f in (*_MOMENT_FORMS, rf"(?P<y>{_Y})(?P<m>0[1-9]|1[0-2])"))
+# the forms again without their group names, to stand twice in one expression
+_MOMENT = "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", f) + ")" for f in _MOMENT_FORMS)
+_MONTH_END = "(?:底|末|份)?"
+_DEADLINE_SUFFIX = "(?:前完成|内完成|之前|以前|前|完成|止)"
+_DEADLINE = re.compile(rf"(?:在|于)?(?P<cmp>{_CMP}|{'|'.join(DEADLINE_WORDS)})?[ \t]*(?P<at>{_MOMENT}){_MONTH_END}[ \t]*(?P<suffix>{_DEADLINE_SUFFIX})?")
+_PERIOD_SEPARATOR = r"[ \t]*(?:\.\.|-{1,2}|—{1,2}|–|~|～|至|到)[ \t]*"
+_SIX = rf"{_Y}(?:0[1-9]|1[0-2])"  # 202001, in periods only (`202001-202012`)
+_PERIOD = re.compile(rf"(?P<a>{_MOMENT}|{_SIX}){_PERIOD_SEPARATOR}(?P<b>{_MOMENT}|{_SIX})")
+_DIGIT = re.compile(r"\d")
+PENDING = ("?", "？")
+"""The spellings of a target not filled in yet."""
 
-    Accepts `>= 90%`, `≥90%`, `＞＝９０％`, `不低于90%`, `95%以上`, `100%` (implicit `=`) and words.
+
+def _moment(text: str, year: int | None = None) -> ast.Moment | None:
+    """The moment `text` names (its year `year` when it names none), or None when it is no date."""
+    m = next((m for m in (r.fullmatch(text) for r in _MOMENT_READERS) if m is not None), None)
+    if m is None:
+        return None
+    parts = {k: v for k, v in m.groupdict().items() if v}
+    y = int(parts["y"]) if "y" in parts else year
+    month = 12 if "ye" in parts else int(parts["m"])
+    day = int(parts["d"]) if "d" in parts else None
+    if not 1 <= month <= 12:
+        return None
+    try:  # the day must exist in its month (29 February only in a leap year, or when the year is open)
+        datetime.date(y or 2000, month, day or 1)
+    except ValueError:
+        return None
+    return ast.Moment(y, month, day)
+
+
+def _read_date(text: str) -> tuple[Any, ...] | None:
+    """A deadline ("deadline", moment) or a period ("period", start, end); ("bad",) for a date that does not
+    exist (`2022-02-30`); None when `text` is no date at all.
+
+    A deadline is a moment with a comparator or a suffix (`<= 2022-12-31`, `11月底之前`), or a moment with
+    its year and nothing else (`2022年12月`); a period two moments with a dash, `..`, `~` or 至 between."""
+    m = _PERIOD.fullmatch(text)
+    if m is not None:
+        start = _moment(m.group("a"))
+        end = _moment(m.group("b"), start.year) if start is not None else None
+        return ("bad",) if start is None or end is None else ("period", start, end)
+    m = _DEADLINE.fullmatch(text)
+    if m is None:
+        return None
+    written = m.group("cmp") or ""
+    cmp = COMPARATORS.get(written) or COMPARATOR_WORDS.get(written) or DEADLINE_WORDS.get(written)
+    if written and cmp not in ("<=", "<"):
+        return None  # `>= 2020年` is no deadline
+    by = _moment(m.group("at"))
+    if by is None:
+        return ("bad",)
+    if by.year is None and not (cmp or m.group("suffix") or text.endswith(("底", "末"))):
+        return None  # a month alone (`3月`) is a duration as often as a date
+    return "deadline", by
+
+
+@functools.lru_cache(maxsize=4096)  # tables repeat a few targets (= 100%, >= 90%) thousands of times
+def read_target(text: str) -> tuple[str, Decimal, str, bool] | tuple[Any, ...] | str | None:
+    """Split a target: (comparator, value, unit, implicit), a date ("deadline", moment) or ("period", start,
+    end), ("pending",), or the qualitative word; None if unreadable.
+
+    Accepts `>= 90%`, `≥90%`, `＞＝９０％`, `不低于90%`, `95%以上`, `100%` (implicit `=`), `<= 2022-12-31`,
+    `11月底前`, `2023-07..2024-01`, `?` and words (any phrase that does not start like a number).
     """
     text = text.strip()
+    if text in PENDING:
+        return ("pending",)
     # full-width digits and signs are read as half-width in numbers only: a word keeps its own punctuation
-    m = _TARGET.fullmatch(text.translate(_FULLWIDTH))
+    half = text.translate(_FULLWIDTH)
+    if ("月" in half or "年" in half or "-" in half or "." in half or "/" in half) and _DIGIT.search(half):
+        dated = _read_date(half)
+        if dated is not None:
+            return None if dated[0] == "bad" else dated
+    m = _TARGET.fullmatch(half)
     if m:
         unit = m.group("unit") or ""
         written = m.group("cmp")
@@ -97,9 +173,15 @@ def split_basis(text: str) -> tuple[str, str | None]:
     return (m.group(1), m.group(2)) if m and m.group(1) else (text, None)
 
 
-def make_target(parsed: tuple[str, Decimal, str, bool] | str, span: ast.Span) -> ast.Target:
+def make_target(parsed: tuple[Any, ...] | str, span: ast.Span) -> ast.Target:
     if isinstance(parsed, str):
         return ast.Qualitative(word=parsed, span=span, kind="qualitative")
+    if parsed[0] == "deadline":
+        return ast.Deadline(by=parsed[1], span=span, kind="deadline")
+    if parsed[0] == "period":
+        return ast.Period(start=parsed[1], end=parsed[2], span=span, kind="period")
+    if parsed[0] == "pending":
+        return ast.Pending(span=span, kind="pending")
     comparator, value, unit, implicit = parsed
     return ast.Quantitative(comparator=cast(ast.Comparator, comparator), value=value, unit=unit, implicit=implicit,
                             span=span, kind="quantitative")
@@ -173,9 +255,18 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
         return None
     if tok.type == "VALUE":  # a quoted value is taken exactly as written
         text = text.strip()
-    read = read_value(key.kind, text)
+    read = read_value(key.kind, text, _span(scan, tok))
     if read is not None:
         return read
+    if key.kind == "target":
+        _report(scan, "P010", tok, name=key.canonical, value=text)
+        return None
+    if key.kind == "term":
+        _report(scan, "P007", tok, key="P007.term", value=text)
+        return None
+    if key.kind == "score":
+        _report(scan, "P009", tok, key="P009.score", value=text)
+        return None
     if key.kind == "year":
         _report(scan, "P008", tok, value=text)
         return None
@@ -197,10 +288,19 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
     return None
 
 
-def read_value(kind: Kind, text: str) -> tuple[type[ast.Node], dict[str, Any]] | None:
+def read_value(kind: Kind, text: str, span: ast.Span | None = None) -> tuple[type[ast.Node], dict[str, Any]] | None:
     """A value of a key of `kind` (anything but text) written as `text`, as the node class and fields it reads
-    as, or None when it reads as none: the one reader of words, years, dates, 是/否 and amounts, for the
-    parser and the importers alike."""
+    as, or None when it reads as none: the one reader of words, years, dates, 是/否, amounts and attribute
+    targets (which stand at `span`), for the parser and the importers alike."""
+    if kind == "target":
+        parsed = read_target(text)
+        if parsed is None or span is None:
+            return None
+        return ast.TargetValue, {"target": make_target(parsed, span)}
+    if kind == "term":
+        return read_term(text)
+    if kind == "score":
+        return read_score(text)
     if kind == "word":
         return ast.Word, {"value": text}
     if kind == "year":
@@ -220,6 +320,45 @@ def read_value(kind: Kind, text: str) -> tuple[type[ast.Node], dict[str, Any]] |
         amount = money(text) if kind == "money" else number(text)
         return None if amount is None else (ast.Amount, {"value": amount})
     return None
+
+
+_MONTHS = re.compile(r"(?P<n>\d{1,3})[ \t]*(?P<unit>个月|月|年)")
+_SCORE = re.compile(r"(?P<low>\d{1,3}(?:\.\d{1,2})?)(?:[ \t]*[-–~～至][ \t]*(?P<high>\d{1,3}(?:\.\d{1,2})?))?[ \t]*分?")
+_WEIGHTED = re.compile(r"(?P<name>.+?)[ \t]*[(（](?P<score>[^()（）]+?)[)）][ \t]*(?P<after>分?)")
+
+
+def read_term(text: str) -> tuple[type[ast.Node], dict[str, Any]] | None:
+    """项目期: a period (`2023-04..2024-02`, `202001-202012`, `2023年4月-2024年2月`) or months (`24个月`, `2年`)."""
+    half = text.translate(_FULLWIDTH).strip()
+    m = _MONTHS.fullmatch(half)
+    if m:
+        months = int(m.group("n")) * (12 if m.group("unit") == "年" else 1)
+        return (ast.Term, {"months": months}) if months > 0 else None
+    dated = _read_date(half)
+    if dated is None or dated[0] != "period":
+        return None
+    return ast.Term, {"start": dated[1], "end": dated[2]}
+
+
+def read_score(text: str) -> tuple[type[ast.Node], dict[str, Any]] | None:
+    """A 一级's 分值: `50`, `50分`, `40-50`."""
+    m = _SCORE.fullmatch(text.translate(_FULLWIDTH).strip())
+    if m is None:
+        return None
+    low, high = Decimal(m.group("low")), m.group("high")
+    return ast.Score, {"value": low, "upto": Decimal(high) if high is not None and Decimal(high) != low else None}
+
+
+def split_weight(name: str) -> tuple[str, dict[str, Any] | None, int]:
+    """`产出指标(50分)`, `成本指标(0-20)分`, `效益指标（30分）`: the 一级's name, its 分值 (as `read_score` gives
+    it) and where in `name` the 分值 starts; any other name comes back whole, with None."""
+    if not name.endswith((")", "）", "分")):
+        return name, None, len(name)
+    m = _WEIGHTED.fullmatch(name)
+    score = read_score(m.group("score") + m.group("after")) if m else None
+    if m is None or score is None or not (m.group("after") or m.group("score").rstrip().endswith("分")):
+        return name, None, len(name)
+    return m.group("name"), score[1], m.end("name")
 
 
 # ------------------------------------------------------------------------------------------------ writing
@@ -253,21 +392,64 @@ def write_quantity(comparator: str, value: Decimal, unit: str, implicit: bool = 
     return spellings[0]  # no spelling reads back: the proof in `fmt.format_source` refuses it
 
 
+def write_moment(m: ast.Moment) -> str:
+    """A moment in the source: ISO (`2022-12`, `2022-12-31`), or `11月` / `11月30日` without a year."""
+    if m.year is None:
+        return f"{m.month}月" + (f"{m.day}日" if m.day else "")
+    return f"{m.year:04d}-{m.month:02d}" + (f"-{m.day:02d}" if m.day else "")
+
+
+def show_moment(m: ast.Moment) -> str:
+    """A moment as the forms print it: `2022年12月31日`, `2022年12月`, `11月`."""
+    return (f"{m.year}年" if m.year else "") + f"{m.month}月" + (f"{m.day}日" if m.day else "")
+
+
+def write_term(t: ast.Term) -> str:
+    if t.months is not None:
+        return f"{t.months}个月"
+    assert t.start is not None and t.end is not None
+    return f"{write_moment(t.start)}..{write_moment(t.end)}"
+
+
+def show_term(t: ast.Term) -> str:
+    if t.months is not None:
+        return f"{t.months}个月"
+    assert t.start is not None and t.end is not None
+    return f"{show_moment(t.start)}至{show_moment(t.end)}"
+
+
+def write_score(s: ast.Score) -> str:
+    return write_number(s.value) + (f"-{write_number(s.upto)}" if s.upto is not None else "")
+
+
 def write_target(t: ast.Target, explicit: bool = False) -> str:
     """A target as the source writes it; `explicit` names the comparator of `100%` too (`= 100%`), as
     messages, hover and diff do."""
-    if isinstance(t, ast.Qualitative):
+    if t.kind == "quantitative":
+        return write_quantity(t.comparator, t.value, t.unit, t.implicit and not explicit)
+    if t.kind == "qualitative":
         return t.word  # it was read from a bare value, so it prints back as one
-    return write_quantity(t.comparator, t.value, t.unit, t.implicit and not explicit)
+    if t.kind == "deadline":
+        return f"<= {write_moment(t.by)}"
+    if t.kind == "period":
+        return f"{write_moment(t.start)}..{write_moment(t.end)}"
+    return PENDING[0]
 
 
 def show_target(t: ast.Target) -> str:
-    """A target as the form prints it: `=100%`, `>=30000件`, `合理`; a target written without a comparator
-    (`100%`) is printed as written."""
-    if isinstance(t, ast.Qualitative):
+    """A target as the form prints it: `=100%`, `>=30000件`, `合理`, `2022年12月31日前`, `2023年7月至2024年1月`; a
+    target written without a comparator (`100%`) is printed as written, one not filled in as an empty cell."""
+    if t.kind == "quantitative":
+        text = f"{write_number(t.value)}{t.unit}"
+        return text if t.implicit else f"{t.comparator}{text}"
+    if t.kind == "qualitative":
         return t.word
-    text = f"{write_number(t.value)}{t.unit}"
-    return text if t.implicit else f"{t.comparator}{text}"
+    if t.kind == "deadline":
+        return show_moment(t.by) + ("底前" if t.by.day is None else "前")
+    if t.kind == "period":
+        end = t.end if t.end.year != t.start.year or t.start.year is None else ast.Moment(None, t.end.month, t.end.day)
+        return f"{show_moment(t.start)}至{show_moment(end)}"
+    return ""
 
 
 def show_number(value: Decimal) -> str:
@@ -295,6 +477,12 @@ def shown(node: ast.Node | None) -> str | None:
         return node.value.isoformat()
     if isinstance(node, ast.Amount):
         return show_money(node.value)
+    if isinstance(node, ast.TargetValue):
+        return show_target(node.target)
+    if isinstance(node, ast.Term):
+        return show_term(node)
+    if isinstance(node, ast.Score):
+        return write_score(node) + "分"
     if isinstance(node, ast.Text):
         return "".join(node.paragraphs)
     return str(getattr(node, "value"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["word", "year", "date", "flag", "text", "money", "number"]
+Kind = Literal["word", "year", "date", "flag", "text", "money", "number", "target", "term", "score"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ HEADER_KEYS: tuple[Key, ...] = (
     Key("类别", "category", "word", "项目类别"),
     Key("开始", "start", "date", "计划开始日期"),
     Key("完成", "end", "date", "计划完成日期"),
+    Key("项目期", "term", "term", None, ("建设周期", "起止时间", "实施周期", "项目周期", "项目期限", "实施期限")),
     Key("政府购买服务", "purchase", "flag", "是否含有政府购买服务"),
     Key("绩效类型", "type", "word"),
     Key("填报单位", "filer", "word", None, ("填报单位（盖章）", "填报单位(盖章)")),
@@ -81,6 +82,8 @@ BUDGET_KEYS: tuple[Key, ...] = (
 
 # Optional per-indicator attributes of the national tables.
 ATTRIBUTE_KEYS: tuple[Key, ...] = (
+    # forms of multi-year projects set the whole period's target beside the year's (two trees side by side)
+    Key("中期", "midterm", "target", "中期指标值", ("实施期指标值", "长期指标值", "中期目标值", "实施期目标值")),
     Key("分值", "weight", "number", None, ("权重",)),
     Key("性质", "nature", "word", "指标性质"),
     Key("标准", "standard", "word", "绩效标准", ("指标值确定依据",)),
@@ -108,7 +111,20 @@ GOALS_HEADING = "{year}年绩效目标"
 GOALS_HEADING_NO_YEAR = "绩效目标"
 COLUMN_HEADINGS = ("一级目标", "二级目标", "三级目标", "指标目标值")
 NATIONAL_COLUMN_HEADINGS = ("一级指标", "二级指标", "三级指标", "指标值")
+NATIONAL_LABELS = {"total": "中期资金总额（元）", "current": "年度资金总额（元）", "goals": "总体目标"}
+"""What the national forms call 总预算, 当年预算 and 总目标 (each reads back as its key)."""
+YEAR_TARGET_HEADING = "年度指标值"
+"""The target column's heading when a 中期指标值 column stands beside it."""
+SOURCES_LABEL = "其中："
+"""Printed before the first source of the year's funds."""
 BUDGET_WORDS = ("预算", "budget")
+LEVEL1_WEIGHT_KEY = Key("分值", "weight", "score")
+"""A 分值 in a 一级 block: the points of the whole 一级, a number or a range (`40-50`)."""
+SOURCES_WORDS = ("其中", "资金来源")
+"""The block of 预算 that lists the sources of the year's funds (the forms' `其中：财政拨款 …`)."""
+SOURCE_WORDS = ("财政拨款", "本年财政拨款", "财政资金", "上级资金", "上级补助", "其他资金", "自有资金", "事业收入",
+                "单位资金", "财政专户管理资金", "政府性基金")
+"""Sources of funds the forms print (completion offers them; any other name is kept as written)."""
 BUDGET_WEIGHT_KEY = Key("分值", "weight", "number", "预算执行分值")
 """A 分值 in the 预算 block: the weight of 预算执行, outside the indicator tree. Written `分值` as an indicator's
 is (the block says which), printed and imported under its own label."""
@@ -161,6 +177,8 @@ COMPARATOR_WORDS = {
     "小于等于": "<=", "小于或等于": "<=", "不高于": "<=", "不超过": "<=", "不大于": "<=", "不多于": "<=",
     "等于": "=", "大于": ">", "高于": ">", "超过": ">", "小于": "<", "低于": "<",
 }
+DEADLINE_WORDS = {"不晚于": "<=", "不迟于": "<=", "早于": "<", "截至": "<=", "截止": "<="}
+"""Comparators only a date takes (`不晚于2022年12月31日`)."""
 COMPARATOR_SUFFIXES = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<="}
 
 # --- words the semantic checks (perfdsl/checks/) look for ---
@@ -172,17 +190,6 @@ CHANGE_RATE_WORDS = ("增长率", "下降率", "增长", "下降", "降低率", 
 SECTION_WORD_COST = "成本"
 SECTION_WORD_TIMELINESS = "时效"
 SATISFACTION_WORDS = ("满意度", "满意率")
-# A deadline written as a 时效 target (`<= 2020-06-30`, `2020年6月底前`, `9月30日前`): without a day it means
-# the end of the month (or of the year); without a year, the project's 年度.
-DEADLINE_PATTERNS = (
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
-    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
-    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份)?",
-    r"(?P<y>\d{4})年(?:底|末)?",
-    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日",
-    r"(?P<m>\d{1,2})月(?:底|末|份)?",
-)
-DEADLINE_SUFFIX = r"(?:前|之前|以前|内|止|完成)?"
 RATE_ENDING = "率"
 NATURE_WORDS = {"正向": ">", "反向": "<"}
 """性质 of an indicator: 正向 targets are floors (more is better), 反向 targets are caps."""
