@@ -746,6 +746,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lsp.key.measure": ("计量单位，表中单列时填写；否则由目标值的单位表明", "the unit of measure, where the form has a column for it; else the target's unit says it"),
     "lsp.key.scoring": ("评（扣）分标准：这项指标如何评分", "the scoring rule: how the indicator is scored"),
     "lsp.key.remark": ("备注", "a remark"),
+    "lsp.key.midterm": ("中期（实施期）指标值：多年项目整个实施期的目标，与年度指标值并列，写法同目标值",
+                        "the midterm (whole-period) target of a multi-year project, beside the year's; written as a target"),
     "lsp.key.core": ("是否核心指标（★）：是 或 否", "whether it is a core indicator (★): 是 or 否"),
     "lsp.key.explanation": ("指标解释：指标的含义和计算方法", "what the indicator means and how it is measured"),
     "lsp.project": ("**项目**：一个项目的绩效目标表，写作 `项目 名称 {{ … }}`",

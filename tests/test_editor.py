@@ -111,7 +111,7 @@ def test_completion_follows_the_blocks_and_the_framework() -> None:
 
 def test_completion_inside_an_indicator_and_after_a_comment() -> None:
     doc = "项目 a {  # {\n  产出 {\n    数量 {\n      完成率 = 100% {\n        \n      }\n    }\n  }\n}\n"
-    assert _labels(4, 8, doc) == ["分值", "性质", "标准", "解释", "方向", "计量单位", "评分标准", "备注", "核心"]
+    assert _labels(4, 8, doc) == ["中期", "分值", "性质", "标准", "解释", "方向", "计量单位", "评分标准", "备注", "核心"]
     assert [b.kind for b in context(Lines(doc), 4).stack] == ["project", "level1", "level2", "indicator"]
     assert _labels(0, 12, doc) == []  # in a comment
 

@@ -15,11 +15,11 @@ from typing import Literal, Sequence
 
 from .. import ast
 from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
-from .model import (EXACT, SCHEMA_VERSION, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
+from .model import (EXACT, LEVEL1_FIELD, SCHEMA_VERSION, SOURCE_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
 from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS
-from ..syntax.values import shown, write_target
+from ..syntax.values import shown, write_score, write_target
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
            "IndicatorAdded", "IndicatorMoved", "IndicatorRemoved", "IndicatorRenamed", "ProjectAdded",
@@ -72,7 +72,8 @@ def _lone(cls: type[ProjectAdded] | type[ProjectRemoved], spec: ast.Spec, p: ast
 def compare_projects(pair: Pair) -> ProjectChanged | None:
     """The edits from one version of a project to another, or None when they say the same."""
     (old_spec, old), (new_spec, new) = pair.old, pair.new
-    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_budget(old, new), *_texts(old, new),
+    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_budget(old, new), *_scores(old, new),
+                         *_texts(old, new),
                          *_indicators(indicator_items(old_spec, old), indicator_items(new_spec, new))]
     if not edits and pair.similarity is None:
         return None
@@ -109,6 +110,24 @@ def _budget(old: ast.Project, new: ast.Project) -> list[BudgetChanged]:
         a_value, b_value = (n.value if n is not None else None for n in (a, b))
         if a_value != b_value:
             out.append(BudgetChanged.of(key.field, a_value, b_value))
+    # the sources of the year's funds, paired by name
+    a_sources, b_sources = ({s.name: s.value for s in p.budget.sources.items}
+                            if p.budget and p.budget.sources else {} for p in (old, new))
+    for name in dict.fromkeys([*a_sources, *b_sources]):
+        if a_sources.get(name) != b_sources.get(name):
+            out.append(BudgetChanged.of(SOURCE_FIELD + name, a_sources.get(name), b_sources.get(name)))
+    return out
+
+
+def _scores(old: ast.Project, new: ast.Project) -> list[FieldChanged]:
+    """The 分值 of each 一级, paired by name."""
+    a_scores, b_scores = ({l1.name: (l1.name, l1.weight) for l1 in p.sections} for p in (old, new))
+    out = []
+    for key in dict.fromkeys([*a_scores, *b_scores]):
+        a, b = (None if key not in m or m[key][1] is None else write_score(m[key][1])  # type: ignore[arg-type]
+                for m in (a_scores, b_scores))
+        if a != b:
+            out.append(FieldChanged(field=LEVEL1_FIELD + (b_scores.get(key) or a_scores[key])[0], old=a, new=b))
     return out
 
 

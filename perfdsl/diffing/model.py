@@ -128,6 +128,12 @@ class AttributeChanged(_Model):
     new: str | None
 
 
+SOURCE_FIELD = "sources."
+"""`field` of a change of one source of the year's funds: `sources.财政拨款`."""
+LEVEL1_FIELD = "level1."
+"""`field` of a change of a 一级's 分值: `level1.产出指标`."""
+
+
 class BudgetChanged(_Model):
     kind: Literal["budget_changed"] = "budget_changed"
     field: str

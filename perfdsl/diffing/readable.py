@@ -15,7 +15,8 @@ from .. import ast
 from ..diagnostics import shown
 from ..syntax import values
 from .match import framework_for, section_names, target_text
-from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, TEXT_KEYS
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, LEVEL1_WEIGHT_KEY, SOURCES_WORDS,
+                             TEXT_KEYS)
 
 _SENTENCE = re.compile(r"[^。；！？]+(?:[。；！？]+[”’）」』]*|$)|[。；！？]+[”’）」』]*")
 
@@ -36,6 +37,8 @@ def _value(node: Any) -> str:
         return " ".join(node.paragraphs)
     if isinstance(node, ast.TargetValue):
         return values.write_target(node.target, explicit=True)
+    if isinstance(node, ast.Term):
+        return values.write_term(node)
     return str(node.value)
 
 
@@ -51,6 +54,10 @@ def _header(spec: ast.Spec, p: ast.Project) -> list[str]:
     if p.budget:
         out.extend(f"{k.canonical} {_value(getattr(p.budget, k.field))}" for k in BUDGET_KEYS
                    if getattr(p.budget, k.field) is not None)
+        if p.budget.sources is not None:
+            out.extend(f"{SOURCES_WORDS[0]} {s.name} {values.show_number(s.value)}" for s in p.budget.sources.items)
+    out.extend(f"{l1.name} {LEVEL1_WEIGHT_KEY.canonical} {values.write_score(l1.weight)}" for l1 in p.sections
+               if l1.weight is not None)
     for key in TEXT_KEYS:
         text = getattr(p, key.field)
         for para in text.paragraphs if text else ():

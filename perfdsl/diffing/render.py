@@ -109,6 +109,10 @@ def change(b: d.BudgetChanged, lang: str) -> Money:
 
 def field_label(name: str, lang: str) -> str:
     """A field in the reader's language: the key's canonical Chinese word, or its English alias."""
+    if name.startswith(d.SOURCE_FIELD):  # a source of the year's funds, by its own name
+        return ("sources " if lang == "en" else "其中 ") + name.removeprefix(d.SOURCE_FIELD)
+    if name.startswith(d.LEVEL1_FIELD):  # the 分值 of a 一级
+        return name.removeprefix(d.LEVEL1_FIELD) + (" weight" if lang == "en" else " 分值")
     key = KEY_BY_FIELD[name]
     return key.field if lang == "en" else key.canonical
 
