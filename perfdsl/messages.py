@@ -122,6 +122,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "P012.hint": ("删除其中一行", "delete one of the two lines"),
     "P013": ("指标“{name}”必须写在二级目标（如 数量 {{ … }}）之内",
              "the indicator `{name}` must stand inside a level-2 section (such as 数量 {{ … }})"),
+    "P013.sources": ("“其中”块里的“{name}”不能带 {{ }}：每行只写 来源名称 金额", "`{name}` in 其中 cannot open a block: write one `source amount` per line"),
+    "P013.sources.hint": ("例如：财政拨款 800,000", "for example: 财政拨款 800,000"),
     "P014": ("“{name}”的层级不对：{where}", "`{name}` is at the wrong level: {where}"),
     "P014.project": ("项目只能写在文件顶层", "a project can only stand at the top of the file"),
     "P014.section": ("这里只能写一级目标之内的二级目标和二级目标之内的指标，目标最多两层",
@@ -753,6 +755,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lsp.project": ("**项目**：一个项目的绩效目标表，写作 `项目 名称 {{ … }}`",
                     "**项目** (project): one project's table, written `项目 name {{ … }}`"),
     "lsp.budget": ("**预算**：总预算、当年预算、上年预算、上年执行", "**预算** (budget): 总预算, 当年预算, 上年预算, 上年执行"),
+    "lsp.sources": ("其中：年度资金的来源，每行写 来源名称 金额，合计应等于当年预算",
+                    "where the year's funds come from: one `source amount` per line, adding up to 当年预算"),
+    "lsp.source": ("资金来源", "a source of funds"),
     "lsp.level1": ("一级目标（框架 {framework}）", "level-1 section (framework {framework})"),
     "lsp.level1.hover": ("**{name}**：框架 {framework} 的一级目标，表上印作“{heading}”；二级目标：{level2}",
                          "**{name}**: a level-1 section of framework {framework}, printed as {heading}; its level-2 "

@@ -50,7 +50,17 @@ def targets() -> st.SearchStrategy[ast.Target]:
                                                    implicit=implicit, span=SPAN),
         st.sampled_from(["=", ">=", "<=", ">", "<"]), numbers, units, st.booleans())
     qualitative = st.builds(lambda w: ast.Qualitative(word=w, span=SPAN), words)
-    return quantitative | qualitative
+    deadline = st.builds(lambda m: ast.Deadline(by=m, span=SPAN), moments())
+    period = st.builds(lambda a, b: ast.Period(start=a, end=b, span=SPAN), moments(with_year=True),
+                       moments(with_year=True))
+    return quantitative | qualitative | deadline | period | st.just(ast.Pending(span=SPAN))
+
+
+def moments(with_year: bool = False) -> st.SearchStrategy[ast.Moment]:
+    """A month or a day, with its year (or, unless `with_year`, without one)."""
+    years = st.integers(1990, 2100) if with_year else st.none() | st.integers(1990, 2100)
+    return st.builds(lambda y, d: ast.Moment(y, d.month, d.day if d.day % 3 else None), years,
+                     st.dates(datetime.date(2000, 1, 1), datetime.date(2000, 12, 31)))
 
 
 def texts() -> st.SearchStrategy[ast.Text]:
@@ -69,7 +79,8 @@ def indicators() -> st.SearchStrategy[ast.Indicator]:
         standard=_words(st.sampled_from(vocab.STANDARD_WORDS)), explanation=st.none() | texts(),
         direction=_words(st.sampled_from(vocab.DIRECTION_WORDS)), measure=_words(one_line),
         scoring=_words(one_line), remark=_words(one_line),
-        core=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()), **meta())
+        core=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()),
+        midterm=st.none() | st.builds(ast.TargetValue, target=targets(), **meta()), **meta())
 
 
 def level2s() -> st.SearchStrategy[ast.Level2]:
@@ -78,7 +89,10 @@ def level2s() -> st.SearchStrategy[ast.Level2]:
 
 
 def level1s() -> st.SearchStrategy[ast.Level1]:
-    return st.builds(ast.Level1, name=names, sections=st.lists(level2s(), max_size=2).map(tuple),
+    scores = st.builds(lambda low, more, m: ast.Score(value=Decimal(low), upto=Decimal(low + more) if more else None,
+                                                      **m), st.integers(0, 60), st.integers(0, 20), st.fixed_dictionaries(meta()))
+    return st.builds(ast.Level1, name=names, weight=st.none() | scores,
+                     sections=st.lists(level2s(), max_size=2).map(tuple),
                      end_comments=comments(), end_trailing=end_trailing(), **meta())
 
 
@@ -89,8 +103,17 @@ def money() -> st.SearchStrategy[ast.Amount]:
 def budgets() -> st.SearchStrategy[ast.Budget]:
     opt = st.none() | money()
     weight = st.none() | st.builds(ast.Amount, value=st.integers(0, 100).map(Decimal), **meta())
+    source = st.builds(ast.Source, name=names, value=st.decimals(min_value=0, max_value=10**9, places=2), **meta())
+    sources = st.builds(ast.Sources, items=st.lists(source, max_size=3, unique_by=lambda s: s.name).map(tuple),
+                        end_comments=comments(), end_trailing=end_trailing(), **meta())
     return st.builds(ast.Budget, total=opt, current=opt, prior=opt, prior_executed=opt, weight=weight,
-                     end_comments=comments(), end_trailing=end_trailing(), **meta())
+                     sources=st.none() | sources, end_comments=comments(), end_trailing=end_trailing(), **meta())
+
+
+def terms() -> st.SearchStrategy[ast.Term]:
+    span = st.builds(lambda a, b, m: ast.Term(start=a, end=b, **m), moments(with_year=True), moments(with_year=True),
+                     st.fixed_dictionaries(meta()))
+    return span | st.builds(lambda n, m: ast.Term(months=n, **m), st.integers(1, 120), st.fixed_dictionaries(meta()))
 
 
 def projects() -> st.SearchStrategy[ast.Project]:
@@ -100,7 +123,7 @@ def projects() -> st.SearchStrategy[ast.Project]:
     return st.builds(
         ast.Project, name=names, unit=word_node, year=st.none(), framework=st.none(), department=word_node,
         implementer=word_node, manager=word_node, phone=word_node, lifecycle=word_node, category=word_node,
-        start=day, end=day, purchase=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()),
+        start=day, end=day, term=st.none() | terms(), purchase=st.none() | st.builds(ast.Flag, value=st.booleans(), **meta()),
         type=word_node, filer=word_node, preparer=word_node, filed=day, budget=st.none() | budgets(),
         overview=st.none() | texts(), basis=st.none() | texts(), necessity=st.none(), measures=st.none(),
         plan=st.none() | texts(), goals=st.none(), midterm_goals=st.none() | texts(), annual_goals=st.none() | texts(),

@@ -96,8 +96,8 @@ def _labels(line: int, character: int, doc: str = DOC, path: str = "x.perf") -> 
 def test_completion_follows_the_blocks_and_the_framework() -> None:
     assert _labels(0, 0)[:3] == ["单位", "年度", "框架"] and "项目" in _labels(0, 0)
     assert _labels(3, 6) == []  # prose
-    assert _labels(6, 5) == ["总预算", "当年预算", "上年预算", "上年执行"]
-    assert _labels(9, 4) == ["数量指标", "质量指标", "时效指标"]  # national-2021's 产出指标, from the file's 框架
+    assert _labels(6, 5) == ["总预算", "当年预算", "上年预算", "上年执行", "分值", "其中"]
+    assert _labels(9, 4) == ["数量指标", "质量指标", "时效指标", "分值"]  # national-2021's 产出指标, from the file's 框架
     assert "同比下降" in _labels(10, 10)
     assert _labels(12, 4) == _labels(9, 4)  # back in 产出指标 after 数量指标 closed
     in_project = _labels(14, 2)

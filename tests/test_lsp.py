@@ -172,7 +172,7 @@ def test_a_session(client: Client, tmp_path_factory: pytest.TempPathFactory) -> 
     client.diagnostics(uri)
     in_project = labels(1, 3)
     assert {"类别", "开始", "预算", "总目标", "投入与管理", "产出", "效果", "影响力"} <= set(in_project)
-    assert labels(3, 4) == ["数量", "质量", "时效", "成本"]
+    assert labels(3, 4) == ["数量", "质量", "时效", "成本", "分值"]
     assert {"合理", "提升", "同比下降"} <= set(labels(5, 10))  # after `𠀋率 `: two units for 𠀋
     item = client.request("textDocument/completion", {"textDocument": {"uri": uri},
                                                       "position": {"line": 1, "character": 3}})["items"][0]

@@ -141,9 +141,10 @@ def _budget(project: ast.Project, national: bool) -> tuple[tuple[Pair, ...], ...
     money = _pairs(("total", figures["total"]), ("current", figures["current"]))
     if national:  # the national forms' own labels: 中期资金总额, 年度资金总额
         money = tuple(Pair(p.field, NATIONAL_LABELS.get(p.field, p.label), p.value) for p in money)
-    lines = (money,
-             _pairs(("prior", figures["prior"]), ("prior_executed", figures["prior_executed"])),
-             (Pair("weight", str(BUDGET_WEIGHT_KEY.official), _cell(budget.weight)[0]),) if budget.weight else ())
+    lines: tuple[tuple[Pair, ...], ...] = (
+        money,
+        _pairs(("prior", figures["prior"]), ("prior_executed", figures["prior_executed"])),
+        (Pair("weight", str(BUDGET_WEIGHT_KEY.official), _cell(budget.weight)[0]),) if budget.weight else ())
     # the sources two to a line, as the other figures, the first after 其中：
     sources = [Pair("source", (SOURCES_LABEL if i == 0 else "") + s.name, values.show_money(s.value))
                for i, s in enumerate(budget.sources.items)] if budget.sources is not None else []

@@ -62,9 +62,7 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             aim = ind.target
             if aim.kind == "qualitative" and aim.word and aim.word not in QUALITATIVE_WORDS:
                 yield C410.at(aim.span, word=aim.word, known=Names(QUALITATIVE_WORDS))
-        for aim in (ind.target, ind.midterm.target if ind.midterm is not None else None):
-            if aim is None:
-                continue
+        for aim in (ind.target, *((ind.midterm.target,) if ind.midterm is not None else ())):
             if aim.kind == "pending":
                 yield C413.at(aim.span, name=ind.name)
             elif aim.kind == "period" and _order(aim.end) < _order(aim.start):

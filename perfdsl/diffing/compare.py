@@ -15,7 +15,7 @@ from typing import Literal, Sequence
 
 from .. import ast
 from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
-from .model import (EXACT, LEVEL1_FIELD, SCHEMA_VERSION, SOURCE_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
+from .model import (EXACT, SCHEMA_VERSION, SOURCE_FIELD, LEVEL1_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
 from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import compare as d
+from .model import LEVEL1_FIELD, SOURCE_FIELD
 from ..diagnostics import display_width, undecodable_shown
 from ..messages import say
 from ..syntax.vocab import KEY_BY_FIELD
@@ -109,10 +110,10 @@ def change(b: d.BudgetChanged, lang: str) -> Money:
 
 def field_label(name: str, lang: str) -> str:
     """A field in the reader's language: the key's canonical Chinese word, or its English alias."""
-    if name.startswith(d.SOURCE_FIELD):  # a source of the year's funds, by its own name
-        return ("sources " if lang == "en" else "其中 ") + name.removeprefix(d.SOURCE_FIELD)
-    if name.startswith(d.LEVEL1_FIELD):  # the 分值 of a 一级
-        return name.removeprefix(d.LEVEL1_FIELD) + (" weight" if lang == "en" else " 分值")
+    if name.startswith(SOURCE_FIELD):  # a source of the year's funds, by its own name
+        return ("sources " if lang == "en" else "其中 ") + name.removeprefix(SOURCE_FIELD)
+    if name.startswith(LEVEL1_FIELD):  # the 分值 of a 一级
+        return name.removeprefix(LEVEL1_FIELD) + (" weight" if lang == "en" else " 分值")
     key = KEY_BY_FIELD[name]
     return key.field if lang == "en" else key.canonical
 

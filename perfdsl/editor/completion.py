@@ -18,12 +18,13 @@ from .document import Lines, Position
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..messages import say
 from ..syntax.scanner import unquote
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WORDS, DIRECTION_WORDS, FILE_LEVEL_FIELDS,
-                            FLAG_SPELLING, HEADER_KEYS, LIFECYCLE_WORDS, NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS,
-                            QUALITATIVE_WORDS, STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, DIRECTION_WORDS,
+                            FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS, LEVEL1_WEIGHT_KEY, LIFECYCLE_WORDS,
+                            NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, SOURCE_WORDS, SOURCES_WORDS,
+                            STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
 
 ItemKind = Literal["keyword", "key", "section", "word", "value"]
-BlockKind = Literal["project", "budget", "level1", "level2", "indicator", "other"]
+BlockKind = Literal["project", "budget", "sources", "level1", "level2", "indicator", "other"]
 
 _NAME = lexicon.compiled("NAME")
 # the code of a line: quoted names (a `#` inside one is no comment) and anything but a quote or a comment
@@ -91,6 +92,8 @@ def _opened(ctx: Context, head: str) -> Block:
     if first in BUDGET_WORDS and len(words) == 1:
         return Block("budget")
     child: dict[str | None, BlockKind] = {"project": "level1", "level1": "level2", "level2": "indicator"}
+    if ctx.top is not None and ctx.top.kind == "budget" and first in SOURCES_WORDS:
+        return Block("sources")
     return Block(child.get(ctx.top.kind if ctx.top else None, "other"), _unquote(first))
 
 
@@ -157,12 +160,17 @@ def _first_words(ctx: Context, fw: Framework | None, lang: str) -> list[Item]:
             items += [Item(l1.name, "section", say("lsp.level1", lang, framework=fw.name)) for l1 in fw.level1]
         return items
     if top.kind == "budget":
-        return [_key(k, lang) for k in BUDGET_KEYS]
-    if top.kind == "level1" and fw is not None:
-        definition = fw.match_level1(top.name)
-        if definition is not None:
-            return [Item(l2.name, "section", say("lsp.level2", lang, level1=definition.name, framework=fw.name))
-                    for l2 in definition.level2]
+        return [*(_key(k, lang) for k in BUDGET_KEYS), _key(BUDGET_WEIGHT_KEY, lang),
+                Item(SOURCES_WORDS[0], "keyword", SOURCES_WORDS[1], say("lsp.sources", lang))]
+    if top.kind == "sources":
+        return [Item(w, "value", say("lsp.source", lang)) for w in SOURCE_WORDS]
+    if top.kind == "level1":
+        weight = [_key(LEVEL1_WEIGHT_KEY, lang)]
+        definition = fw.match_level1(top.name) if fw is not None else None
+        if fw is None or definition is None:
+            return weight
+        return [*(Item(l2.name, "section", say("lsp.level2", lang, level1=definition.name, framework=fw.name))
+                  for l2 in definition.level2), *weight]
     if top.kind == "indicator":
         return [_key(k, lang) for k in ATTRIBUTE_KEYS]
     return []

@@ -17,7 +17,7 @@ import tomllib
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -288,20 +288,35 @@ def builtin(name: str) -> Framework:
     return framework
 
 
-def best_fit(level1_names: Sequence[str], candidates: Sequence[Framework]) -> Framework | None:
+def best_fit(level1_names: Sequence[str], candidates: Sequence[Framework],
+             level2: Mapping[str, Iterable[str]] | None = None) -> Framework | None:
     """The candidate that recognises the most of `level1_names`, or None when nothing fits or it is a tie.
 
     Recognised names count first; among equals, the framework with fewer of its own 一级 left unused wins,
     because national-2015 and national-2021 both know 产出/效益/满意度 and only the missing 成本指标 tells
-    them apart. A tie on both counts gives None so callers never suggest an arbitrary framework.
+    them apart. Frameworks may share every 一级 (national-2021 and shanghai-2025 do) and differ in their 二级
+    only, so `level2`, the 二级 names given under each 一级 name (when the caller has them), decides next:
+    the framework that recognises more of them, then the one with fewer of its own 二级 (under the 一级 used)
+    left unused. Without `level2` that last count still prefers the framework that asks for less beyond
+    what was given, so a table read by its 一级 alone is national-2021 rather than shanghai-2025, which
+    accepts more 二级 under the same 一级. A tie on every count gives None so callers never suggest an
+    arbitrary framework.
     """
-    scored: list[tuple[tuple[int, int], Framework]] = []
+    scored: list[tuple[tuple[int, int, int, int], Framework]] = []
     for fw in candidates:
         hits = [fw.match_level1(n) for n in level1_names]
-        used = {l1.name for l1 in hits if l1 is not None}
+        used = {l1.name: l1 for l1 in hits if l1 is not None}
         recognised = sum(l1 is not None for l1 in hits)
-        if recognised:
-            scored.append(((recognised, -(len(fw.level1) - len(used))), fw))
+        if not recognised:
+            continue
+        # distinct 二级 definitions, so that a name repeated on every row of a table counts once
+        known2: set[tuple[str, str]] = set()
+        for given, names in (level2 or {}).items():
+            l1 = fw.match_level1(given)
+            if l1 is not None and l1.name in used:
+                known2.update((l1.name, l2.name) for l2 in map(l1.match_level2, names) if l2 is not None)
+        unused2 = sum(len(l1.level2) for l1 in used.values()) - len(known2)
+        scored.append(((recognised, -(len(fw.level1) - len(used)), len(known2), -unused2), fw))
     if not scored:
         return None
     scored.sort(key=lambda s: s[0], reverse=True)

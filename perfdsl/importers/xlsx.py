@@ -320,9 +320,17 @@ class SheetReader:
                         end_comments=())
 
 
-def _framework(headings: list[str]) -> Framework:
-    names = list(dict.fromkeys(h for h in headings if h))
-    return best_fit(names, _FRAMEWORKS) or builtin(DEFAULT_FRAMEWORK)
+def _framework(cells: list[tuple[str, str]]) -> Framework:
+    names = list(dict.fromkeys(h for h, _ in cells if h))
+    # The 二级 too: national-2021 and shanghai-2025 share their 一级 and differ in the 二级 of 成本指标. An
+    # empty 一级 cell is the one above it, as a merged cell is.
+    tree: dict[str, list[str]] = {}
+    heading = ""
+    for cell, level2 in cells:
+        heading = cell or heading
+        if heading and level2:
+            tree.setdefault(heading, []).append(level2)
+    return best_fit(names, _FRAMEWORKS, level2=tree) or builtin(DEFAULT_FRAMEWORK)
 
 
 def read_workbook(data: bytes, file: str, strict: bool = False) -> tuple[list[tuple[str, ast.Spec]], list[Diagnostic]]:

@@ -221,7 +221,10 @@ def build_sources(scan: Scan, raw: Raw) -> ast.Sources:
     items = []
     names: dict[str, Piece] = {}
     for item in raw.items:
-        if item.rule != "indicator" or item.close is not None or item.value is None:
+        if item.rule == "indicator" and item.close is not None:
+            _error(scan, "P013", item.head, key="P013.sources", name=item.head.value)
+            continue
+        if item.rule != "indicator" or item.value is None:
             _misplaced(scan, item, "where.sources")
             continue
         if item.value.type == MISSING:
