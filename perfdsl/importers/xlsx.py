@@ -267,7 +267,8 @@ class SheetReader:
                              target=values.make_target(parsed, _span(self.file, row, target_column)), **attributes)
 
     def _spec(self, rows: list[tuple[int, dict[str, Any]]]) -> ast.Spec:
-        framework = _framework([values.split_weight(_line(cells["level1"]))[0] for _, cells in rows])
+        framework = _framework([(values.split_weight(_line(cells["level1"]))[0], _line(cells["level2"]))
+                                for _, cells in rows])
         level1s: list[tuple[str, int, list[tuple[str, int, list[ast.Indicator]]]]] = []
         scores: dict[int, ast.Score] = {}
         for row, cells in rows:
