@@ -36,6 +36,7 @@ C411 = rule("C411", "no-cost-indicator", Severity.warning, "targets")
 C412 = rule("C412", "implicit-equals", Severity.info, "targets")
 C413 = rule("C413", "target-pending", Severity.warning, "targets")
 C414 = rule("C414", "period-backwards", Severity.error, "targets")
+C415 = rule("C415", "measure-differs-from-unit", Severity.warning, "targets")
 
 SATISFACTION_FLOOR = 80
 
@@ -43,12 +44,14 @@ SATISFACTION_FLOOR = 80
 _CHANGE = re.compile("|".join(map(re.escape, CHANGE_RATE_WORDS)))
 _SATISFACTION = re.compile("|".join(map(re.escape, SATISFACTION_WORDS)))
 _NATURES = (*NATURE_WORDS, *NATURE_KINDS)
+# 指标方向 as forms write it, and the first character of the comparators it allows (`=` always fits)
+_DIRECTIONS = {**NATURE_WORDS, "大于等于": ">", "大于": ">", "小于等于": "<", "小于": "<", "正向指标": ">", "反向指标": "<"}
 
 
 def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """Each indicator's target on its own, in one pass over the indicators (every file has thousands):
     C401–C403 rates, C404–C405 satisfaction, C406–C407 direction, C408 attribute words, C410, C412, C413 a
-    target not filled in, C414 a period that ends before it starts."""
+    target not filled in, C414 a period that ends before it starts, C415 a 计量单位 the target's unit belies."""
     for l1, l2, ind, name, t in ctx.all_rows(spec):
         if t is not None:
             if (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))) and not _CHANGE.search(name):
@@ -69,8 +72,11 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
                 yield C414.at(aim.span, name=ind.name, target=target_text(aim))
         if _SATISFACTION.search(name):
             yield from _satisfaction(ind, t)
-        if ind.nature is not None or ind.standard is not None:
+        if ind.nature is not None or ind.standard is not None or ind.direction is not None:
             yield from _attributes(ind, t)
+        if ind.measure is not None and t is not None and t.unit and t.unit != ind.measure.value:
+            yield C415.at(t.span, related=[Related(span=ind.measure.span, key="C415.measure")], name=ind.name,
+                          unit=t.unit, measure=ind.measure.value)
 
 
 def _rate(ind: ast.Indicator, t: ast.Quantitative) -> Iterator[Diagnostic]:
@@ -97,15 +103,19 @@ def _is_cost(l1: ast.Level1, l2: ast.Level2, name: str) -> bool:
 
 
 def _attributes(ind: ast.Indicator, t: ast.Quantitative | None) -> Iterator[Diagnostic]:
-    """C407 a comparator against the indicator's 性质; C408 性质 other than 正向/反向, 标准 other than the
+    """C407 a comparator against the indicator's 性质 or 方向; C408 性质 other than 正向/反向, 标准 other than the
     five kinds of standard."""
     nature = ind.nature
-    if nature is not None and t is not None:
-        wanted = NATURE_WORDS.get(nature.value)
-        if wanted and t.comparator != "=" and t.comparator[0] != wanted:
-            yield C407.at(t.span, related=[Related(span=nature.span, key="C407.nature")],
-                          name=ind.name, nature=nature.value, target=target_text(t),
-                          direction=Phrase("C407.floor" if t.comparator[0] == ">" else "C407.cap"))
+    for said, wanted, where in ((nature, NATURE_WORDS.get(nature.value) if nature else None, "C407.nature"),
+                                (ind.direction, _DIRECTIONS.get(ind.direction.value) if ind.direction else None,
+                                 "C407.direction")):
+        if said is None or t is None or wanted is None or t.comparator == "=" or t.comparator[0] == wanted:
+            continue
+        yield C407.at(t.span, "C407" if where == "C407.nature" else "C407.by_direction",
+                      related=[Related(span=said.span, key=where)],
+                      name=ind.name, nature=said.value, target=target_text(t),
+                      direction=Phrase("C407.floor" if t.comparator[0] == ">" else "C407.cap"))
+        break  # 性质 and 方向 saying the same once is enough
     for node, known, field in ((nature, _NATURES, "性质"), (ind.standard, STANDARD_WORDS, "标准")):
         if node is not None and node.value not in known:
             yield C408.at(node.span, field=field, value=node.value, known=Names(known))
