@@ -157,3 +157,12 @@ def test_wrapping_never_starts_a_line_with_a_numbered_goal(text: str, width: int
         return
     lines = textblock.wrap(paragraph, width)
     assert textblock.paragraphs("\n".join(lines)) == (paragraph,)
+
+
+def test_the_text_importer_keeps_numbered_goals_apart() -> None:
+    from perfdsl.importers.text import join_prose
+
+    long = "完成4处集中供水工程改造并全部通过竣工验收同时更新村内供水管网三十公里以上"  # a full line
+    assert join_prose([(long, 1), ("目标2：完工工程当年通水。", 2)], width=len(long)) == (
+        long, "目标2：完工工程当年通水。")
+    assert join_prose([(long, 1), ("通水。", 2)], width=len(long)) == (long + "通水。",)

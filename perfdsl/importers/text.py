@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, Severity, diag
 from ..syntax.fmt import block_holds
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax.scanner import CONTROL, DIRECTION, INVISIBLE_NAMES, UNSEEN  # the parser's reading of such characters
-from ..syntax.textblock import join_soft
+from ..syntax.textblock import join_soft, starts_item
 from ..syntax.vocab import (BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL,
                             QUALITATIVE_WORDS, TEXT_KEYS, Key)
 
@@ -182,7 +182,9 @@ def join_prose(lines: list[tuple[str, int]], width: int = 0) -> tuple[str, ...]:
         ends_sentence = text.endswith(_SENTENCE_END)
         full = len(text) >= width or (len(text) == width - 1 and not ends_sentence)
         next_item = i + 1 < len(lines) and lines[i + 1][0].startswith(_ITEM_START)
-        if not full or (ends_sentence and next_item):
+        # a numbered goal (目标2：) starts a paragraph however the line before it ends, as the parser reads it
+        next_goal = i + 1 < len(lines) and starts_item(lines[i + 1][0])
+        if not full or (ends_sentence and next_item) or next_goal:
             paragraphs.append(current)
             current = ""
     if current:
