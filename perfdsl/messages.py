@@ -499,7 +499,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rule.C502.why": ("一个项目中只要有指标写了分值，其余指标也应写，否则无法计分。",
                       "Once some indicators of a project carry weights, all of them need one, or the project cannot be scored."),
     "C502": ("指标“{name}”没有分值，而本项目其他指标有", "`{name}` has no weight while other indicators of the project do"),
-    "C502.hint": ("写作：{name} … {{ 分值 10 }}", "write: {name} … {{ 分值 10 }}"),
+    "C502.hint": ("在目标值后写 {{，下一行写 分值 10，再一行写 }}", "end its line with {{, write 分值 10 on the next line and }} on the one after"),
     "rule.C503.summary": ("一级指标下的分值合计与其分值不符", "a 一级's indicators do not add up to its 分值"),
     "rule.C503.why": ("表上写明了一级指标的分值（如“产出指标(50分)”），其下三级指标的分值合计应等于它，或落在所给范围内。",
                       "When the form gives a 一级 its points (`产出指标(50分)`), the weights of its indicators add up to them, or fall within the range given."),
