@@ -17,7 +17,7 @@ from perfdsl.frameworks import (
     normalise,
 )
 
-BUILTINS = ["national-2013", "national-2015", "national-2021", "shanghai-2020"]
+BUILTINS = ["national-2013", "national-2015", "national-2021", "shanghai-2020", "shanghai-2025"]
 
 
 def structure(fw: Framework) -> list[tuple[str, list[str]]]:

@@ -114,7 +114,8 @@ class Context:
         names = [l1.name for l1 in project.sections]
         if all(fw.match_level1(n) is not None for n in names):
             return None  # no framework recognises more than all: the others need not even be loaded
-        fit = best_fit(names, self.config.known_frameworks())
+        level2 = {l1.name: [l2.name for l2 in l1.sections] for l1 in project.sections}
+        fit = best_fit(names, self.config.known_frameworks(), level2)
         if fit is None or fit.name == fw.name:
             return None
         score = sum(fit.match_level1(n) is not None for n in names)
