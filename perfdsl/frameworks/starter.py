@@ -30,6 +30,8 @@ def _example(key: Key, year: int) -> str:
         return f"{year}-01-01"
     if key.kind == "flag":
         return FLAG_SPELLING[False]
+    if key.kind == "term":
+        return f"{year}-01..{year}-12"
     return "0"
 
 
