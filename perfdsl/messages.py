@@ -111,6 +111,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "write a comparator, a number and a unit (`>= 90%`, `<= 24小时`), a date (`<= 2024-06-30`), a "
                   "period (`2023-07..2024-01`), a word or phrase (`合理`, `效果明显`), or `?` when not filled in; a "
                   "date must exist; quote names that contain spaces"),
+    "P010.attribute": ("“{field}”的目标值“{value}”无法识别", "the {field} target `{value}` cannot be read"),
+    "P010.attribute.hint": ("写法同指标的目标值，例如 中期 >= 95% 或 中期 <= 2026-10", "write it as an indicator's target, such as 中期 >= 95% or 中期 <= 2026-10"),
     "P010.too_long": ("指标“{name}”的目标值“{value}”中的数字无法使用：数字须直接写出，整数部分最多 {whole} 位，"
                       "小数部分最多 {decimals} 位",
                       "the number in the target `{value}` of `{name}` cannot be used: write numbers out in "

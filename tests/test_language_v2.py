@@ -45,8 +45,11 @@ def test_targets_as_real_tables_write_them(written: str, kind: str, canonical: s
         assert values.read_target(printed) == parsed  # and so does the printed one (the importers read it)
 
 
-@pytest.mark.parametrize("written", ["2022-02-30", "2022-13", "2023-07..2024-13", "13月底前"])
-def test_a_date_that_does_not_exist_is_reported_not_read_as_a_number(written: str) -> None:
+@pytest.mark.parametrize("written", ["2022-02-30", "2022-13", "2023-07..2024-13", "13月底前", "< 2022-12-31",
+                                     "= 2022-12", "> 2022年12月"])
+def test_a_date_that_does_not_exist_or_is_no_deadline_is_reported_not_read_as_a_number(written: str) -> None:
+    """A deadline is a date the work is done by: `<=` or none, never `<`, `=` or `>` (those read as the
+    number 2022 with the unit `-12-31` before)."""
     assert values.read_target(written) is None
     _, diags = parse(f"项目 p {{\n  产出 {{\n    时效 {{\n      完成时间 {written}\n    }}\n  }}\n}}\n")
     assert [(d.code, d.span.line) for d in diags] == [("P010", 4)]
@@ -166,3 +169,9 @@ def test_the_text_importer_keeps_numbered_goals_apart() -> None:
     assert join_prose([(long, 1), ("目标2：完工工程当年通水。", 2)], width=len(long)) == (
         long, "目标2：完工工程当年通水。")
     assert join_prose([(long, 1), ("通水。", 2)], width=len(long)) == (long + "通水。",)
+
+
+def test_an_unreadable_midterm_target_is_named_by_its_key() -> None:
+    _, diags = parse("项目 p {\n  产出 {\n    数量 {\n      a >= 1件 {\n        中期 >= x件\n      }\n    }\n  }\n}\n")
+    assert [(d.code, d.span.line, d.span.column, d.message("zh")) for d in diags] == [
+        ("P010", 5, 12, "“中期”的目标值“>= x件”无法识别")]

@@ -74,7 +74,8 @@ _MOMENT_READERS = tuple(re.compile(f) for f in (*_MOMENT_FORMS, rf"(?P<y>{_Y})(?
 _MOMENT = "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", f) + ")" for f in _MOMENT_FORMS)
 _MONTH_END = "(?:底|末|份)?"
 _DEADLINE_SUFFIX = "(?:前完成|内完成|之前|以前|前|完成|止)"
-_DEADLINE = re.compile(rf"(?:在|于)?(?P<cmp>{_CMP}|{'|'.join(DEADLINE_WORDS)})?[ \t]*(?P<at>{_MOMENT}){_MONTH_END}[ \t]*(?P<suffix>{_DEADLINE_SUFFIX})?")
+_DEADLINE = re.compile(rf"(?:在|于)?(?P<cmp>{_CMP}|{'|'.join(DEADLINE_WORDS)})?[ \t]*"
+                       rf"(?P<at>{_MOMENT}){_MONTH_END}[ \t]*(?P<suffix>{_DEADLINE_SUFFIX})?")
 _PERIOD_SEPARATOR = r"[ \t]*(?:\.\.|-{1,2}|—{1,2}|–|~|～|至|到)[ \t]*"
 _SIX = rf"{_Y}(?:0[1-9]|1[0-2])"  # 202001, in periods only (`202001-202012`)
 _PERIOD = re.compile(rf"(?P<a>{_MOMENT}|{_SIX}){_PERIOD_SEPARATOR}(?P<b>{_MOMENT}|{_SIX})")
@@ -117,11 +118,9 @@ def _read_date(text: str) -> tuple[Any, ...] | None:
         return None
     written = m.group("cmp") or ""
     cmp = COMPARATORS.get(written) or COMPARATOR_WORDS.get(written) or DEADLINE_WORDS.get(written)
-    if written and cmp not in ("<=", "<"):
-        return None  # `>= 2020年` is no deadline
     by = _moment(m.group("at"))
-    if by is None:
-        return ("bad",)
+    if by is None or (written and cmp != "<="):
+        return ("bad",)  # no such date, or a date with a comparator no deadline takes (`> 2022-12-31`)
     if by.year is None and not (cmp or m.group("suffix") or text.endswith(("底", "末"))):
         return None  # a month alone (`3月`) is a duration as often as a date
     return "deadline", by
@@ -259,7 +258,7 @@ def read(scan: Scan, key: Key, tok: Piece) -> tuple[type[ast.Node], dict[str, An
     if read is not None:
         return read
     if key.kind == "target":
-        _report(scan, "P010", tok, name=key.canonical, value=text)
+        _report(scan, "P010", tok, key="P010.attribute", field=key.canonical, value=text)
         return None
     if key.kind == "term":
         _report(scan, "P007", tok, key="P007.term", value=text)
