@@ -135,8 +135,10 @@ def test_numbers_and_dates_where_text_is_expected() -> None:
     find(ws, "支付及时率").offset(column=2).value = datetime.datetime(2020, 3, 1)  # a target
     find(ws, "其他一次性项目").value = datetime.datetime(2020, 3, 1, 12, 30)  # 项目类别
     (spec,), diags = imported(wb)
-    assert errors(diags) == [f"I102 cannot read the cell {SHEET}!E19: `2020-03-01`"]  # a date is no target
+    assert errors(diags) == []
     project = spec.projects[0]
+    # a date cell in the target column is a deadline: on or before that day
+    assert project.sections[0].sections[0].indicators[1].target.kind == "deadline"
     assert project.name == "2020" and project.category is not None
     assert project.category.value == "2020-03-01 12:30"
     assert project.sections[0].sections[0].indicators[0].name == "12.5"
@@ -229,14 +231,16 @@ def test_a_bug_in_one_sheet_is_a_diagnostic_and_the_others_are_read(monkeypatch)
 
     wb = seed_book()
     wb.copy_worksheet(wb.worksheets[0]).title = "copy"
-    real = xlsx_import.SheetReader.read
+    from perfdsl.importers import tables
+
+    real = tables.GridReader.read
 
     def failing(self):  # type: ignore[no-untyped-def]
-        if self.ws.title == "copy":
+        if self.grid.name == "copy":
             raise RuntimeError("boom")
         return real(self)
 
-    monkeypatch.setattr(xlsx_import.SheetReader, "read", failing)
+    monkeypatch.setattr(tables.GridReader, "read", failing)
     specs, diags = imported(wb)
     assert len(specs) == 1 and messages(diags) == [
         "X005 internal error: book.xlsx:copy could not be imported (RuntimeError: boom); please report it"]
