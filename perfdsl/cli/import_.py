@@ -1,8 +1,11 @@
-"""`perfdsl import FILE... -o DIR`: official text layout (published tables) -> one `.perf` file per project.
+"""`perfdsl import FILE... -o DIR`: real tables (Excel, Word, HTML, PDF, pasted or official text) -> one
+`.perf` file per project.
 
-Every file is written or none: all outputs are planned and checked first (names that would make one file,
-existing files, a folder that cannot hold them), then written into a staging folder inside the output folder
-and renamed into place; a failure on the way puts back what was there before.
+A project that imports is written even when another one in the same input fails: a project with an error
+of its own (a cell it needs that cannot be read, no indicator at all) is not written, and the exit status
+is 1. The projects that are written are all written or none: they are planned and checked first (names
+that would make one file, existing files, a folder that cannot hold them), then written into a staging
+folder inside the output folder and renamed into place; a failure on the way puts back what was there.
 """
 
 from __future__ import annotations
@@ -25,22 +28,32 @@ from ..messages import say
 if TYPE_CHECKING:
     from ..ast import Spec
     from ..diagnostics import Diagnostic
+    from ..importers.tables import Vocabulary
 
 EXAMPLES = """examples:
   perfdsl import 2020年绩效目标.txt -o specs/2020
-  perfdsl import build/2020/审判辅助人员经费.xlsx -o specs/2020   a workbook of perfdsl build --format xlsx
+  perfdsl import 绩效目标表.xlsx 附件2.docx 公开.html 目标表.pdf -o specs/2023
+  perfdsl import --report 一体化系统导出.xls -o specs/2024      print which column became which field
+  perfdsl import --mapping 我的栏目.toml 导出.xlsx -o specs/2024  headings of your own system
   perfdsl import --encoding gb18030 old.txt -o specs/2019
+
+exit status: 0 everything imported, 1 some cells or projects not imported (the others are written), 2 usage
 """
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("import", help="import tables in the official text layout", epilog=EXAMPLES,
+    p = sub.add_parser("import", help="import real tables: Excel, Word, HTML, PDF or text", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE",
-                   help="text files in the official layout, or .xlsx workbooks laid out like the form")
+                   help=".xlsx/.xls/.ods workbooks, .docx, HTML pages, text PDFs, text (official layout or a "
+                        "pasted table); the format is told by content")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the .perf files")
     p.add_argument("--encoding", help="input encoding (default: UTF-8, with or without BOM, else GB18030)")
     p.add_argument("--strict", action="store_true", help="guesses (such as an unknown 二级 heading) are errors")
+    p.add_argument("--report", action="store_true",
+                   help="print which column became which field and how many indicators each project has")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="a TOML file of titles and column headings to read too (docs/import.md)")
     p.add_argument("--force", action="store_true", help="overwrite existing files with other content")
     p.add_argument("--number-duplicates", action="store_true",
                    help="tables whose names make one file name: number the later ones (name(2).perf) "
@@ -70,65 +83,94 @@ class Refused(Exception):
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import Severity, render_text
 
+    vocabulary = _vocabulary(args)
+    if vocabulary is None:
+        return 2
     outputs: list[Output] = []
     diags: list[Diagnostic] = []
     sources: dict[str, str] = {}
+    report: list[str] = []
     for path in args.files:
-        code = _read(path, args, outputs, diags, sources)
+        code = _read(path, args, vocabulary, outputs, diags, sources, report)
         if code:
             return code
     diags += name_files(outputs, args.number_duplicates)
+    outputs = [o for o in outputs if o.name]  # a later table whose name makes an earlier one's file: refused
+    if report:
+        sys.stdout.write("\n".join(report) + "\n")
     if diags:
         sys.stdout.write(render_text(diags, sources, args.lang, use_color(sys.stdout, args.color)))
-    if any(d.severity is Severity.error for d in diags):
+    failed = any(d.severity is Severity.error for d in diags)
+    if not outputs:
         print(say("import.nothing", args.lang), file=sys.stderr)
         return 1
     out_dir = Path(args.output)
     try:
         check_targets(out_dir, outputs, args.force)
         write_all(out_dir, outputs)
-    except Refused as refused:
-        for key, values in refused.problems:
+    except Refused as refusal:
+        for key, values in refusal.problems:
             print(say(key, args.lang, **values), file=sys.stderr)
         print(say("import.nothing", args.lang), file=sys.stderr)
-        return refused.code
+        return refusal.code
     for output in outputs:
         print(say("import.wrote", args.lang, path=out_dir / output.name, projects=1), file=sys.stderr)
-    return 0
+    if failed:
+        print(say("import.some", args.lang), file=sys.stderr)
+    return 1 if failed else 0
 
 
-def _read(path: str, args: argparse.Namespace, outputs: list[Output], diags: list[Diagnostic],
-          sources: dict[str, str]) -> int:
+def _vocabulary(args: argparse.Namespace) -> Vocabulary | None:
+    import tomllib
+
+    from ..importers.tables import Vocabulary
+
+    if not args.mapping:
+        return Vocabulary.load()
+    try:
+        extra = tomllib.loads(Path(args.mapping).read_text(encoding="utf-8"))
+        return Vocabulary.load([extra])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError, AttributeError) as e:
+        print(say("import.mapping", args.lang, path=args.mapping, reason=getattr(e, "strerror", None) or e),
+              file=sys.stderr)
+        return None
+
+
+def _read(path: str, args: argparse.Namespace, vocabulary: Vocabulary, outputs: list[Output],
+          diags: list[Diagnostic], sources: dict[str, str], report: list[str]) -> int:
     """Import one input file into `outputs` and `diags`; an exit status when it cannot be read at all."""
-    from ..importers.text import decode_document, import_text
+    from ..diagnostics import Severity
+    from ..importers.documents import read_document
 
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         print(say("P000", args.lang, reason=f"{path}: {e.strerror}"), file=sys.stderr)
         return 2
-    if path.lower().endswith(".xlsx"):  # a workbook laid out like the form (perfdsl build --format xlsx)
-        try:
-            from ..importers.xlsx import read_workbook
-            import openpyxl  # noqa: F401
-        except ImportError:
-            print(say("xlsx.no_openpyxl", args.lang), file=sys.stderr)
-            return 2
-        sheets, found = read_workbook(data, path, args.strict)
-        read = [(spec, f"{path}:{cell}") for cell, spec in sheets]
-    else:
-        text, found = decode_document(data, path, args.encoding)
-        sources[path] = text or ""
-        specs, more = import_text(text, path, args.strict) if text is not None else ([], [])
-        found += more
-        read = [(spec, f"{path}:{spec.projects[0].span.line}") for spec in specs]
-    diags += found
-    for spec, place in read:
-        content, problem = _canonical(spec, path)
+    try:
+        read = read_document(data, path, args.strict, args.encoding, vocabulary)
+    except ImportError:  # openpyxl is an optional extra; the other readers say so in a diagnostic
+        print(say("xlsx.no_openpyxl", args.lang), file=sys.stderr)
+        return 2
+    if read.text is not None:
+        sources[path] = read.text
+    diags += read.diagnostics
+    if args.report:
+        report += [say("import.report.column", args.lang, place=f"{path}:{m.place}", heading=m.heading,
+                       field=m.field) for m in read.mapping]
+    for one in read.imported:
+        diags += one.diagnostics
+        if args.report:
+            report.append(say("import.report.project", args.lang, place=f"{path}:{one.place}",
+                              name=one.spec.projects[0].name, count=one.indicators))
+        if any(d.severity is Severity.error for d in one.diagnostics):
+            continue  # this project's own errors keep it out; the others are still written
+        content, problem = _canonical(one.spec, path)
         if problem is not None:
             diags.append(problem)
         else:
-            outputs.append(Output(spec, content, place))
+            place = one.place if one.place.startswith(path) else f"{path}:{one.place}"
+            outputs.append(Output(one.spec, content, place))
     return 0
 
 
@@ -171,6 +213,7 @@ def name_files(outputs: list[Output], number: bool) -> list[Diagnostic]:
         related = [Related(span=other.span, key="I007.first", args={"name": other.name})]
         diags.append(diag("I007", Severity.error, output.spec.projects[0].span, related=related, name=name,
                           place=output.place, other=other.name, other_place=first.place, path=output.name))
+        output.name = first.name = ""  # neither: which of them the file should hold is the user's choice
     return diags
 
 
