@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, Severity, diag
 from .grid import Grid
 from .sniff import sniff
-from .tables import Imported, Mapping, Vocabulary, interpret, span
+from .tables import Imported, Mapping, Vocabulary, interpret, require_content, span
 
 
 @dataclass
@@ -101,4 +101,5 @@ def _read_text(data: bytes, path: str, strict: bool, encoding: str | None, vocab
             read.imported[owner].diagnostics.append(d)
     for one in read.imported:
         one.indicators = sum(len(l2.indicators) for l1 in one.spec.projects[0].sections for l2 in l1.sections)
+        require_content(one)
     return read

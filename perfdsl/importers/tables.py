@@ -34,6 +34,7 @@ _NAME_KEY = Key("项目", "name", "word", PROJECT_NAME_LABEL)
 _SOURCES = (SOURCES_LABEL, SOURCES_LABEL.replace("：", ":"))
 _YEAR = re.compile(r"[（(]?\s*(\d{4})\s*年(?:度)?\s*[）)]?")
 _GOALS = re.compile(r"(\d{4}\s*年(度)?)?\s*(年度)?(绩效目标|绩效指标|年度绩效目标)([(（][^()（）]*[)）]|分)*")
+_PREAMBLE = re.compile(r"(附件|附表|表)[0-9０-９一二三四五六七八九十]+[：:]?|\d{6}_\w+")
 _MONEY_UNIT = re.compile(r"(?:金额|资金)?单位\s*[：:]\s*(万元|元)")
 _NORMAL = str.maketrans({"（": "(", "）": ")", "：": ":", "★": "", "☆": ""})
 
@@ -204,6 +205,8 @@ class GridReader:
             if not filled:
                 continue
             first_column, first = filled[0][0], cell_line(filled[0][1])
+            if len(filled) == 1 and _PREAMBLE.fullmatch("".join(first.split())):
+                continue  # 附件2, 表11, 510000_0013zp: what stands above a title
             if (title := self.vocabulary.title(first)) is not None and len(filled) == 1:
                 self._title(row, first_column, first, title)
                 in_table = False
@@ -288,11 +291,8 @@ class GridReader:
 
     def _indicator_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
         first = cell_line(filled[0][1])
-        key = label_key(first)
-        if key is not None and filled[0][0] not in self.columns.values():
-            return False  # a label row below the table (填表人, 审核意见 …) or a 项目名称 row
-        if key is _NAME_KEY and len(filled) >= 2:
-            return False
+        if label_key(first) is not None and not _level1_like(first):
+            return False  # a label row below the table (填表人, 填报日期 …) or a 项目名称 row
         if len(filled) == 1 and _LABEL_RE.match(first):
             return False  # 填表人：某某 below the table
         cells = {f: self.grid.value(row, c) for f, c in self.columns.items()}
@@ -426,13 +426,9 @@ class GridReader:
             spec, count = self._spec(project)
         finally:
             self.projects = saved
-        where = self.grid.where(*project.name_at)
-        if not project.fields.get("name"):
-            project.diagnostics.append(diag("I108", Severity.error, self.span(*project.name_at), cell=where))
-        elif count == 0 and not any(d.severity is Severity.error for d in project.diagnostics):
-            project.diagnostics.append(diag("I109", Severity.error, self.span(*project.name_at), cell=where,
-                                            name=project.fields["name"]))
-        return Imported(spec, where, project.diagnostics, count)
+        one = Imported(spec, self.grid.where(*project.name_at), project.diagnostics, count)
+        require_content(one)
+        return one
 
     def _target(self, row: int, cells: dict[str, Any]) -> tuple[str, int]:
         """The target text of a row: its value cell, with the comparator of a 指标方向/指标性质 cell
@@ -558,6 +554,15 @@ def _framework(cells: list[tuple[str, str]]) -> Framework:
         if heading and level2:
             tree.setdefault(heading, []).append(level2)
     return best_fit(names, _FRAMEWORKS, level2=tree) or builtin(DEFAULT_FRAMEWORK)
+
+
+def require_content(one: Imported) -> None:
+    """A project with no name or no indicator is an error of its own: never an empty file, never exit 0."""
+    project = one.spec.projects[0]
+    if not project.name:
+        one.diagnostics.append(diag("I108", Severity.error, project.span, cell=one.place))
+    elif one.indicators == 0 and not any(d.severity is Severity.error for d in one.diagnostics):
+        one.diagnostics.append(diag("I109", Severity.error, project.span, cell=one.place, name=project.name))
 
 
 def span(file: str, line: int = 1) -> ast.Span:
