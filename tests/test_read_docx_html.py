@@ -223,6 +223,21 @@ def test_a_table_inside_a_cell_is_that_cells_text() -> None:
     assert grids[0].rows == [["分年度指标", "上半年 300\n下半年 200"], ["合计", "500"]]
 
 
+def test_a_layout_table_around_the_content_is_read_as_if_it_were_not_there() -> None:
+    page = """<table width="980"><tr><td>首页 &gt; 信息公开</td></tr><tr><td>
+      <p>项目支出绩效目标表（2024年度）</p>
+      <table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>
+        <tr><td rowspan="2">产出指标</td><td>数量指标</td><td>养护里程</td><td>≥120公里</td></tr>
+        <tr><td>质量指标</td><td>路面优良率</td><td>≥90%</td></tr></table>
+    </td></tr></table>"""
+    grids, diags = read_html(page, "layout.html")
+    assert diags == [] and len(grids) == 1
+    assert grids[0].rows == [["首页 > 信息公开"], ["项目支出绩效目标表（2024年度）"],
+                             ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "养护里程", "≥120公里"],
+                             [None, "质量指标", "路面优良率", "≥90%"]]
+    assert grids[0].merged == {(5, 1): (4, 1)}
+
+
 def test_unclosed_cells_and_rows_are_read_as_a_browser_shows_them() -> None:
     page = "<table><tr><td>一级指标<td>二级指标<td>指标值<tr><td rowspan=2>产出指标<td>数量指标<td>10期" \
            "<tr><td>时效指标<td>12月底前</table><p>完"

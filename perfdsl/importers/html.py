@@ -81,12 +81,12 @@ def _lines(fragments: list[str]) -> list[str]:
 
 
 def _collect(element: Any, out: list[Any], tables: bool) -> None:
-    """Append the element's text to `out`, "\\n" where a line ends; with `tables`, an outermost table is
-    appended as itself, for the caller to lay out, instead of as its text."""
+    """Append the element's text to `out`, "\\n" where a line ends; with `tables`, a table with no table
+    inside is appended as itself, for the caller to lay out, instead of as its text."""
     tag = element.tag if isinstance(element.tag, str) else ""  # comments and processing instructions
     if not tag or tag in _SKIPPED:
         return
-    if tag == "table" and tables:
+    if tag == "table" and tables and not _layout(element):
         out.append(element)
         return
     if tag == "br":
@@ -103,6 +103,13 @@ def _collect(element: Any, out: list[Any], tables: bool) -> None:
         out.append("\n")
     elif tag in _CELLS:
         out.append(" ")  # the cells of a nested table stay apart on their row's line
+
+
+def _layout(table: Any) -> bool:
+    """A table around a table of three rows or more is the page's layout (government sites wrap their
+    content in one), read as if it were not there; a small table inside a cell (two half-years) is that
+    cell's text."""
+    return any(len(inner.findall(".//tr")) >= 3 for inner in table.iterdescendants("table"))
 
 
 def _text(element: Any) -> str:
@@ -183,7 +190,7 @@ def _width(owner: dict[tuple[int, int], tuple[int, int]], top: int, count: int) 
 
 
 def _blocks(root: Any) -> list[Any]:
-    """The page's outermost tables and lines of text outside them, in document order."""
+    """The page's tables (those with no table inside) and lines of text outside them, in document order."""
     out: list[Any] = []
     _collect(root, out, tables=True)
     blocks: list[Any] = []
@@ -200,7 +207,7 @@ def _blocks(root: Any) -> list[Any]:
 
 
 def read_html(data: bytes | str, file: str) -> tuple[list[Grid], list[Diagnostic]]:
-    """Every outermost table of an HTML page as a Grid (`table1`, `table2`…), each with the lines of text
+    """Every table of an HTML page (a layout table around others is not one) as a Grid (`table1`, `table2`…), each with the lines of text
     before it as one-cell rows; text after the last table ends the last grid, and a page with text but no
     table is one grid of its lines."""
     try:
