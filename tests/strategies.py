@@ -3,6 +3,7 @@ every comparator and unit, empty and multi-paragraph texts, comments everywhere.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import random
 import re
@@ -59,8 +60,10 @@ def targets() -> st.SearchStrategy[ast.Target]:
 def moments(with_year: bool = False) -> st.SearchStrategy[ast.Moment]:
     """A month or a day, with its year (or, unless `with_year`, without one)."""
     years = st.integers(1990, 2100) if with_year else st.none() | st.integers(1990, 2100)
+    # 2000 is a leap year: 29 February is a day only in a year that has it
     return st.builds(lambda y, d: ast.Moment(y, d.month, d.day if d.day % 3 else None), years,
-                     st.dates(datetime.date(2000, 1, 1), datetime.date(2000, 12, 31)))
+                     st.dates(datetime.date(2000, 1, 1), datetime.date(2000, 12, 31))).filter(
+        lambda m: m.year is None or m.day is None or calendar.isleap(m.year) or (m.month, m.day) != (2, 29))
 
 
 def texts() -> st.SearchStrategy[ast.Text]:

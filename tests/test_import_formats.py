@@ -247,7 +247,7 @@ def test_a_heading_of_ones_own_system_is_read_with_a_mapping_file(capsys, tmp_pa
 
 def test_one_project_that_fails_does_not_keep_the_other_out(capsys, tmp_path: Path) -> None:
     good = pasted("\t", False)
-    bad = good.replace("乡村道路养护", "桥梁检测").replace("有效提升", "")  # a blank target
+    bad = good.replace("乡村道路养护", "桥梁检测").replace("有效提升", '"有效"提升')  # no .perf target holds it
     code, said, written = imported(capsys, tmp_path, "txt", (good + bad).encode("utf-8"))
     assert code == 1
     assert written == GOLDEN.read_text(encoding="utf-8")

@@ -35,6 +35,7 @@ _SOURCES = (SOURCES_LABEL, SOURCES_LABEL.replace("：", ":"))
 _YEAR = re.compile(r"[（(]?\s*(\d{4})\s*年(?:度)?\s*[）)]?")
 _GOALS = re.compile(r"(\d{4}\s*年(度)?)?\s*(年度)?(绩效目标|绩效指标|年度绩效目标)([(（][^()（）]*[)）]|分)*")
 _PREAMBLE = re.compile(r"(附件|附表|表)[0-9０-９一二三四五六七八九十]+[：:]?|\d{6}_\w+")
+_NOTE = re.compile(r"(注|说明|备注)\s*[0-9一二三]*\s*[：:.、]")
 _MONEY_UNIT = re.compile(r"(?:金额|资金)?单位\s*[：:]\s*(万元|元)")
 _NORMAL = str.maketrans({"（": "(", "）": ")", "：": ":", "★": "", "☆": ""})
 
@@ -109,8 +110,9 @@ def cell_text(value: Any) -> str:
 
 
 def cell_line(value: Any) -> str:
-    # a line break inside a name or a word is where the cell wrapped: it reads as a space
-    return " ".join(cell_text(value).split())
+    # a line break inside a name or a word is where the cell wrapped: it reads as a space (the spaces
+    # within a line, an ideographic one included, are the value's own)
+    return " ".join(line.strip() for line in cell_text(value).split("\n") if line.strip())
 
 
 def _amount(value: Any, kind: str, scale: Decimal) -> Decimal | None:
@@ -316,7 +318,9 @@ class GridReader:
         tree = {self.columns.get("level1"), self.columns.get("level2")}
         if any(c not in tree for c, _ in filled):
             return False
-        return len(filled) > 1 or _level1_like(cell_line(filled[0][1]))
+        text = "".join(cell_line(filled[0][1]).split())
+        # a note below the table (注：…) or a weight line above the tree (年度绩效目标(90分)) opens nothing
+        return len(filled) > 1 or not (_GOALS.fullmatch(text) or _NOTE.match(text) or _MONEY_UNIT.search(text))
 
     def _other(self, row: int, filled: list[tuple[int, Any]]) -> None:
         """A row outside the indicator rows: the year, a money-unit line, headings of parts of the form, or
@@ -439,7 +443,7 @@ class GridReader:
         if not text:
             return "", column
         words = [cell_line(cells.get(f)) for f in ("direction", "nature")]
-        if values.number(text) is not None or re.fullmatch(r"[\d.]+\s*%?", text):
+        if values.number(text) is not None:  # a bare figure: its comparator and unit are in cells of their own
             for word in words:
                 comparator = COMPARATOR_WORDS.get(word) or ({"≥": ">=", "≤": "<=", "＝": "=", "=": "=", ">": ">",
                                                              "<": "<"}.get(word))
@@ -455,8 +459,9 @@ class GridReader:
         name = cell_line(cells["name"])
         target_text, target_column = self._target(row, cells)
         if not target_text:
-            self.report("I102", row, target_column, key="I102.no_target", text=name)
-            return None
+            # an empty target cell is a target not filled in, as build prints one (`?`, which check names)
+            self.report("I102", row, target_column, self.guess(), key="I102.no_target", text=name)
+            target_text = values.PENDING[0]
         target_text, basis = values.split_basis(target_text)
         parsed = writable_target(" ".join(target_text.split()))
         if parsed is None:

@@ -80,6 +80,7 @@ _PERIOD_SEPARATOR = r"[ \t]*(?:\.\.|-{1,2}|—{1,2}|–|~|～|至|到)[ \t]*"
 _SIX = rf"{_Y}(?:0[1-9]|1[0-2])"  # 202001, in periods only (`202001-202012`)
 _PERIOD = re.compile(rf"(?P<a>{_MOMENT}|{_SIX}){_PERIOD_SEPARATOR}(?P<b>{_MOMENT}|{_SIX})")
 _DIGIT = re.compile(r"\d")
+_PLAIN_NUMBER = re.compile(r"\d+\.\d+")
 PENDING = ("?", "？")
 """The spellings of a target not filled in yet."""
 
@@ -141,7 +142,8 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | tuple[Any, ...] |
     half = text.translate(_FULLWIDTH)
     if ("月" in half or "年" in half or "-" in half or "." in half or "/" in half) and _DIGIT.search(half):
         dated = _read_date(half)
-        if dated is not None:
+        # 2043.75 is no month of 2043 but a number: a figure that is no date reads as the figure
+        if dated is not None and not (dated[0] == "bad" and _PLAIN_NUMBER.fullmatch(half)):
             return None if dated[0] == "bad" else dated
     m = _TARGET.fullmatch(half)
     if m:
@@ -477,7 +479,9 @@ def shown(node: ast.Node | None) -> str | None:
     if isinstance(node, ast.Amount):
         return show_money(node.value)
     if isinstance(node, ast.TargetValue):
-        return show_target(node.target)
+        # beside the year's target, whose empty cell is one not filled in, a 中期 target not filled in is `?`:
+        # an empty 中期 cell is an indicator that has none
+        return show_target(node.target) or PENDING[0]
     if isinstance(node, ast.Term):
         return show_term(node)
     if isinstance(node, ast.Score):
