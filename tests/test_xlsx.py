@@ -28,6 +28,7 @@ from perfdsl.syntax.values import read_target, write_number  # noqa: E402
 from perfdsl.syntax.vocab import COMPARATOR_WORDS  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 from tests.strategies import projects  # noqa: E402
+from tests.table_forms import as_a_table_holds_it  # noqa: E402
 
 SPECS = sorted((ROOT / "specs").rglob("*.perf"))
 HERE = ROOT / "tests" / "xlsx"
@@ -280,34 +281,6 @@ def test_a_workbook_of_a_spec_recovered_from_errors_leaves_its_missing_pieces_em
     assert "a" in [c.value for row in book.worksheets[0].iter_rows() for c in row]
 
 
-def _as_a_table_holds_it(value: Any) -> Any:
-    """What a workbook can say of a node: no comments (a workbook has none), an empty prose section, 其中 or
-    预算 block the same as none (an empty cell), names without spaces at their ends (a cell's edge spaces
-    are stray ones, which import drops)."""
-    if isinstance(value, tuple):
-        return tuple(_as_a_table_holds_it(v) for v in value)
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
-        return value
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(value):
-        v = getattr(value, f.name)
-        if f.name in ("comments", "end_comments"):
-            changes[f.name] = ()
-        elif f.name in ("trailing", "end_trailing"):
-            changes[f.name] = None
-        elif f.name == "name" and isinstance(v, str):
-            changes[f.name] = v.strip()
-        else:
-            v = _as_a_table_holds_it(v)
-            empty = (isinstance(v, ast.Text) and not v.paragraphs) or (isinstance(v, ast.Sources) and not v.items)
-            changes[f.name] = None if empty else v
-    out = dataclasses.replace(value, **changes)
-    if isinstance(out, ast.Budget) and all(getattr(out, k) is None for k in
-                                           ("total", "current", "prior", "prior_executed", "weight", "sources")):
-        return None
-    return out
-
-
 def _one_table_reading(project: ast.Project) -> bool:
     """A project a table shows one way only. Left out: no indicator (import refuses an empty project), a
     blank name (no cell tells it from an empty one), two neighbouring 一级 or 二级 of one name (one merged
@@ -340,5 +313,5 @@ def test_build_then_import_gives_the_spec_back_for_random_projects(project: ast.
     specs, diags = import_workbook(workbook(spec), "gen.xlsx")
     assert [d.code for d in diags if d.severity.value == "error"] == [] and len(specs) == 1
     back = dataclasses.replace(specs[0].projects[0], framework=None)
-    assert ast.same(_as_a_table_holds_it(back),
-                    _as_a_table_holds_it(dataclasses.replace(project, framework=None, unit=None, year=None)))
+    assert ast.same(as_a_table_holds_it(back),
+                    as_a_table_holds_it(dataclasses.replace(project, framework=None, unit=None, year=None)))

@@ -20,9 +20,9 @@ from ..diagnostics import Diagnostic, Severity, diag
 from ..syntax.fmt import block_holds
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax.scanner import CONTROL, DIRECTION, INVISIBLE_NAMES, UNSEEN  # the parser's reading of such characters
-from ..syntax.textblock import join_soft, starts_item
-from ..syntax.vocab import (BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, PROJECT_NAME_LABEL,
-                            QUALITATIVE_WORDS, TEXT_KEYS, Key)
+from ..syntax.textblock import breakable, join_soft, starts_item
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COMPARATORS, HEADER_KEYS, NATIONAL_BUDGET_HEADING,
+                            PROJECT_NAME_LABEL, QUALITATIVE_WORDS, SOURCES_LABEL, TEXT_KEYS, Key)
 
 _QUALITATIVE = set(QUALITATIVE_WORDS)
 
@@ -67,6 +67,8 @@ class Table:
     rows: list[tuple[str, int]] = field(default_factory=list)
     unknown: list[tuple[str, int]] = field(default_factory=list)
     """`label：value` lines of the header whose label the language does not know."""
+    sources: list[tuple[str, str, int]] = field(default_factory=list)
+    """其中：财政拨款： 2,600,000 …: each source's name, amount and line."""
 
 
 def split_tables(lines: list[str]) -> Iterator[Table]:
@@ -90,8 +92,15 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
                 table.texts[section].append(("", number))
             continue
         if in_rows:
-            table.rows.append((line, number))
+            # an indicator's attribute lines are indented under it (`  分值：10`): the indent tells them
+            table.rows.append((raw.rstrip() if raw.startswith("  ") else line, number))
             continue
+        if line.startswith(_SOURCES) or (table.sources and _SOURCE_LINE.fullmatch(line)):
+            rest = line.removeprefix(_SOURCES[0]).removeprefix(_SOURCES[1]).strip()
+            if _SOURCE_LINE.fullmatch(rest):
+                table.sources += [(name, amount, number) for name, amount in _SOURCE_PAIR.findall(rest)]
+                section = None
+                continue
         m = _YEAR.fullmatch(line)
         if m and table.year is None:
             table.year = int(m.group(1))
@@ -107,7 +116,7 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
                 table.fields[key] = (value, number)
             section = None
             continue
-        if _BUDGET_INTRO.fullmatch(line) or _GOALS_HEADING.fullmatch(line):
+        if _BUDGET_INTRO.fullmatch(line) or line == NATIONAL_BUDGET_HEADING or _GOALS_HEADING.fullmatch(line):
             section = None
             continue
         if _COLUMNS.match(line):
@@ -123,6 +132,9 @@ def split_tables(lines: list[str]) -> Iterator[Table]:
         yield table
 
 
+_SOURCES = (SOURCES_LABEL, SOURCES_LABEL.replace("：", ":"))
+_SOURCE_PAIR = re.compile(r"([^\s：:]+)\s*[：:]\s*([\d,，.]+(?:万元|元)?)")
+_SOURCE_LINE = re.compile(rf"(?:{_SOURCE_PAIR.pattern}\s*)+")
 _UNKNOWN_LABEL = re.compile(r"[^\s：:，,。；;]{2,16}[：:]")
 
 
@@ -180,7 +192,10 @@ def join_prose(lines: list[tuple[str, int]], width: int = 0) -> tuple[str, ...]:
             continue
         current = join_soft(current, text)
         ends_sentence = text.endswith(_SENTENCE_END)
-        full = len(text) >= width or (len(text) == width - 1 and not ends_sentence)
+        # a line is full too when the next one starts with a run that may not be broken (`400平方米`) and
+        # that would not have fitted after it
+        head = _unbroken_head(lines[i + 1][0]) if i + 1 < len(lines) else 0
+        full = len(text) >= width or (not ends_sentence and (len(text) == width - 1 or len(text) + head > width))
         next_item = i + 1 < len(lines) and lines[i + 1][0].startswith(_ITEM_START)
         # a numbered goal (目标2：) starts a paragraph however the line before it ends, as the parser reads it
         next_goal = i + 1 < len(lines) and starts_item(lines[i + 1][0])
@@ -190,6 +205,11 @@ def join_prose(lines: list[tuple[str, int]], width: int = 0) -> tuple[str, ...]:
     if current:
         paragraphs.append(current)
     return tuple(paragraphs)
+
+
+def _unbroken_head(line: str) -> int:
+    """How many characters open `line` before the first place a line may break."""
+    return next((k for k in range(1, len(line)) if breakable(line[:k], line[k:]) is not None), len(line))
 
 
 _SENTENCE_END = ("。", "；", "！", "？", "：", ";")
@@ -213,6 +233,8 @@ class Rows:
     widths: dict[int, int] = field(default_factory=dict)
     scores: dict[int, dict[str, Any]] = field(default_factory=dict)
     """The 分值 of a 一级 (by its place in `sections`), as `values.split_weight` reads it off the heading."""
+    attribute_open: str | None = None
+    """The text attribute the last attribute line began, which an indented line goes on with."""
 
     def span(self, line: int) -> ast.Span:
         end = self.widths.get(line, 1) + 1
@@ -257,9 +279,41 @@ class Rows:
             self.report("I002", self.pending[0][1], text="".join(p for p, _ in self.pending))
             self.pending = []
 
+    def attribute(self, line: str, number: int) -> bool:
+        """`  分值：10` under an indicator (and `  …` going on with its text): one of its attributes."""
+        indicators = self.sections[-1][2][-1][2] if self.sections and self.sections[-1][2] else []
+        m = _ATTRIBUTE_LINE.fullmatch(line)
+        if not indicators or not line.startswith("  ") or (m is None and self.attribute_open is None):
+            self.attribute_open = None
+            return False
+        last = indicators[-1]
+        span = self.span(number)
+        if m is None:  # a further paragraph of the text attribute above
+            field_name = self.attribute_open
+            assert field_name is not None
+            before = getattr(last, field_name)
+            node: Any = dataclasses.replace(before, paragraphs=(*before.paragraphs, line.strip()))
+        else:
+            key = _ATTRIBUTE_LABELS[m.group(1)]
+            field_name, text = key.field, m.group(2).strip()
+            if key.kind == "text":
+                node = ast.Text(span=span, blank_before=True, paragraphs=(text,))
+            else:
+                read = values.read_value(key.kind, text, span)
+                if read is None:
+                    self.report("I004", number, text=line.strip())
+                    return True
+                node = read[0](span=span, **read[1])
+        self.attribute_open = field_name if isinstance(node, ast.Text) else None
+        indicators[-1] = dataclasses.replace(last, **{field_name: node})
+        return True
+
     def read(self, rows: list[tuple[str, int]]) -> None:
         self.widths = {number: len(line) for line, number in rows}
         for i, (line, number) in enumerate(rows):
+            if self.attribute(line, number):
+                continue
+            line = line.strip()
             tokens = _CMP_SPACE.sub(r"\1", line).split()
             # a 一级 heading may carry its 分值, as the forms print it: 产出指标（50分）
             heading, score, _ = values.split_weight(tokens[0]) if len(tokens) == 1 else ("", None, 0)
@@ -296,6 +350,9 @@ class Rows:
             self.pending.append((token, number))
 
 
+_ATTRIBUTE_LABELS = {label: k for k in ATTRIBUTE_KEYS for label in (k.official or k.canonical, *k.aliases) if not label.isascii()}
+_ATTRIBUTE_LINE = re.compile("  (" + "|".join(map(re.escape, sorted(_ATTRIBUTE_LABELS, key=len, reverse=True)))
+                             + ")：(.*)")
 _UNWRITABLE = re.compile(r'[\s"#＃{}]')
 
 
@@ -316,10 +373,21 @@ def _target_like(token: str) -> bool:
 
 
 def _choose_framework(rows: list[tuple[str, int]]) -> Framework:
+    """The framework that knows the most of the 一级 headings, then of the rows' first cells under each (the
+    二级: national-2021 and shanghai-2025 share their 一级)."""
     candidates = [builtin(n) for n in builtin_names()]
-    names = [values.split_weight(line.strip())[0] for line, _ in rows if len(line.split()) == 1]
-    level1 = [n for n in names if any(fw.match_level1(n) for fw in candidates)]
-    return best_fit(level1, candidates) or builtin(DEFAULT_FRAMEWORK)
+    level1: list[str] = []
+    tree: dict[str, list[str]] = {}
+    for line, _ in rows:
+        if line.startswith("  "):
+            continue  # an indicator's attribute
+        tokens = line.split()
+        name = values.split_weight(tokens[0])[0] if len(tokens) == 1 else ""
+        if name and any(fw.match_level1(name) for fw in candidates):
+            level1.append(name)
+        elif level1 and tokens:
+            tree.setdefault(level1[-1], []).append(tokens[0])
+    return best_fit(level1, candidates, level2=tree) or builtin(DEFAULT_FRAMEWORK)
 
 
 def _node(cls: type[Any], file: str, line: int, blank: bool = False, **fields: Any) -> Any:
@@ -357,9 +425,19 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
                 diagnostics.append(diag("I004", Severity.error, _span(file, line), text=text))
             else:
                 amounts[key.field] = _node(ast.Amount, file, line, value=amount)
-    if amounts:
-        first = min(a.span.line for a in amounts.values())
-        fields["budget"] = _node(ast.Budget, file, first, True, **amounts)
+    sources = []
+    for name, text, line in table.sources:
+        amount = values.money(text.replace("，", ","))
+        if amount is None:
+            diagnostics.append(diag("I004", Severity.error, _span(file, line), text=f"{name}：{text}"))
+        else:
+            sources.append(_node(ast.Source, file, line, name=name, value=amount))
+    budget: dict[str, Any] = dict(amounts)
+    if sources:
+        budget["sources"] = _node(ast.Sources, file, sources[0].span.line, items=tuple(sources))
+    if budget:
+        first = min(a.span.line for a in budget.values())
+        fields["budget"] = _node(ast.Budget, file, first, True, **budget)
     for key in TEXT_KEYS:
         if key.field in table.texts:
             lines = table.texts[key.field]

@@ -1,0 +1,36 @@
+"""What a printed table can say of a spec, for the tests that build a table and import it back."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from perfdsl import ast
+
+
+def as_a_table_holds_it(value: Any) -> Any:
+    """What a workbook can say of a node: no comments (a workbook has none), an empty prose section, 其中 or
+    预算 block the same as none (an empty cell), names without spaces at their ends (a cell's edge spaces
+    are stray ones, which import drops)."""
+    if isinstance(value, tuple):
+        return tuple(as_a_table_holds_it(v) for v in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        v = getattr(value, f.name)
+        if f.name in ("comments", "end_comments"):
+            changes[f.name] = ()
+        elif f.name in ("trailing", "end_trailing"):
+            changes[f.name] = None
+        elif f.name == "name" and isinstance(v, str):
+            changes[f.name] = v.strip()
+        else:
+            v = as_a_table_holds_it(v)
+            empty = (isinstance(v, ast.Text) and not v.paragraphs) or (isinstance(v, ast.Sources) and not v.items)
+            changes[f.name] = None if empty else v
+    out = dataclasses.replace(value, **changes)
+    if isinstance(out, ast.Budget) and all(getattr(out, k) is None for k in
+                                           ("total", "current", "prior", "prior_executed", "weight", "sources")):
+        return None
+    return out
