@@ -260,7 +260,8 @@ class GridReader:
         for column, value in filled:
             text = cell_line(value)
             name = self.vocabulary.columns.get(normal(text))
-            if name is None:
+            if name is None or (name in found and name not in ("ignore", "self_evaluation")):
+                # a second column of one field (the 长期 tree beside the 年度 one) is not read: said, not lost
                 unknown.append((column, text))
             elif name not in found:
                 found[name] = column
