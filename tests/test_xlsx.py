@@ -287,7 +287,7 @@ def _one_table_reading(project: ast.Project) -> bool:
     cell or two), and a bare figure that a 方向/性质/计量单位 cell completes (`5` beside 大于等于 is `>= 5`,
     as split tables mean it) or that reads as a month (`2043.07`, an ambiguity of the language itself)."""
     indicators = [i for l1 in project.sections for l2 in l1.sections for i in l2.indicators]
-    names = [*(l1.name for l1 in project.sections), *(l2.name for l1 in project.sections for l2 in l1.sections),
+    names = [project.name, *(l1.name for l1 in project.sections), *(l2.name for l1 in project.sections for l2 in l1.sections),
              *(i.name for i in indicators)]
     neighbours = [(a.name, b.name) for a, b in zip(project.sections, project.sections[1:])]
     neighbours += [(a.name, b.name) for l1 in project.sections for a, b in zip(l1.sections, l1.sections[1:])]
