@@ -277,3 +277,19 @@ def test_a_second_tree_beside_the_first_is_named_never_dropped_silently() -> Non
     said = [(d.code, d.severity.value, d.args["cell"]) for d in diagnostics + imported[0].diagnostics]
     assert said == [("I103", "error", "s!E3"), ("I103", "error", "s!F3")]
     assert imported[0].indicators == 1
+
+
+def test_a_title_sharing_its_line_and_two_tables_of_two_years_in_one_grid() -> None:
+    """LAYOUTS §1: the title may share its line with what follows; each table keeps its own year."""
+    from perfdsl.importers.grid import Grid
+    from perfdsl.importers.tables import interpret
+
+    rows: list[list[Any]] = []
+    for year, name in ((2023, "甲"), (2024, "乙")):
+        rows += [[f"项目支出绩效目标表（{year}年度）项目名称：{name} 项目 主管部门：示范局"],
+                 ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "养护里程", ">=120公里"]]
+    imported, diagnostics, _ = interpret([Grid(name="s", rows=rows)], "x.xlsx")
+    assert diagnostics == [] and [d for one in imported for d in one.diagnostics] == []
+    read = [(one.spec.year.value if one.spec.year else None, one.spec.projects[0].name,
+             one.spec.projects[0].department.value if one.spec.projects[0].department else None) for one in imported]
+    assert read == [(2023, "甲 项目", "示范局"), (2024, "乙 项目", "示范局")]

@@ -155,6 +155,8 @@ class _Project:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     name_at: tuple[int, int] = (1, 1)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    year: int | None = None
+    """The year its table's title (or the line below it) names."""
 
 
 class GridReader:
@@ -167,7 +169,6 @@ class GridReader:
         self.projects: list[_Project] = []
         self.shared: dict[str, Any] = {}
         """Header fields read before a table's first 项目名称: every project of the table has them."""
-        self.year: int | None = None
         self.scale = Decimal(1)
         self.columns: dict[str, int] = {}
         self.headed: set[int] = set()
@@ -248,10 +249,19 @@ class GridReader:
         self.titled = True
         self.shanghai = FORM_TITLE in squashed
         self.columns, self.project_column, self.lost = {}, None, False
-        if (m := _YEAR.search(squashed[title.end():]) or _YEAR.search(squashed[:title.start()])) is not None:
-            self.year = int(m.group(1))
         if not self.projects:
             self.projects.append(_Project())
+        # the title may share its line with what follows it: 项目支出绩效目标表（2023年度）项目名称：…
+        spaced = re.search(r"\s*".join(map(re.escape, title.group())), text)
+        after = text[spaced.end():].strip() if spaced is not None else ""
+        if (m := _YEAR.match(after) or _YEAR.search(squashed[:title.start()])) is not None:
+            self.projects[-1].year = int(m.group(1))
+            after = after[m.end():].lstrip(")） ") if m.string is after else after
+        if after:
+            if _LABEL_RE.match(after):
+                self._label_text(row, column, after)
+            else:
+                self.report("I103", row, column, self.guess(), text=after)
 
     def _headings(self, row: int, filled: list[tuple[int, Any]]) -> bool:
         """A row of column headings: it names at least an indicator and a target column."""
@@ -305,7 +315,7 @@ class GridReader:
             name = cell_line(self.grid.value(row, self.project_column))
             if name and name != self.project.fields.get("name"):
                 if self.project.rows or "name" in self.project.fields:
-                    self.projects.append(_Project(fields=dict(self.shared)))
+                    self.projects.append(_Project(fields=dict(self.shared), year=self.project.year))
                 self.project.fields["name"] = name
                 self.project.name_at = (row, self.project_column)
         self.project.rows.append((row, cells))
@@ -333,8 +343,8 @@ class GridReader:
             if (m := _MONEY_UNIT.search(squashed)) is not None:
                 self.scale = Decimal(10000) if m.group(1) == "万元" else Decimal(1)
                 return
-            if _YEAR.fullmatch(squashed):
-                self.year = int(_YEAR.fullmatch(squashed).group(1))  # type: ignore[union-attr]
+            if (year := _YEAR.fullmatch(squashed)) is not None:
+                self.project.year = int(year.group(1))
                 return
             if squashed in (BUDGET_HEADING, NATIONAL_BUDGET_HEADING) or _GOALS.fullmatch(squashed):
                 return
@@ -391,7 +401,7 @@ class GridReader:
         if key is _NAME_KEY:
             name = cell_line(raw)
             if self.project.rows or "name" in self.project.fields and self.project.fields["name"] != name:
-                self.projects.append(_Project(fields=dict(self.shared)))
+                self.projects.append(_Project(fields=dict(self.shared), year=self.project.year))
             self.project.fields["name"] = name
             self.project.name_at = (row, column)
             return
@@ -539,7 +549,7 @@ class GridReader:
         if framework.name != DEFAULT_FRAMEWORK:
             fields["framework"] = ast.Word(span=self.span(1), value=framework.name)
         spec_project = ast.Project(span=self.span(*project.name_at), name=name, sections=tree, **fields)
-        year = ast.Year(span=self.span(min(2, max(self.grid.max_row, 1))), value=self.year) if self.year else None
+        year = ast.Year(span=self.span(min(2, max(self.grid.max_row, 1))), value=project.year) if project.year else None
         return ast.Spec(file=self.file, unit=unit, year=year, framework=None, projects=(spec_project,),
                         end_comments=())
 
