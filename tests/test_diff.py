@@ -186,6 +186,15 @@ def test_attributes_and_a_project_without_a_unit() -> None:
     assert d.diff([a], [c]).empty and readable(a) == readable(c)
 
 
+def test_every_kind_of_attribute_value_is_shown_as_written() -> None:
+    # 核心 is a flag: it was once compared as Python's True/False
+    a = one("产出 {\n数量 {\n指标 >= 1件 {\n核心 否\n中期 >= 5件\n}\n}\n}", head="")
+    b = one("产出 {\n数量 {\n指标 >= 1件 {\n核心 是\n中期 100%\n}\n}\n}", head="")
+    (p,) = d.diff([a], [b]).projects
+    assert [(e.field, e.old, e.new) for e in p.edits] == [("midterm", ">= 5件", "= 100%"), ("core", "否", "是")]
+    assert "指标 核心 是" in readable(b)
+
+
 def test_an_empty_prose_section_is_no_section() -> None:
     assert d.diff([one('概况 ""')], [one("")]).empty
     (p,) = d.diff([one('概况 ""')], [one('概况 "新"')]).projects

@@ -19,7 +19,7 @@ from .model import (EXACT, SCHEMA_VERSION, SOURCE_FIELD, LEVEL1_FIELD, Attribute
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
 from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS
-from ..syntax.values import shown, write_score, write_target
+from ..syntax.values import shown, write_score, write_value
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
            "IndicatorAdded", "IndicatorMoved", "IndicatorRemoved", "IndicatorRenamed", "ProjectAdded",
@@ -207,9 +207,7 @@ def _attribute(ind: ast.Indicator, field: str) -> str | None:
         return None
     if isinstance(node, ast.Text):
         return _joined(node) or None
-    if isinstance(node, ast.TargetValue):
-        return write_target(node.target, explicit=True)
-    return str(plain(node.value)) if isinstance(node, ast.Amount) else str(node.value)
+    return str(plain(node.value)) if isinstance(node, ast.Amount) else write_value(node, explicit=True)
 
 
 def _indicators(old: list[Item], new: list[Item]) -> list[Edit]:

@@ -15,7 +15,7 @@ from .. import ast
 from ..diagnostics import shown
 from ..syntax import values
 from .match import framework_for, section_names, target_text
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, FLAG_SPELLING, HEADER_KEYS, LEVEL1_WEIGHT_KEY, SOURCES_WORDS,
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, HEADER_KEYS, LEVEL1_WEIGHT_KEY, SOURCES_WORDS,
                              TEXT_KEYS)
 
 _SENTENCE = re.compile(r"[^。；！？]+(?:[。；！？]+[”’）」』]*|$)|[。；！？]+[”’）」』]*")
@@ -27,19 +27,8 @@ def sentences(paragraph: str) -> list[str]:
 
 
 def _value(node: Any) -> str:
-    if isinstance(node, ast.Flag):
-        return FLAG_SPELLING[node.value]
-    if isinstance(node, ast.Day):
-        return node.value.isoformat()
-    if isinstance(node, ast.Amount):
-        return values.show_number(node.value)
-    if isinstance(node, ast.Text):
-        return " ".join(node.paragraphs)
-    if isinstance(node, ast.TargetValue):
-        return values.write_target(node.target, explicit=True)
-    if isinstance(node, ast.Term):
-        return values.write_term(node)
-    return str(node.value)
+    # numbers without the trailing zeros a reformat may add or drop
+    return values.show_number(node.value) if isinstance(node, ast.Amount) else values.write_value(node, explicit=True)
 
 
 def _header(spec: ast.Spec, p: ast.Project) -> list[str]:

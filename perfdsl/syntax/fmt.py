@@ -15,7 +15,7 @@ from typing import Iterable
 from .. import ast
 from . import lexicon, textblock, values
 from ..diagnostics import Diagnostic, Severity, diag
-from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, FLAG_SPELLING, HEADER_KEYS,
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, HEADER_KEYS,
                     KEY_BY_SPELLING, LEVEL1_WEIGHT_KEY, PROJECT_WORDS, SOURCES_WORDS, TEXT_KEYS)
 
 INDENT = "  "
@@ -116,22 +116,8 @@ class Printer:
         if isinstance(node, ast.Text):
             self.text(key, node, depth)
             return
-        if isinstance(node, ast.Word):
-            shown = word(node.value)
-        elif isinstance(node, ast.Flag):
-            shown = FLAG_SPELLING[node.value]
-        elif isinstance(node, ast.Day):
-            shown = node.value.isoformat()
-        elif isinstance(node, ast.Amount):
-            shown = values.write_money(node.value) if key in _MONEY_KEYS else values.write_number(node.value)
-        elif isinstance(node, ast.TargetValue):
-            shown = values.write_target(node.target)
-        elif isinstance(node, ast.Term):
-            shown = values.write_term(node)
-        elif isinstance(node, ast.Score):
-            shown = values.write_score(node)
-        else:
-            shown = str(getattr(node, "value"))
+        shown = (word(node.value) if isinstance(node, ast.Word)
+                 else values.write_value(node, money=key in _MONEY_KEYS))
         self.line(node, depth, f"{key} {shown}")
 
     def spec(self, spec: ast.Spec) -> str:

@@ -437,6 +437,29 @@ def write_target(t: ast.Target, explicit: bool = False) -> str:
     return PENDING[0]
 
 
+def write_value(node: ast.Node, *, money: bool = False, explicit: bool = False) -> str:
+    """A one-line value as the source writes it (a text block's paragraphs run on): what `fmt` prints after
+    its key (`money`: an amount of 预算, with thousands commas), and what `diff` compares (`explicit`: `= 100%`
+    for a target written `100%`). Every kind of value node has its case here, so none is written two ways."""
+    if isinstance(node, (ast.Word, ast.Year)):
+        return str(node.value)
+    if isinstance(node, ast.Flag):
+        return FLAG_SPELLING[node.value]
+    if isinstance(node, ast.Day):
+        return node.value.isoformat()
+    if isinstance(node, ast.Amount):
+        return write_money(node.value) if money else write_number(node.value)
+    if isinstance(node, ast.TargetValue):
+        return write_target(node.target, explicit)
+    if isinstance(node, ast.Term):
+        return write_term(node)
+    if isinstance(node, ast.Score):
+        return write_score(node)
+    if isinstance(node, ast.Text):
+        return " ".join(node.paragraphs)
+    raise TypeError(f"no writer for {type(node).__name__}")
+
+
 def show_target(t: ast.Target) -> str:
     """A target as the form prints it: `=100%`, `>=30000件`, `合理`, `2022年12月31日前`, `2023年7月至2024年1月`; a
     target written without a comparator (`100%`) is printed as written, one not filled in as an empty cell."""
@@ -488,4 +511,6 @@ def shown(node: ast.Node | None) -> str | None:
         return write_score(node) + "分"
     if isinstance(node, ast.Text):
         return "".join(node.paragraphs)
-    return str(getattr(node, "value"))
+    if isinstance(node, (ast.Word, ast.Year)):
+        return str(node.value)
+    raise TypeError(f"no document form for {type(node).__name__}")
