@@ -45,7 +45,8 @@ def meta() -> dict[str, st.SearchStrategy[object]]:
 
 
 def targets() -> st.SearchStrategy[ast.Target]:
-    numbers = st.decimals(min_value=0, max_value=100000, places=2).map(lambda d: d.normalize() if d == d.to_integral() else d)
+    numbers = (st.decimals(min_value=0, max_value=100000, places=2).map(lambda d: d.normalize() if d == d.to_integral() else d)
+               | st.sampled_from([Decimal("2043.07"), Decimal("1999.12")]))  # figures that look like months
     quantitative = st.builds(
         lambda c, v, u, implicit: ast.Quantitative(comparator="=" if implicit else c, value=v, unit=u,
                                                    implicit=implicit, span=SPAN),

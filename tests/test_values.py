@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perfdsl import ast
 from perfdsl.importers.text import _header_value
 from perfdsl.syntax import values
 from perfdsl.syntax.parser import parse
@@ -46,6 +47,27 @@ def test_a_target_as_documents_show_it_reads_back_the_same(comparator: str, valu
     target = spec.projects[0].sections[0].sections[0].indicators[0].target
     shown = values.show_target(target)
     assert values.read_target(shown) == (comparator, value, unit, False), shown
+
+
+@pytest.mark.parametrize("comparator, implicit", [("=", True), ("=", False), ("<=", False), (">=", False)])
+@pytest.mark.parametrize("figure", ["2043.07", "1999.12", "2023.1"])
+def test_a_figure_that_looks_like_a_month_is_written_so_that_it_reads_back(comparator: str, implicit: bool,
+                                                                           figure: str) -> None:
+    value = Decimal(figure)
+    source = values.write_quantity(comparator, value, "", implicit)
+    assert values.read_target(source) == (comparator, value, "", implicit), source
+    target = ast.Quantitative(comparator=comparator, value=value, implicit=implicit, span=ast.Span("f", 1, 1, 1, 1))
+    shown = values.show_target(target)
+    assert values.read_target(shown) == (comparator, value, "", implicit), shown
+
+
+def test_a_month_is_read_as_a_month_and_a_figure_with_a_comparator_as_a_figure() -> None:
+    assert values.read_target("2043.07") == ("deadline", ast.Moment(2043, 7))
+    assert values.read_target("<= 2043.07") == ("deadline", ast.Moment(2043, 7))
+    assert values.read_target(">= 2043.07") == (">=", Decimal("2043.07"), "", False)
+    assert values.read_target("= 2043.07") == ("=", Decimal("2043.07"), "", False)
+    assert values.read_target("2043.070") == ("=", Decimal("2043.070"), "", True)
+    assert values.read_target("> 2022-12-31") is None  # a date no deadline takes stays an error
 
 
 @pytest.mark.parametrize("field, text", [

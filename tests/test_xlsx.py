@@ -24,7 +24,6 @@ from perfdsl.backends.view import project_view  # noqa: E402
 from perfdsl.backends.xlsx import sheet_title, workbook  # noqa: E402
 from perfdsl.syntax.loader import load_file  # noqa: E402
 from perfdsl.importers.xlsx import import_workbook  # noqa: E402
-from perfdsl.syntax.values import read_target, write_number  # noqa: E402
 from perfdsl.syntax.vocab import COMPARATOR_WORDS  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 from tests.strategies import projects  # noqa: E402
@@ -285,7 +284,7 @@ def _one_table_reading(project: ast.Project) -> bool:
     """A project a table shows one way only. Left out: no indicator (import refuses an empty project), a
     blank name (no cell tells it from an empty one), two neighbouring 一级 or 二级 of one name (one merged
     cell or two), and a bare figure that a 方向/性质/计量单位 cell completes (`5` beside 大于等于 is `>= 5`,
-    as split tables mean it) or that reads as a month (`2043.07`, an ambiguity of the language itself)."""
+    as split tables mean it)."""
     indicators = [i for l1 in project.sections for l2 in l1.sections for i in l2.indicators]
     names = [project.name, *(l1.name for l1 in project.sections), *(l2.name for l1 in project.sections for l2 in l1.sections),
              *(i.name for i in indicators)]
@@ -298,7 +297,7 @@ def _one_table_reading(project: ast.Project) -> bool:
             return False
         completed = i.measure is not None or any(
             w is not None and w.value in COMPARATOR_WORDS for w in (i.direction, i.nature))
-        return completed or read_target(write_number(t.value)) != ("=", t.value, "", True)
+        return completed
 
     return (bool(indicators) and all(n.strip() for n in names) and all(a.strip() != b.strip() for a, b in neighbours)
             and not any(bare(i) for i in indicators))

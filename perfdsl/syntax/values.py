@@ -142,8 +142,10 @@ def read_target(text: str) -> tuple[str, Decimal, str, bool] | tuple[Any, ...] |
     half = text.translate(_FULLWIDTH)
     if ("月" in half or "年" in half or "-" in half or "." in half or "/" in half) and _DIGIT.search(half):
         dated = _read_date(half)
-        # 2043.75 is no month of 2043 but a number: a figure that is no date reads as the figure
-        if dated is not None and not (dated[0] == "bad" and _PLAIN_NUMBER.fullmatch(half)):
+        figure = _TARGET.fullmatch(half)
+        # 2043.75 is no month of 2043, and `>= 2043.07` no deadline: a figure that is no date reads as the figure
+        plain = figure is not None and not figure.group("unit") and _PLAIN_NUMBER.fullmatch(figure.group("num"))
+        if dated is not None and not (dated[0] == "bad" and plain):
             return None if dated[0] == "bad" else dated
     m = _TARGET.fullmatch(half)
     if m:
@@ -386,6 +388,8 @@ def write_quantity(comparator: str, value: Decimal, unit: str, implicit: bool = 
     wanted = (comparator, value, unit, implicit)
     spellings = (f"{head}{unit}",
                  f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
+                 # a figure that reads as a month (`2043.07`, `<= 2043.07`): `2043.070` is none
+                 *((f"{head}0{unit}",) if "." in head else ()),
                  f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
     for text in spellings:
         if read_target(text) == wanted:
@@ -464,8 +468,12 @@ def show_target(t: ast.Target) -> str:
     """A target as the form prints it: `=100%`, `>=30000件`, `合理`, `2022年12月31日前`, `2023年7月至2024年1月`; a
     target written without a comparator (`100%`) is printed as written, one not filled in as an empty cell."""
     if t.kind == "quantitative":
-        text = f"{write_number(t.value)}{t.unit}"
-        return text if t.implicit else f"{t.comparator}{text}"
+        figure = write_number(t.value)
+        text = f"{figure}{t.unit}" if t.implicit else f"{t.comparator}{figure}{t.unit}"
+        read = read_target(text)
+        if "." in figure and isinstance(read, tuple) and read[0] in ("deadline", "period"):
+            text = text.replace(figure, figure + "0", 1)  # `<=2043.07` is a month: `<=2043.070` the figure
+        return text
     if t.kind == "qualitative":
         return t.word
     if t.kind == "deadline":
