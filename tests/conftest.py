@@ -29,7 +29,7 @@ def golden(request: pytest.FixtureRequest):
             path.write_text(actual, encoding="utf-8")
             return
         expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"output differs from {path.relative_to(ROOT)} (pytest --update-golden to accept)"
+        assert actual == expected, f"output differs from {path.resolve().relative_to(ROOT)} (pytest --update-golden to accept)"
 
     return check
 

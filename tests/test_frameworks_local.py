@@ -210,7 +210,8 @@ def test_each_example_loads_through_a_perfdsl_toml(path: Path, tmp_path: Path) -
     assert fw.name == path.stem and fw.name not in builtin_names()
     assert list(config.frameworks) == [fw.name] and config.framework(fw.name) == fw
     assert fw in config.known_frameworks()
-    assert all(lookup_key(k) is not None for k in (*fw.required, *fw.printed))
+    assert all(lookup_key(k) is not None for entry in (*fw.required, *fw.printed)
+               for k in ((entry,) if isinstance(entry, str) else entry))
 
 
 def test_hubei_shizhi_holds_the_forms_first_column_as_its_level2() -> None:

@@ -51,12 +51,12 @@ def required_fields(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         if fw is None or ctx.better_fit(project, fw) is not None:
             continue  # with the wrong framework selected, its fields are beside the point (C102)
         missing = []
-        for canonical in fw.required:
-            key = lookup_key(canonical)
-            if key is None or key.field == "year":
+        for entry in fw.required:
+            keys = [k for k in map(lookup_key, (entry,) if isinstance(entry, str) else entry) if k is not None]
+            if not keys or any(k.field == "year" for k in keys):
                 continue  # an unknown key is the framework file's problem; 年度 is C204's
-            if not _present(spec, project, key.field):
-                missing.append(key.canonical)
+            if not any(_present(spec, project, k.field) for k in keys):
+                missing.append("/".join(k.canonical for k in keys))
         if missing:
             yield C201.at(head(project), project=project.name, framework=fw.name, fields=Names(missing))
 

@@ -136,7 +136,9 @@ class Framework:
     name: str
     title: str
     source: str
-    required: tuple[str, ...] = ()
+    required: tuple[str | tuple[str, ...], ...] = ()
+    """Header keys a project must fill in (C201); an entry of several keys is filled in by any one of them
+    (national tables print 实施单位 where others print 申报单位)."""
     printed: tuple[str, ...] = ()
     """Header keys the form prints that a project may leave out: `perfdsl new` writes them to fill in."""
     level1: tuple[Level1Def, ...]
@@ -261,7 +263,8 @@ def _trusted(raw: dict[str, Any]) -> Framework:
         return Level1Def(**{**data, "aliases": tuple(data.get("aliases", ())),
                                             "level2": tuple(level2(l2) for l2 in data.get("level2", ()))})
 
-    return Framework(**{**raw, "required": tuple(raw.get("required", ())), "printed": tuple(raw.get("printed", ())),
+    required = tuple(tuple(r) if isinstance(r, list) else r for r in raw.get("required", ()))
+    return Framework(**{**raw, "required": required, "printed": tuple(raw.get("printed", ())),
                                         "level1": tuple(level1(l1) for l1 in raw["level1"])})
 
 

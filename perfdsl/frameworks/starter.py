@@ -74,7 +74,9 @@ def starter(name: str, unit: str, year: int, framework: Framework, lang: str = "
     The values are ones `refusal` accepts."""
     from ..syntax.fmt import format_source, name as written_name, word
 
-    required = {k.field for k in (lookup_key(c) for c in framework.required) if k is not None}
+    # of keys any one of which will do, the first is written
+    required = {k.field for k in (lookup_key(c if isinstance(c, str) else c[0]) for c in framework.required)
+                if k is not None}
     printed = {k.field for k in (lookup_key(c) for c in framework.printed) if k is not None}
     keys = {k.field: k.canonical for k in HEADER_KEYS}
     lines = [f"# {say('new.title', lang, name=name, year=year)}", f"# {say('new.fill', lang)}",

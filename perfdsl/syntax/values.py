@@ -386,11 +386,11 @@ def write_quantity(comparator: str, value: Decimal, unit: str, implicit: bool = 
     # The reader takes `＃` for `#` in a target, where `#` would start a comment.
     unit = unit.replace("#", "＃")
     wanted = (comparator, value, unit, implicit)
-    spellings = (f"{head}{unit}",
-                 f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
-                 # a figure that reads as a month (`2043.07`, `<= 2043.07`): `2043.070` is none
-                 *((f"{head}0{unit}",) if "." in head else ()),
-                 f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
+    spellings: tuple[str, ...] = (
+        f"{head}{unit}",
+        f"{head} {unit}",  # a unit such as `.5` or `,000` that would run on into the number
+        *((f"{head}0{unit}",) if "." in head else ()),  # a figure that reads as a month (`2043.07`): `2043.070`
+        f"{head} {unit}以内")  # a unit ending in 以上 or 以下, which the reader takes for a comparator
     for text in spellings:
         if read_target(text) == wanted:
             return text
