@@ -171,6 +171,26 @@ def pasted(separator: str, omit_merged: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def unmarked(shape: str) -> str:
+    """What a copy out of a PDF or a Word file gives, with nothing marking the cells: a row per line with
+    single spaces between the cells (a long cell broken over the next line), a cell per line (some ending in
+    ` |`), or one run of text. Merged cells are left out of the rows they cover."""
+    at = {(r, c): text for r, c, text, _, _ in CELLS}
+    hidden = covered()
+    rows = [[at[(r, c)] for c in range(1, WIDTH + 1) if (r, c) in at and (r, c) not in hidden]
+            for r in range(1, ROWS + 1)]
+    if shape == "spaces":
+        lines = [" ".join(row) for row in rows]
+        # the 定性 row's target cell, 有效提升, broken over two lines as a narrow column prints it
+        # the 定性 row's target, 有效提升, broken in its narrow column: its second line comes after the row
+        lines = [line.replace("群众出行条件 有效提升 20", "群众出行条件 有效 20\n提升") for line in lines]
+        return "\n".join(lines) + "\n"
+    cells = [cell for row in rows for cell in row]
+    if shape == "cells":
+        return "\n".join(cell + (" |" if i % 3 == 0 else "") for i, cell in enumerate(cells)) + "\n"
+    return "".join(cells) + "\n"
+
+
 FORMATS: dict[str, Callable[[], bytes]] = {
     "xlsx": xlsx_file,
     "xls": xls_file,
@@ -179,6 +199,9 @@ FORMATS: dict[str, Callable[[], bytes]] = {
     "html": lambda: html_page().encode("utf-8"),
     "tabs.txt": lambda: pasted("\t", False).encode("utf-8"),
     "pipes.txt": lambda: pasted(" | ", True).encode("utf-8"),
+    "spaces.txt": lambda: unmarked("spaces").encode("utf-8"),
+    "cells.txt": lambda: unmarked("cells").encode("utf-8"),
+    "run.txt": lambda: unmarked("run").encode("utf-8"),
 }
 GOLDEN = Path("tests/import/formats/乡村道路养护.perf")
 

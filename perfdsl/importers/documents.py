@@ -76,6 +76,7 @@ def read_document(data: bytes, path: str, strict: bool = False, encoding: str | 
 def _read_text(data: bytes, path: str, strict: bool, encoding: str | None, vocabulary: Vocabulary | None,
                read: Read) -> Read:
     from .pasted import pasted_grid
+    from .unmarked import unmarked_grid
     from .text import decode_document, import_text
 
     text, read.diagnostics = decode_document(data, path, encoding)
@@ -90,6 +91,21 @@ def _read_text(data: bytes, path: str, strict: bool, encoding: str | None, vocab
         read.diagnostics += more
         return read
     specs, more = import_text(text, path, strict)
+    errors = sum(d.severity is Severity.error for d in more)
+    indicators = sum(len(l2.indicators) for spec in specs for l1 in spec.projects[0].sections for l2 in l1.sections)
+    # a table pasted with its cells unmarked, if its headings are found: one heading per line or all in one
+    # run of text is no official layout; spaced out, it may be, so it is taken only if it reads better so
+    # (as many indicators, fewer errors)
+    unmarked = unmarked_grid(text, path, strict, vocabulary)
+    if unmarked is not None:
+        found, said, mapping = interpret([unmarked.grid], path, strict, vocabulary)
+        own = [d for one in found for d in one.diagnostics] + said + unmarked.diagnostics
+        got = sum(one.indicators for one in found)
+        fewer_errors = sum(d.severity is Severity.error for d in own) < errors
+        if got and (not unmarked.spaced or not indicators or (got >= indicators and fewer_errors)):
+            read.kind, read.imported, read.mapping = "pasted", found, mapping
+            read.diagnostics += unmarked.diagnostics + said
+            return read
     # the official layout's diagnostics belong to the table whose lines they are on
     starts = [spec.projects[0].span.line for spec in specs]
     read.imported = [Imported(spec, f"{path}:{line}", []) for spec, line in zip(specs, starts)]

@@ -53,6 +53,8 @@ class Vocabulary:
     columns: dict[str, str]
     """Normalised heading -> field: level1, level2, name, target, project, ignore, self_evaluation, or an
     attribute's field (weight, standard, midterm …)."""
+    units: list[str] = field(default_factory=list)
+    """Units a figure may carry, longest first: where a figure's cell ends in text with no separators."""
 
     @classmethod
     def load(cls, extra: Iterable[dict[str, Any]] = ()) -> Vocabulary:
@@ -62,12 +64,14 @@ class Vocabulary:
             for spelling in (key.official, key.canonical, *key.aliases):
                 if spelling and not spelling.isascii():
                     columns[normal(spelling)] = key.field
+        units: list[str] = []
         for more in (data, *extra):
             titles += [t for t in more.get("titles", []) if t not in titles]
+            units += [u for u in more.get("units", {}).get("known", []) if u not in units]
             for group in ("columns", "attributes"):
                 for name, headings in more.get(group, {}).items():
                     columns.update((normal(h), name) for h in headings)
-        return cls(sorted(titles, key=len, reverse=True), columns)
+        return cls(sorted(titles, key=len, reverse=True), columns, sorted(units, key=len, reverse=True))
 
     def title(self, text: str) -> re.Match[str] | None:
         squashed = "".join(text.split())
