@@ -36,6 +36,7 @@ _YEAR = re.compile(r"[（(]?\s*(\d{4})\s*年(?:度)?\s*[）)]?")
 _GOALS = re.compile(r"(\d{4}\s*年(度)?)?\s*(年度)?(绩效目标|绩效指标|年度绩效目标)([(（][^()（）]*[)）]|分)*")
 _PREAMBLE = re.compile(r"(附件|附表|表)[0-9０-９一二三四五六七八九十]+[：:]?|\d{6}_\w+")
 _NOTE = re.compile(r"(注|说明|备注)\s*[0-9一二三]*\s*[：:.、]")
+_TREE_GROUP = re.compile(r"(年度|本年度|当年|长期|中长期|实施期|中期)(?:绩效)?(?:目标|指标)(?:值)?")
 _MONEY_UNIT = re.compile(r"(?:金额|资金)?单位\s*[：:]\s*(万元|元)")
 _NORMAL = str.maketrans({"（": "(", "）": ")", "：": ":", "★": "", "☆": ""})
 
@@ -181,6 +182,12 @@ class GridReader:
         self.shanghai = False
         self.lost = False
         """The table's column headings are missing: its rows are not read (I105 says so)."""
+        self.groups: dict[int, str] = {}
+        """Column -> `year` or `midterm`: the row above two trees side by side (实施期目标 | 年度目标)."""
+        self.carried: list[tuple[int, Any]] = []
+        """Headings of that row merged down over the headings row (一级指标)."""
+        self.second: dict[str, int] = {}
+        """The 二级 and 三级 columns of the 实施期 tree beside the year's: its target is the 中期指标值."""
 
     # places and messages
     def span(self, row: int, column: int = 1) -> ast.Span:
@@ -218,8 +225,11 @@ class GridReader:
                 self._title(row, first_column, first, title)
                 in_table = False
                 continue
-            if self._headings(row, filled):
+            if self._group_row(row, filled):
+                continue
+            if self._headings(row, self.carried + filled if self.groups else filled):
                 in_table = not self.lost
+                self.groups, self.carried = {}, []
                 continue
             if self.lost:
                 continue  # the rows of a table whose headings are missing: I105 said they are not imported
@@ -267,13 +277,35 @@ class GridReader:
             else:
                 self.report("I103", row, column, self.guess(), text=after)
 
+    def _group_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
+        """The row above the headings of two trees side by side: `一级指标 | 实施期目标 | 年度目标`, each
+        group over its tree's columns."""
+        groups: dict[int, str] = {}
+        carried = []
+        for column, value in filled:
+            text = normal(cell_line(value))
+            if (m := _TREE_GROUP.fullmatch(text)) is not None:
+                kind = "year" if m.group(1) in ("年度", "本年度", "当年") else "midterm"
+                groups.update((c, kind) for c in range(column, self.grid.end(row, column) + 1))
+            elif self.vocabulary.columns.get(text) in ("level1", "ignore", "project"):
+                carried.append((column, value))
+            else:
+                return False
+        if len(set(groups.values())) < 2:
+            return False
+        self.groups, self.carried = groups, carried
+        return True
+
     def _headings(self, row: int, filled: list[tuple[int, Any]]) -> bool:
         """A row of column headings: it names at least an indicator and a target column."""
         found: dict[str, int] = {}
         unknown: list[tuple[int, str]] = []
+        trees = self._trees(row, filled)
         for column, value in filled:
             text = cell_line(value)
             name = self.vocabulary.columns.get(normal(text))
+            if trees is not None and column in trees:
+                name = trees[column]
             if name is None or (name in found and name not in ("ignore", "self_evaluation")):
                 # a second column of one field (the 长期 tree beside the 年度 one) is not read: said, not lost
                 unknown.append((column, text))
@@ -287,7 +319,9 @@ class GridReader:
             self._missing(row, filled[0][0], [f for f in _TABLE_FIELDS if f not in found],
                           any(cell_line(v).endswith("目标") for _, v in filled))
             return True
-        self.columns = {f: c for f, c in found.items() if f not in ("ignore", "self_evaluation", "project")}
+        self.second = {f.removeprefix("second_"): c for f, c in found.items() if f.startswith("second_")}
+        self.columns = {f: c for f, c in found.items()
+                        if f not in ("ignore", "self_evaluation", "project") and not f.startswith("second_")}
         # a merged heading covers its columns; an unknown heading was reported once, for its whole column
         self.headed = {c for column, _ in filled for c in range(column, self.grid.end(row, column) + 1)}
         self.project_column = found.get("project")
@@ -298,6 +332,26 @@ class GridReader:
         for column, text in unknown:
             self.report("I103", row, column, self.guess(), text=text)
         return True
+
+    def _trees(self, row: int, filled: list[tuple[int, Any]]) -> dict[int, str] | None:
+        """Two trees side by side (二级, 三级, 指标值 twice): the fields of the 实施期 tree's columns, its target
+        read as the 中期指标值 of the year's indicator in the same row. Which tree is the year's the row above
+        says (年度目标); without it, the second is taken for the year's, as forms print them, and said."""
+        seen: dict[str, list[int]] = {}
+        for column, value in filled:
+            name = self.vocabulary.columns.get(normal(cell_line(value)))
+            if name in ("level2", "name", "target"):
+                seen.setdefault(name, []).append(column)
+        if len(seen.get("name", ())) != 2 or len(seen.get("target", ())) != 2:
+            return None
+        first_is_year = self.groups.get(seen["name"][0]) == "year"
+        if not self.groups:
+            self.report("I154", row, seen["name"][1], self.guess())
+        year, other = (0, 1) if first_is_year else (1, 0)
+        fields = {columns[other]: "second_" + f for f, columns in seen.items() if len(columns) == 2}
+        fields[seen["target"][other]] = "midterm"
+        fields.update((columns[year], f) for f, columns in seen.items() if len(columns) == 2)
+        return fields
 
     def _missing(self, row: int, column: int, fields: list[str], shanghai: bool) -> None:
         headings = COLUMN_HEADINGS if shanghai else NATIONAL_COLUMN_HEADINGS
@@ -313,6 +367,12 @@ class GridReader:
         if len(filled) == 1 and _LABEL_RE.match(first):
             return False  # 填表人：某某 below the table
         cells = {f: self.grid.value(row, c) for f, c in self.columns.items()}
+        if "name" in self.second:
+            other = cell_line(self.grid.value(row, self.second["name"]))
+            if other and not cell_line(cells["name"]):
+                cells["name"] = other  # an indicator of the 实施期 tree only: the year sets it no target
+            elif other and other != cell_line(cells["name"]):
+                self.report("I155", row, self.second["name"], self.guess(), text=other, name=cell_line(cells["name"]))
         if not (cell_text(cells["name"]) or cell_text(cells["target"])) and not self._heading_row(row, filled):
             return False  # 年度绩效目标(90分) and other lines of one cell between the rows
         if self.project_column is not None:
