@@ -787,6 +787,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "I131": ("读取 PDF 需要 pdfplumber：pip install 'perfdsl[pdf]'",
              "reading PDF needs pdfplumber: pip install 'perfdsl[pdf]'"),
     "I132": ("无法读取 PDF：{reason}", "cannot read the PDF: {reason}"),
+    "I134": ("PDF（共 {pages} 页）中的表格没有表格线：按文字层逐行读取，单元格以空格分开",
+             "the table of the PDF ({pages} pages) has no ruling lines: read from its text layer, a row a line, cells between spaces"),
     "I133": ("PDF（共 {pages} 页）中没有找到带表格线的表格，各页文字按行读取",
              "no ruled table found in the PDF ({pages} pages): its text is read line by line"),
     "I133.hint": ("表格由表格线识别；没有表格线的 PDF 可复制其文字，按文本格式导入",

@@ -13,8 +13,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from perfdsl.importers.documents import read_document
 from perfdsl.importers.grid import Grid
 from perfdsl.importers.pdf import read_pdf
+from perfdsl.syntax.values import write_target
 from tests.browser import browser  # noqa: F401  (fixture)
 
 STYLE = """<style>
@@ -135,6 +137,22 @@ def test_text_without_a_table_is_read_as_lines(print_pdf: Callable[..., bytes]) 
     grids, diagnostics = read_pdf(print_pdf("".join(f"<p>{line}</p>" for line in lines)), "plain.pdf")
     assert grids == [Grid(name="page1", rows=[[line] for line in lines], kind="table")]
     assert [(d.code, d.severity.value, d.args) for d in diagnostics] == [("I133", "info", {"pages": 1})]
+
+
+def test_a_table_printed_without_ruling_lines_is_read_from_its_text(print_pdf: Callable[..., bytes]) -> None:
+    lines = [TITLE, "项目名称：城区绿道维护", "实施单位：示范市园林所", "总体目标：维护城区绿道。",
+             "一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 维护绿道长度 ≥12公里", "补植苗木 ≥300株",
+             "质量指标 验收合格率 100%", "效益指标 社会效益指标 群众出行环境 明显改善",
+             "满意度指标 服务对象满意度指标 群众满意度 ≥90%"]
+    data = print_pdf("".join(f"<p>{line}</p>" for line in lines))
+    read = read_document(data, "unruled.pdf")
+    (one,) = read.imported
+    got = {i.name: write_target(i.target) for l1 in one.spec.projects[0].sections for l2 in l1.sections
+           for i in l2.indicators}
+    assert got == {"维护绿道长度": ">= 12公里", "补植苗木": ">= 300株", "验收合格率": "100%",
+                   "群众出行环境": "明显改善", "群众满意度": ">= 90%"}
+    assert [(d.code, d.severity.value) for d in read.diagnostics] == [("I134", "info")]
+    assert one.place == "page1!R2C1"  # the 项目名称 cell: its page, its row
 
 
 def _png(width: int, height: int) -> bytes:

@@ -10,14 +10,15 @@ workbook's. A long indicator table breaks over pages; its parts are joined back 
 
 What cannot be read is said, never an empty result: a scan (pages with no text layer) is I130, a missing
 pdfplumber I131, a file that is not a readable PDF I132; a text PDF without any ruled table still gives its
-lines, one grid a page, with I133 saying no table was found. Needs pdfplumber (the extra `perfdsl[pdf]`).
+lines, one grid a page, with I133 saying no table was found, unless they are a table printed without rules (I134,
+read as a table pasted with spaces between its cells is). Needs pdfplumber (the extra `perfdsl[pdf]`).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 from .. import ast
@@ -55,7 +56,7 @@ class _Part:
     after: list[str] = field(default_factory=list)
 
 
-def read_pdf(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]]:
+def read_pdf(data: bytes, file: str, strict: bool = False) -> tuple[list[Grid], list[Diagnostic]]:
     """The grids of a text PDF: one a table (`page1-table1`), a table broken over pages being one."""
     try:
         import pdfplumber
@@ -72,9 +73,29 @@ def read_pdf(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]]:
     except Exception as error:  # pdfminer raises many kinds for a damaged file; all mean "cannot read it"
         return [], [diag("I132", Severity.error, _span(file), reason=_reason(error))]
     if not any(parts for parts, _ in read):
+        unruled = _unruled(read, file, strict)
+        if unruled is not None:
+            return unruled
         grids = [_lines_grid(f"page{number}", lines) for number, (_, lines) in enumerate(read, 1) if lines]
         return grids, [diag("I133", Severity.info, _span(file), pages=len(pages))]
     return _join(read), []
+
+
+def _unruled(read: list[tuple[list[_Part], list[str]]], file: str, strict: bool
+             ) -> tuple[list[Grid], list[Diagnostic]] | None:
+    """A table printed without ruling lines: its text layer gives a row a line, cells between spaces, as a
+    table pasted so does (perfdsl.importers.unmarked), over all the pages; places name the page."""
+    from .unmarked import unmarked_grid
+
+    pages = [number for number, (_, lines) in enumerate(read, 1) for _ in lines]
+    found = unmarked_grid("\n".join(line for _, lines in read for line in lines), file, strict)
+    if found is None or found.grid.lines is None or not found.rows:
+        return None
+    grid = found.grid
+    grid.lines = on = [pages[line - 1] for line in found.grid.lines]
+    grid.name, grid.kind = (f"page{on[0]}-{on[-1]}" if on[0] != on[-1] else f"page{on[0]}"), "table"
+    said = [replace(d, span=_span(file, pages[d.span.line - 1])) for d in found.diagnostics]
+    return [grid], [diag("I134", Severity.info, _span(file), pages=len(read)), *said]
 
 
 def _reason(error: Exception) -> str:

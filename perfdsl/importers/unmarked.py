@@ -71,6 +71,8 @@ class _Cell:
 class Unmarked:
     grid: Grid
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: int = 0
+    """How many rows of the tree were found under the headings."""
     spaced: bool = False
     """A row per line with spaces between the cells: the official text layout looks so too."""
 
@@ -292,7 +294,7 @@ class _Reader:
             if any(c for c in cells):
                 grid.rows.append(list(cells))
                 grid.lines.append(line)
-        return Unmarked(grid, self.diagnostics)
+        return Unmarked(grid, self.diagnostics, rows=len(rows))
 
 
 _BY_LENGTH_WORDS = sorted(QUALITATIVE_WORDS, key=len, reverse=True)
