@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..atomic import publish, sync_folder, write_staged
 from . import use_color
-from ..messages import say
+from ..messages import Phrase, say
 
 if TYPE_CHECKING:
     from ..ast import Spec
@@ -121,15 +121,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _vocabulary(args: argparse.Namespace) -> Vocabulary | None:
+    """The headings a table may have (with the user's mapping file), and the frameworks it may follow: the
+    local ones of the perfdsl.toml that will check the written specs (found from the output folder up)."""
     import tomllib
 
+    from ..config import ConfigError, find_config
     from ..importers.tables import Vocabulary
 
+    try:
+        frameworks = list(find_config(args.output).frameworks.values())
+    except ConfigError as e:
+        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
+        return None
     if not args.mapping:
-        return Vocabulary.load()
+        return Vocabulary.load(frameworks=frameworks)
     try:
         extra = tomllib.loads(Path(args.mapping).read_text(encoding="utf-8"))
-        return Vocabulary.load([extra])
+        return Vocabulary.load([extra], frameworks)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError, AttributeError) as e:
         print(say("import.mapping", args.lang, path=args.mapping, reason=getattr(e, "strerror", None) or e),
               file=sys.stderr)

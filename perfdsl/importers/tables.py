@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
@@ -56,9 +56,11 @@ class Vocabulary:
     attribute's field (weight, standard, midterm …)."""
     units: list[str] = field(default_factory=list)
     """Units a figure may carry, longest first: where a figure's cell ends in text with no separators."""
+    frameworks: list[Framework] = field(default_factory=lambda: list(_FRAMEWORKS))
+    """The frameworks a table may follow: the builtins, and the local ones of the project's perfdsl.toml."""
 
     @classmethod
-    def load(cls, extra: Iterable[dict[str, Any]] = ()) -> Vocabulary:
+    def load(cls, extra: Iterable[dict[str, Any]] = (), frameworks: Iterable[Framework] = ()) -> Vocabulary:
         data = tomllib.loads((Path(__file__).with_name("headings.toml")).read_text(encoding="utf-8"))
         titles, columns = list(data["titles"]), {}
         for key in ATTRIBUTE_KEYS:  # the language's own spellings of attribute columns
@@ -72,7 +74,9 @@ class Vocabulary:
             for group in ("columns", "attributes"):
                 for name, headings in more.get(group, {}).items():
                     columns.update((normal(h), name) for h in headings)
-        return cls(sorted(titles, key=len, reverse=True), columns, sorted(units, key=len, reverse=True))
+        local = [fw for fw in frameworks if fw.name not in {b.name for b in _FRAMEWORKS}]
+        return cls(sorted(titles, key=len, reverse=True), columns, sorted(units, key=len, reverse=True),
+                   [*_FRAMEWORKS, *local])
 
     def title(self, text: str) -> re.Match[str] | None:
         squashed = "".join(text.split())
@@ -233,7 +237,7 @@ class GridReader:
                 continue
             if self.lost:
                 continue  # the rows of a table whose headings are missing: I105 said they are not imported
-            if not self.columns and _level1_like(first) and len(filled) > 1:
+            if not self.columns and _level1_like(first, self.vocabulary.frameworks) and len(filled) > 1:
                 self._missing(row, first_column, list(_TABLE_FIELDS), self.shanghai)
                 continue
             if in_table and self._indicator_row(row, filled):
@@ -362,7 +366,7 @@ class GridReader:
 
     def _indicator_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
         first = cell_line(filled[0][1])
-        if label_key(first) is not None and not _level1_like(first):
+        if label_key(first) is not None and not _level1_like(first, self.vocabulary.frameworks):
             return False  # a label row below the table (填表人, 填报日期 …) or a 项目名称 row
         if len(filled) == 1 and _LABEL_RE.match(first):
             return False  # 填表人：某某 below the table
@@ -562,7 +566,8 @@ class GridReader:
     def _spec(self, project: _Project) -> tuple[ast.Spec, int]:
         rows = project.rows
         level1_column, level2_column = self.columns.get("level1"), self.columns.get("level2")
-        framework = _framework([(values.split_weight(cell_line(c.get("level1")))[0], cell_line(c.get("level2")))
+        framework = _framework(self.vocabulary.frameworks,
+                               [(values.split_weight(cell_line(c.get("level1")))[0], cell_line(c.get("level2")))
                                 for _, c in rows])
         level1s: list[tuple[str, int, list[tuple[str, int, list[ast.Indicator]]]]] = []
         scores: dict[int, ast.Score] = {}
@@ -618,12 +623,12 @@ class GridReader:
                         end_comments=())
 
 
-def _level1_like(text: str) -> bool:
+def _level1_like(text: str, frameworks: Sequence[Framework] = _FRAMEWORKS) -> bool:
     name = values.split_weight(text)[0]
-    return any(fw.match_level1(name) is not None for fw in _FRAMEWORKS)
+    return any(fw.match_level1(name) is not None for fw in frameworks)
 
 
-def _framework(cells: list[tuple[str, str]]) -> Framework:
+def _framework(frameworks: Sequence[Framework], cells: list[tuple[str, str]]) -> Framework:
     names = list(dict.fromkeys(h for h, _ in cells if h))
     # The 二级 too: national-2021 and shanghai-2025 share their 一级 and differ in the 二级 of 成本指标. An
     # empty 一级 cell is the one above it, as a merged cell is.
@@ -633,7 +638,7 @@ def _framework(cells: list[tuple[str, str]]) -> Framework:
         heading = cell or heading
         if heading and level2:
             tree.setdefault(heading, []).append(level2)
-    return best_fit(names, _FRAMEWORKS, level2=tree) or builtin(DEFAULT_FRAMEWORK)
+    return best_fit(names, frameworks, level2=tree) or builtin(DEFAULT_FRAMEWORK)
 
 
 def require_content(one: Imported) -> None:

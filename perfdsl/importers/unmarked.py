@@ -18,11 +18,11 @@ headings and below the rows stays as lines, read as a table's title and `label�
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Severity, diag
-from ..frameworks import builtin, builtin_names
+from ..frameworks import Framework, builtin, builtin_names
 from ..syntax import values
 from ..syntax.vocab import (COMPARATOR_WORDS, COMPARATORS, DIRECTION_WORDS, NATURE_KINDS, NATURE_WORDS,
                             QUALITATIVE_WORDS, SOURCE_WORDS, STANDARD_WORDS)
@@ -42,21 +42,22 @@ _DATE = re.compile(rf"(?:{_COMPARATOR}|不晚于|不迟于|截至|截止)?\s*{_M
                    rf"(?:\s*(?:-{{1,2}}|~|至|\.\.)\s*(?:{_MOMENT}|\d{{1,2}}\s*月))?(?:底|末)?(?:之前|以前|前)?")
 
 
-def _level(text: str) -> str | None:
+def _level(text: str, frameworks: Sequence[Framework] = ()) -> str | None:
     """`level1` or `level2` when the text is a 一级 or 二级 name of a framework (with its weight, if any)."""
     name = values.split_weight(text.strip())[0]
-    for fw in _FRAMEWORKS:
+    frameworks = frameworks or _FRAMEWORKS
+    for fw in frameworks:
         if fw.match_level1(name) is not None:
             return "level1"
-    for fw in _FRAMEWORKS:
+    for fw in frameworks:
         if any(l1.match_level2(name) is not None for l1 in fw.level1):
             return "level2"
     return None
 
 
-def _tree_names() -> list[str]:
-    names = {s for fw in _FRAMEWORKS for l1 in fw.level1 for s in (l1.name, *l1.aliases)}
-    names |= {s for fw in _FRAMEWORKS for l1 in fw.level1 for l2 in l1.level2 for s in (l2.name, *l2.aliases)}
+def _tree_names(frameworks: Sequence[Framework]) -> list[str]:
+    names = {s for fw in frameworks for l1 in fw.level1 for s in (l1.name, *l1.aliases)}
+    names |= {s for fw in frameworks for l1 in fw.level1 for l2 in l1.level2 for s in (l2.name, *l2.aliases)}
     return sorted(names, key=len, reverse=True)
 
 
@@ -85,6 +86,8 @@ class _Reader:
         spelt = {h for h in vocabulary.columns} | {h.replace("(", "（").replace(")", "）") for h in vocabulary.columns}
         self.known = sorted((h for h in spelt if h), key=len, reverse=True)
         self.units = frozenset(vocabulary.units)
+        self.frameworks = vocabulary.frameworks
+        self.tree = _tree_names(self.frameworks)
         self.anywhere = re.compile("|".join(re.escape(h) for h in self.known))
 
     def guess(self, code: str, line: int, **args: Any) -> None:
@@ -128,7 +131,7 @@ class _Reader:
             row: dict[str, str] = {}
             rest = list(cells)
             for level in _TREE:
-                if rest and level in fields and _level(rest[0].text) == level:
+                if rest and level in fields and _level(rest[0].text, self.frameworks) == level:
                     row[level] = rest.pop(0).text
             if not rest:
                 if row:
@@ -168,14 +171,14 @@ class _Reader:
         i = 0
         while i < len(cells):
             cell = cells[i]
-            level = _level(cell.text)
+            level = _level(cell.text, self.frameworks)
             if level in fields:
                 row[level] = cell.text
                 i += 1
                 continue
             following = []
             for later in cells[i + 1:i + 1 + len(after)]:
-                if _level(later.text) in fields:
+                if _level(later.text, self.frameworks) in fields:
                     break
                 following.append(later.text)
             placed, used = _assign(after, following, self.units)
@@ -194,7 +197,7 @@ class _Reader:
         target starts, and each column after it takes what its kind of cell can be (a comparator word, a
         figure, a unit, a 分值). Also where the rows end: a label after a row (填表人, 填报日期) starts the text below."""
         after = fields[fields.index("name") + 1:]
-        tree, units = _tree_names(), self.vocabulary.units
+        tree, units = self.tree, self.vocabulary.units
         out: list[tuple[int, list[str | None]]] = []
         row: dict[str, str] = {}
         at = 0
@@ -206,7 +209,7 @@ class _Reader:
             if hit is not None:
                 m = re.compile(re.escape(hit) + _WEIGHT).match(text, at)
                 assert m is not None
-                row[_level(hit) or "level1"] = m.group().strip()
+                row[_level(hit, self.frameworks) or "level1"] = m.group().strip()
                 at = m.end()
                 continue
             start = self._target_start(text, at + 1)  # a name has one character at least
@@ -241,7 +244,8 @@ class _Reader:
         return figure
 
     def _cell_starts(self, text: str, at: int) -> bool:
-        return any(text.startswith(n, at) for n in _tree_names()) or _TAIL_LABEL.match(normal_run(text), at) is not None
+        return (any(text.startswith(n, at) for n in self.tree)
+                or _TAIL_LABEL.match(normal_run(text), at) is not None)
 
     def _take(self, column: str, text: str, at: int, units: list[str], line: int, own_unit: bool
               ) -> tuple[str, int]:
