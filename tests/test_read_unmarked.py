@@ -96,3 +96,19 @@ def test_a_mapping_file_adds_units() -> None:
     (one,) = read.imported
     assert _targets([i for l1 in one.spec.projects[0].sections for l2 in l1.sections for i in l2.indicators]) == {
         "巡航": ">= 500架次", "合格率": ">= 95%"}
+
+
+def test_edited_unmarked_tables_never_raise_and_every_diagnostic_has_its_place() -> None:
+    """Random edits of the three shapes (lines lost, doubled, swapped, characters changed, the text cut)."""
+    import random
+
+    from tests.import_mutations import check_import, mutate_text
+    from tests.test_import_formats import unmarked
+
+    seeds = [unmarked(shape) for shape in ("spaces", "cells", "run")]
+    for i in range(150):
+        rng = random.Random(f"unmarked-{i}")
+        text = mutate_text(rng.choice(seeds), rng)
+        read = read_document(text.encode("utf-8"), "fuzz.txt", strict=i % 3 == 0)
+        said = [*read.diagnostics, *(d for one in read.imported for d in one.diagnostics)]
+        check_import([one.spec for one in read.imported], said, "fuzz.txt", text)

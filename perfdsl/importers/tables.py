@@ -463,6 +463,9 @@ class GridReader:
         if amount is None or not name:
             self.report("I102", row, value[0], text=cell_text(value[1]))
             return
+        if any(s.name == name for s in self.project.sources):  # a source given twice: the first one counts
+            self.report("I103", row, column, self.guess(), text=name)
+            return
         self.project.sources.append(ast.Source(span=self.span(row, column), name=name, value=amount))
 
     def _field(self, key: Key | None, raw: Any, row: int, column: int) -> None:
