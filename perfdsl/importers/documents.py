@@ -97,7 +97,7 @@ def _read_text(data: bytes, path: str, strict: bool, encoding: str | None, vocab
     # run of text is no official layout; spaced out, it may be, so it is taken only if it reads better so
     # (as many indicators, fewer errors)
     unmarked = unmarked_grid(text, path, strict, vocabulary)
-    if unmarked is not None:
+    if unmarked is not None and not (unmarked.spaced and indicators and not errors):
         found, said, mapping = interpret([unmarked.grid], path, strict, vocabulary)
         own = [d for one in found for d in one.diagnostics] + said + unmarked.diagnostics
         got = sum(one.indicators for one in found)

@@ -183,6 +183,7 @@ class GridReader:
         self.headed: set[int] = set()
         self.project_column: int | None = None
         self.titled = False
+        self.width = 0
         self.shanghai = False
         self.lost = False
         """The table's column headings are missing: its rows are not read (I105 says so)."""
@@ -217,8 +218,9 @@ class GridReader:
         grid = self.grid
         self._refused_characters()
         in_table = False
+        self.width = width = grid.max_column  # a walk over all rows: once, not per row
         for row in range(1, grid.max_row + 1):
-            cells = [(c, grid.own(row, c)) for c in range(1, grid.max_column + 1)]
+            cells = [(c, grid.own(row, c)) for c in range(1, width + 1)]
             filled = [(c, v) for c, v in cells if cell_text(v)]
             if not filled:
                 continue
@@ -419,7 +421,7 @@ class GridReader:
             if _LABEL_RE.match(squashed.replace(" ", "")) or _LABEL_RE.match(text):
                 self._label_text(row, column, text)
                 return
-            if label_key(text) is None or self.grid.max_column == 1:
+            if label_key(text) is None or self.width == 1:
                 self.report("I103", row, column, self.guess(), text=text)
                 return
         self._pairs(row, filled)
