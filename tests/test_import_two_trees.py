@@ -63,3 +63,10 @@ def test_an_indicator_named_otherwise_in_the_other_tree_is_said() -> None:
     got, said = _read(workbook([*TOP, HEADINGS, *rows]))
     assert got["改造渠系长度"] == (">= 100公里", ">= 300公里")
     assert ("I155", "Sheet!C6", Severity.warning) in said
+
+
+def test_the_group_row_may_repeat_the_headings_it_shares_unmerged() -> None:
+    group = ["一级指标", "实施期目标", None, None, "年度目标", None, None]
+    got, said = _read(workbook([*TOP, group, HEADINGS, *ROWS], merges=("B5:D5", "E5:G5")))
+    assert got["受益农户"] == (">= 2000户", ">= 5000户")
+    assert said == []

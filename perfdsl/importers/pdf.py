@@ -9,9 +9,10 @@ it (notes below the last table of a page after it), so the one interpreter reads
 workbook's. A long indicator table breaks over pages; its parts are joined back into one grid.
 
 What cannot be read is said, never an empty result: a scan (pages with no text layer) is I130, a missing
-pdfplumber I131, a file that is not a readable PDF I132; a text PDF without any ruled table still gives its
-lines, one grid a page, with I133 saying no table was found, unless they are a table printed without rules (I134,
-read as a table pasted with spaces between its cells is). Needs pdfplumber (the extra `perfdsl[pdf]`).
+pdfplumber I131, a file that is not a readable PDF I132. A table printed without ruling lines is read from
+the text layer as a table pasted with spaces between its cells is (I134); a text PDF with no table in either
+form still gives its lines, one grid a page, with I133 saying no table was found. Needs pdfplumber (the extra
+`perfdsl[pdf]`).
 """
 
 from __future__ import annotations

@@ -233,7 +233,9 @@ class GridReader:
                 continue
             if self._group_row(row, filled):
                 continue
-            if self._headings(row, self.carried + filled if self.groups else filled):
+            # the row above's headings merged down over this one (一级指标) count as this row's
+            carried = [(c, v) for c, v in self.carried if c not in dict(filled)]
+            if self._headings(row, sorted(carried + filled, key=lambda cell: cell[0])):
                 in_table = not self.lost
                 self.groups, self.carried = {}, []
                 continue

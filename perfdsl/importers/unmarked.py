@@ -22,14 +22,14 @@ from typing import Any, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Severity, diag
-from ..frameworks import Framework, builtin, builtin_names
+from ..frameworks import Framework
 from ..syntax import values
 from ..syntax.vocab import (COMPARATOR_WORDS, COMPARATORS, DIRECTION_WORDS, NATURE_KINDS, NATURE_WORDS,
                             QUALITATIVE_WORDS, SOURCE_WORDS, STANDARD_WORDS)
 from .grid import Grid
-from .tables import _LABEL_RE, _LABELS, _MONEY_UNIT, _NOTE, _SOURCES, Vocabulary, _level1_like, label_key, normal, span
+from .tables import (_LABEL_RE, _LABELS, _MONEY_UNIT, _NOTE, _SOURCES, Vocabulary, _level1_like, label_key,
+                     normal, span)
 
-_FRAMEWORKS = [builtin(n) for n in builtin_names()]
 _TREE = ("level1", "level2")
 _WEIGHT = r"(?:\s*[(（]\s*\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?\s*分?\s*[)）]\s*分?)?"
 _COMPARATOR = "|".join(re.escape(c) for c in sorted([*COMPARATORS, *COMPARATOR_WORDS], key=len, reverse=True))
@@ -42,10 +42,9 @@ _DATE = re.compile(rf"(?:{_COMPARATOR}|不晚于|不迟于|截至|截止)?\s*{_M
                    rf"(?:\s*(?:-{{1,2}}|~|至|\.\.)\s*(?:{_MOMENT}|\d{{1,2}}\s*月))?(?:底|末)?(?:之前|以前|前)?")
 
 
-def _level(text: str, frameworks: Sequence[Framework] = ()) -> str | None:
+def _level(text: str, frameworks: Sequence[Framework]) -> str | None:
     """`level1` or `level2` when the text is a 一级 or 二级 name of a framework (with its weight, if any)."""
     name = values.split_weight(text.strip())[0]
-    frameworks = frameworks or _FRAMEWORKS
     for fw in frameworks:
         if fw.match_level1(name) is not None:
             return "level1"
@@ -88,6 +87,9 @@ class _Reader:
         self.units = frozenset(vocabulary.units)
         self.frameworks = vocabulary.frameworks
         self.tree = _tree_names(self.frameworks)
+        self.tree_names = re.compile("|".join(re.escape(n) for n in self.tree))
+        self.normal = ""
+        """The run of text being cut, its brackets and colons of one width."""
         self.anywhere = re.compile("|".join(re.escape(h) for h in self.known))
 
     def guess(self, code: str, line: int, **args: Any) -> None:
@@ -201,9 +203,11 @@ class _Reader:
         out: list[tuple[int, list[str | None]]] = []
         row: dict[str, str] = {}
         at = 0
+        self.normal = normal_run(text)  # once: looked at by position for every cell
         while at < len(text):
-            at = len(text) - len(text[at:].lstrip())
-            if at >= len(text) or (not row and _TAIL_LABEL.match(normal_run(text), at)):
+            while at < len(text) and text[at].isspace():
+                at += 1
+            if at >= len(text) or (not row and _TAIL_LABEL.match(self.normal, at)):
                 break
             hit = next((n for n in tree if text.startswith(n, at)), None)
             if hit is not None:
@@ -232,20 +236,23 @@ class _Reader:
     def _target_start(self, text: str, at: int) -> int | None:
         """Where the next target starts: a comparator or figure, or a target word, whichever comes first."""
         figure = m.start() if (m := _TARGET_START.search(text, at)) is not None else None
-        # a target word counts where a cell ends after it (路面优良率 holds 优良, and goes on)
+        # a target word counts where a cell ends after it (路面优良率 holds 优良, and goes on); looked for only
+        # before the figure, or up to the next 一级/二级 name, so that the whole run is read in linear time
+        stop = figure if figure is not None else next(
+            (m.start() for m in self.tree_names.finditer(text, at)), len(text)) + _LONGEST_WORD
         for word in _BY_LENGTH_WORDS:
-            found = text.find(word, at)
+            found = text.find(word, at, stop)
             while 0 <= found and (figure is None or found < figure):
                 end = found + len(word)
                 if end == len(text) or text[end].isdigit() or self._cell_starts(text, end):
                     figure = found
                     break
-                found = text.find(word, found + 1)
+                found = text.find(word, found + 1, stop)
         return figure
 
     def _cell_starts(self, text: str, at: int) -> bool:
         return (any(text.startswith(n, at) for n in self.tree)
-                or _TAIL_LABEL.match(normal_run(text), at) is not None)
+                or _TAIL_LABEL.match(self.normal, at) is not None)
 
     def _take(self, column: str, text: str, at: int, units: list[str], line: int, own_unit: bool
               ) -> tuple[str, int]:
@@ -302,6 +309,7 @@ class _Reader:
 
 
 _BY_LENGTH_WORDS = sorted(QUALITATIVE_WORDS, key=len, reverse=True)
+_LONGEST_WORD = len(_BY_LENGTH_WORDS[0])
 _BY_LENGTH_DIRECTIONS = sorted({*DIRECTION_WORDS, *COMPARATOR_WORDS, *COMPARATORS}, key=len, reverse=True)
 
 
@@ -353,7 +361,7 @@ def unmarked_grid(text: str, path: str, strict: bool, vocabulary: Vocabulary | N
         if found is not None and len(found[0]) >= 3 and len(line.split()) == len(found[0]):
             fields, texts, _ = found  # a row per line, cells between spaces
             after = numbered[i + 1:]
-            end = _table_end([t.split()[0] for _, t in after])
+            end = _table_end([t.split()[0] for _, t in after], reader.frameworks)
             rows = reader.rows(fields, [[_Cell(c, m) for c in t.split()] for m, t in after[:end]])
             split = [(m, t.split()) for m, t in numbered]
             unmarked = reader.grid(split[:i], (n, texts), rows, split[i + 1 + end:])
@@ -367,10 +375,10 @@ def unmarked_grid(text: str, path: str, strict: bool, vocabulary: Vocabulary | N
         fields = [reader.vocabulary.columns[normal(t)] for _, t in numbered[i:i + count]]
         if count >= 3 and "name" in fields and "target" in fields:
             after = numbered[i + count:]
-            end = _table_end([t for _, t in after])
+            end = _table_end([t for _, t in after], reader.frameworks)
             rows = reader.cut(fields, [_Cell(t, m) for m, t in after[:end]])
-            return reader.grid(_paired(numbered[:i]), (n, [t for _, t in numbered[i:i + count]]), rows,
-                               _paired(after[end:]))
+            return reader.grid(_paired(numbered[:i], reader.frameworks), (n, [t for _, t in numbered[i:i + count]]),
+                               rows, _paired(after[end:], reader.frameworks))
         run = reader.find_headings(line)
         if run is not None:  # one run of text
             start, stop, fields, texts = run
@@ -378,29 +386,30 @@ def unmarked_grid(text: str, path: str, strict: bool, vocabulary: Vocabulary | N
             note = _LABEL_RE.search(rest) or _NOTE.search(rest)
             cut = note.start() if note else len(rest)
             rows, cut = reader.split_run(rest[:cut], n, fields)
-            before = [*_paired(numbered[:i]), *_labelled(n, line[:start])]
-            return reader.grid(before, (n, texts), rows, [*_labelled(n, rest[cut:]), *_paired(numbered[i + 1:])])
+            before = [*_paired(numbered[:i], reader.frameworks), *_labelled(n, line[:start])]
+            tail = [*_labelled(n, rest[cut:]), *_paired(numbered[i + 1:], reader.frameworks)]
+            return reader.grid(before, (n, texts), rows, tail)
     return None
 
 
-def _is_label(text: str) -> bool:
+def _is_label(text: str, frameworks: Sequence[Framework]) -> bool:
     return bool(_LABEL_RE.match(text) or _NOTE.match(text)
-                or (label_key(text) is not None and not _level1_like(text)))
+                or (label_key(text) is not None and not _level1_like(text, frameworks)))
 
 
-def _table_end(firsts: list[str]) -> int:
+def _table_end(firsts: list[str], frameworks: Sequence[Framework]) -> int:
     """The first line below the rows (`填表人 …`, `注：…`), given each line's first cell."""
-    return next((j for j, t in enumerate(firsts) if _is_label(t)), len(firsts))
+    return next((j for j, t in enumerate(firsts) if _is_label(t, frameworks)), len(firsts))
 
 
-def _paired(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+def _paired(lines: list[tuple[int, str]], frameworks: Sequence[Framework]) -> list[tuple[int, list[str]]]:
     """Lines of one cell each: a label and the line after it (its value) make one row, and so do a name and
     the figure after it (其他资金, 20: a source of the year's funds)."""
     out: list[tuple[int, list[str]]] = []
     for n, text in lines:
         last = out[-1][1] if out and len(out[-1][1]) == 1 else None
         labelled = last is not None and (label_key(last[0]) is not None or last[0].startswith(_SOURCES))
-        if last is not None and ((labelled and not _is_label(text))
+        if last is not None and ((labelled and not _is_label(text, frameworks))
                                  or (_NUMBER.fullmatch(text) and not _NUMBER.fullmatch(last[0]))):
             last.append(text)
         else:

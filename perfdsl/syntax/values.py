@@ -470,8 +470,9 @@ def show_target(t: ast.Target) -> str:
     if t.kind == "quantitative":
         figure = write_number(t.value)
         text = f"{figure}{t.unit}" if t.implicit else f"{t.comparator}{figure}{t.unit}"
-        read = read_target(text)
-        if "." in figure and isinstance(read, tuple) and read[0] in ("deadline", "period"):
+        # only a year and a month (`2043.07`) can read as a date: the rest are not read again
+        read = read_target(text) if figure[4:5] == "." and figure[:4].isdigit() else None
+        if isinstance(read, tuple) and read[0] in ("deadline", "period"):
             text = text.replace(figure, figure + "0", 1)  # `<=2043.07` is a month: `<=2043.070` the figure
         return text
     if t.kind == "qualitative":
