@@ -62,7 +62,7 @@ def read_document(data: bytes, path: str, strict: bool = False, encoding: str | 
     elif kind == "pdf":
         from .pdf import read_pdf
 
-        grids, read.diagnostics = read_pdf(data, path, strict)
+        grids, read.diagnostics = read_pdf(data, path, strict, vocabulary)
     else:
         return _read_text(data, path, strict, encoding, vocabulary, read)
     if grids:

@@ -20,11 +20,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
 from .grid import Grid
+
+if TYPE_CHECKING:
+    from .tables import Vocabulary
 
 _TOLERANCE = 1.0
 """Points: cell edges drawn by one rule differ by rounding only."""
@@ -57,7 +60,8 @@ class _Part:
     after: list[str] = field(default_factory=list)
 
 
-def read_pdf(data: bytes, file: str, strict: bool = False) -> tuple[list[Grid], list[Diagnostic]]:
+def read_pdf(data: bytes, file: str, strict: bool = False, vocabulary: Vocabulary | None = None
+             ) -> tuple[list[Grid], list[Diagnostic]]:
     """The grids of a text PDF: one a table (`page1-table1`), a table broken over pages being one."""
     try:
         import pdfplumber
@@ -74,7 +78,7 @@ def read_pdf(data: bytes, file: str, strict: bool = False) -> tuple[list[Grid], 
     except Exception as error:  # pdfminer raises many kinds for a damaged file; all mean "cannot read it"
         return [], [diag("I132", Severity.error, _span(file), reason=_reason(error))]
     if not any(parts for parts, _ in read):
-        unruled = _unruled(read, file, strict)
+        unruled = _unruled(read, file, strict, vocabulary)
         if unruled is not None:
             return unruled
         grids = [_lines_grid(f"page{number}", lines) for number, (_, lines) in enumerate(read, 1) if lines]
@@ -82,14 +86,14 @@ def read_pdf(data: bytes, file: str, strict: bool = False) -> tuple[list[Grid], 
     return _join(read), []
 
 
-def _unruled(read: list[tuple[list[_Part], list[str]]], file: str, strict: bool
+def _unruled(read: list[tuple[list[_Part], list[str]]], file: str, strict: bool, vocabulary: Vocabulary | None
              ) -> tuple[list[Grid], list[Diagnostic]] | None:
     """A table printed without ruling lines: its text layer gives a row a line, cells between spaces, as a
     table pasted so does (perfdsl.importers.unmarked), over all the pages; places name the page."""
     from .unmarked import unmarked_grid
 
     pages = [number for number, (_, lines) in enumerate(read, 1) for _ in lines]
-    found = unmarked_grid("\n".join(line for _, lines in read for line in lines), file, strict)
+    found = unmarked_grid("\n".join(line for _, lines in read for line in lines), file, strict, vocabulary)
     if found is None or found.grid.lines is None or not found.rows:
         return None
     grid = found.grid
