@@ -267,6 +267,30 @@ class Indicator(Block):
     midterm: TargetValue | None = None
     """中期指标值 (实施期): the target for the whole period of a multi-year project, where the form sets one
     beside the year's."""
+    # --- the 自评表, after the year
+    adjusted: TargetValue | None = None
+    """调整后指标值: the target as changed during the year (`target` stays the 年初指标值)."""
+    actual: TargetValue | None = None
+    """实际完成值: a figure with its unit, a word, or the date the work was done."""
+    score: Amount | None = None
+    """得分 as the unit states it; for a 定性 indicator the evaluator's, which the rules leave to a person."""
+    grade: Word | None = None
+    """A 定性 indicator's grade: 达成, 部分达成并具有一定效果, 未达成且效果较差."""
+    not_applicable: Flag | None = None
+    """不适用: the indicator drops out of the score, and the rest is rescaled."""
+    reason: Text | None = None
+    """偏差原因分析及改进措施 (未完成原因)."""
+    # --- the 监控表, as of the project's 监控月份
+    progress: TargetValue | None = None
+    """1-N月完成情况: what was done by the end of the month."""
+    forecast: TargetValue | None = None
+    """全年预计完成情况."""
+    cause: Word | None = None
+    """偏差原因类别: 经费保障, 制度保障, 人员保障, 硬件保障, 其他."""
+    likelihood: Word | None = None
+    """完成目标可能性: 确定能, 有可能, 完全不可能."""
+    rectify: Flag | None = None
+    """是否需要整改."""
 
 
 @node
@@ -311,6 +335,24 @@ class Budget(Block):
     weight: Amount | None = None
     """分值 of 预算执行 kept outside the indicator tree (the common 10 of a 10 + 90 split)."""
     sources: Sources | None = None
+    # --- the year's execution (自评表); 年初预算数 is `current`
+    full_year: Amount | None = None
+    """全年预算数 (A), 调整后预算数."""
+    executed: Amount | None = None
+    """全年执行数 (B); 执行率 is B/A."""
+    score: Amount | None = None
+    """得分 of 预算执行 as the unit states it."""
+    reason: Text | None = None
+    """Why the 执行率 fell short."""
+    adjusted_sources: Sources | None = None
+    """全年预算数 per source (`调整 { … }`)."""
+    executed_sources: Sources | None = None
+    """全年执行数 per source (`执行 { … }`)."""
+    # --- monitoring, as of the project's 监控月份
+    executed_to_date: Amount | None = None
+    """1-N月执行数."""
+    forecast_executed: Amount | None = None
+    """全年预计执行数."""
 
 
 @node
@@ -352,6 +394,18 @@ class Project(Block):
     """中期目标 (实施期目标): the goals of a multi-year project's whole period."""
     annual_goals: Text | None = None
     """年度目标: the year's goals, where the form sets them apart from the overall ones."""
+    finance_manager: Word | None = None
+    """财务负责人 (自评表)."""
+    total_score: Amount | None = None
+    """自评得分 as the unit states it (`perfdsl score` computes it)."""
+    as_of: Amount | None = None
+    """监控月份: the month (1–12) the monitoring figures run to."""
+    conclusion: Text | None = None
+    """评价结论 (自评表)."""
+    problems: Text | None = None
+    """存在问题."""
+    improvements: Text | None = None
+    """改进措施."""
     sections: tuple[Level1, ...] = ()
 
 
@@ -413,9 +467,10 @@ def nodes(spec: Spec) -> list[Node]:
         if budget is not None:
             out.append(budget)
             out += [n for n in _BUDGET_VALUES(budget) if n is not None]
-            if budget.sources is not None:
-                out.append(budget.sources)
-                out += budget.sources.items
+            for sources in (budget.sources, budget.adjusted_sources, budget.executed_sources):
+                if sources is not None:
+                    out.append(sources)
+                    out += sources.items
         for level1 in project.sections:
             out.append(level1)
             if level1.weight is not None:

@@ -96,7 +96,8 @@ def _labels(line: int, character: int, doc: str = DOC, path: str = "x.perf") -> 
 def test_completion_follows_the_blocks_and_the_framework() -> None:
     assert _labels(0, 0)[:3] == ["单位", "年度", "框架"] and "项目" in _labels(0, 0)
     assert _labels(3, 6) == []  # prose
-    assert _labels(6, 5) == ["总预算", "当年预算", "上年预算", "上年执行", "分值", "其中"]
+    assert _labels(6, 5) == ["总预算", "当年预算", "上年预算", "上年执行", "执行数", "预计执行", "全年预算", "全年执行", "分值",
+                             "其中", "得分", "偏差原因", "调整", "执行"]
     assert _labels(9, 4) == ["数量指标", "质量指标", "时效指标", "分值"]  # national-2021's 产出指标, from the file's 框架
     assert "同比下降" in _labels(10, 10)
     assert _labels(12, 4) == _labels(9, 4)  # back in 产出指标 after 数量指标 closed
@@ -111,7 +112,9 @@ def test_completion_follows_the_blocks_and_the_framework() -> None:
 
 def test_completion_inside_an_indicator_and_after_a_comment() -> None:
     doc = "项目 a {  # {\n  产出 {\n    数量 {\n      完成率 = 100% {\n        \n      }\n    }\n  }\n}\n"
-    assert _labels(4, 8, doc) == ["中期", "分值", "性质", "标准", "解释", "方向", "计量单位", "评分标准", "备注", "核心"]
+    assert _labels(4, 8, doc) == ["中期", "分值", "性质", "标准", "解释", "方向", "计量单位", "评分标准", "备注", "核心",
+                                  "完成情况", "预计完成", "原因类别", "可能性", "整改",
+                                  "调整后", "实际", "得分", "等级", "不适用", "偏差原因"]
     assert [b.kind for b in context(Lines(doc), 4).stack] == ["project", "level1", "level2", "indicator"]
     assert _labels(0, 12, doc) == []  # in a comment
 

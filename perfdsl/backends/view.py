@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
+from ..syntax.vocab import (FORM_ATTRIBUTE_KEYS, FORM_TEXT_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY, COLUMN_HEADINGS,
                             FORM_TITLE, GOALS_HEADING, GOALS_HEADING_NO_YEAR, KEY_BY_FIELD, NATIONAL_BUDGET_HEADING,
                             NATIONAL_LABELS, NATIONAL_COLUMN_HEADINGS, NATIONAL_FORM_TITLE, PROJECT_NAME_LABEL,
-                            SOURCES_LABEL, TEXT_KEYS, YEAR_LINE, YEAR_TARGET_HEADING)
+                            SOURCES_LABEL, YEAR_LINE, YEAR_TARGET_HEADING)
 from ..syntax import values
 from ..syntax.values import shown
 
@@ -154,7 +154,7 @@ def _budget(project: ast.Project, national: bool) -> tuple[tuple[Pair, ...], ...
 
 def _prose(project: ast.Project, national: bool) -> tuple[Prose, ...]:
     out = []
-    for key in TEXT_KEYS:
+    for key in FORM_TEXT_KEYS:
         node = getattr(project, key.field)
         if node is not None:
             label = NATIONAL_LABELS.get(key.field) if national else None
@@ -165,8 +165,8 @@ def _prose(project: ast.Project, national: bool) -> tuple[Prose, ...]:
 def _attribute_fields(project: ast.Project) -> tuple[str, ...]:
     """The national attributes any indicator of the project carries, in the order of the national tables."""
     present = {k.field for l1 in project.sections for l2 in l1.sections for ind in l2.indicators
-               for k in ATTRIBUTE_KEYS if getattr(ind, k.field) is not None}
-    return tuple(k.field for k in ATTRIBUTE_KEYS if k.field in present)
+               for k in FORM_ATTRIBUTE_KEYS if getattr(ind, k.field) is not None}
+    return tuple(k.field for k in FORM_ATTRIBUTE_KEYS if k.field in present)
 
 
 def _cell(node: ast.Node | None) -> tuple[str, ...]:

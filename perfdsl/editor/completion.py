@@ -18,7 +18,8 @@ from .document import Lines, Position
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
 from ..messages import say
 from ..syntax.scanner import unquote
-from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, DIRECTION_WORDS,
+from ..syntax.vocab import (ATTRIBUTE_KEYS, BUDGET_ATTRIBUTE_KEYS, CAUSE_WORDS, EXECUTION_SOURCE_WORDS, GRADE_WORDS,
+                            LIKELIHOOD_WORDS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, DIRECTION_WORDS,
                             FILE_LEVEL_FIELDS, FLAG_SPELLING, HEADER_KEYS, LEVEL1_WEIGHT_KEY, LIFECYCLE_WORDS,
                             NATURE_KINDS, NATURE_WORDS, PROJECT_WORDS, QUALITATIVE_WORDS, SOURCE_WORDS, SOURCES_WORDS,
                             STANDARD_WORDS, TEXT_KEYS, Key, lookup_key)
@@ -92,7 +93,7 @@ def _opened(ctx: Context, head: str) -> Block:
     if first in BUDGET_WORDS and len(words) == 1:
         return Block("budget")
     child: dict[str | None, BlockKind] = {"project": "level1", "level1": "level2", "level2": "indicator"}
-    if ctx.top is not None and ctx.top.kind == "budget" and first in SOURCES_WORDS:
+    if ctx.top is not None and ctx.top.kind == "budget" and (first in SOURCES_WORDS or first in EXECUTION_SOURCE_WORDS):
         return Block("sources")
     return Block(child.get(ctx.top.kind if ctx.top else None, "other"), _unquote(first))
 
@@ -161,7 +162,9 @@ def _first_words(ctx: Context, fw: Framework | None, lang: str) -> list[Item]:
         return items
     if top.kind == "budget":
         return [*(_key(k, lang) for k in BUDGET_KEYS), _key(BUDGET_WEIGHT_KEY, lang),
-                Item(SOURCES_WORDS[0], "keyword", SOURCES_WORDS[1], say("lsp.sources", lang))]
+                Item(SOURCES_WORDS[0], "keyword", SOURCES_WORDS[1], say("lsp.sources", lang)),
+                *(_key(k, lang) for k in BUDGET_ATTRIBUTE_KEYS),
+                *(Item(w, "keyword", say("lsp.execution." + f, lang)) for w, f in EXECUTION_SOURCE_WORDS.items())]
     if top.kind == "sources":
         return [Item(w, "value", say("lsp.source", lang)) for w in SOURCE_WORDS]
     if top.kind == "level1":
@@ -189,7 +192,8 @@ def _values(key: Key, path: str, lang: str) -> list[Item]:
                 for n in names]
     words = {"purchase": tuple(FLAG_SPELLING.values()), "core": tuple(FLAG_SPELLING.values()),
              "nature": (*NATURE_WORDS, *NATURE_KINDS), "standard": STANDARD_WORDS, "direction": DIRECTION_WORDS,
-             "lifecycle": LIFECYCLE_WORDS}.get(key.field, ())
+             "lifecycle": LIFECYCLE_WORDS, "grade": GRADE_WORDS, "cause": CAUSE_WORDS, "likelihood": LIKELIHOOD_WORDS,
+             "not_applicable": tuple(FLAG_SPELLING.values()), "rectify": tuple(FLAG_SPELLING.values())}.get(key.field, ())
     return [Item(w, "value", detail) for w in words]
 
 

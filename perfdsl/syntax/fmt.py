@@ -15,8 +15,10 @@ from typing import Iterable
 from .. import ast
 from . import lexicon, textblock, values
 from ..diagnostics import Diagnostic, Severity, diag
-from .vocab import (ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS, HEADER_KEYS,
-                    KEY_BY_SPELLING, LEVEL1_WEIGHT_KEY, PROJECT_WORDS, SOURCES_WORDS, TEXT_KEYS)
+from .vocab import (ATTRIBUTE_KEYS, BUDGET_ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, BUDGET_WORDS,
+                    EXECUTION_SOURCE_WORDS, HEADER_KEYS,
+                    KEY_BY_SPELLING, LEVEL1_WEIGHT_KEY, PROJECT_WORDS, SOURCES_WORDS, FORM_TEXT_KEYS,
+                    CONCLUSION_KEYS)
 
 INDENT = "  "
 DEFAULT_WIDTH = 80
@@ -147,14 +149,19 @@ class Printer:
                     self.value(key.canonical, node, 2)
             if p.budget.weight is not None:
                 self.value(BUDGET_WEIGHT_KEY.canonical, p.budget.weight, 2)
-            sources = p.budget.sources
-            if sources is not None:
-                self.line(sources, 2, f"{SOURCES_WORDS[0]} {{")
-                for source in sources.items:
-                    self.line(source, 3, f"{name(source.name)} {values.write_money(source.value)}")
-                self.close(sources, 2)
+            for key in BUDGET_ATTRIBUTE_KEYS:
+                node = getattr(p.budget, key.field)
+                if node is not None:
+                    self.value(key.canonical, node, 2)
+            for word, sources in ((SOURCES_WORDS[0], p.budget.sources),
+                                  *((w, getattr(p.budget, f)) for w, f in EXECUTION_SOURCE_WORDS.items())):
+                if sources is not None:
+                    self.line(sources, 2, f"{word} {{")
+                    for source in sources.items:
+                        self.line(source, 3, f"{name(source.name)} {values.write_money(source.value)}")
+                    self.close(sources, 2)
             self.close(p.budget, 1)
-        for key in TEXT_KEYS:
+        for key in FORM_TEXT_KEYS:
             node = getattr(p, key.field)
             if node is not None:
                 self.text(key.canonical, node, 1)
@@ -168,6 +175,10 @@ class Printer:
                     self.indicator(ind, 3)
                 self.close(level2, 2)
             self.close(level1, 1)
+        for key in CONCLUSION_KEYS:  # after the indicator table, where the 自评表 prints them
+            node = getattr(p, key.field)
+            if node is not None:
+                self.text(key.canonical, node, 1)
         self.close(p, 0)
 
     def indicator(self, ind: ast.Indicator, depth: int) -> None:

@@ -17,7 +17,8 @@ from . import lexicon, values
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from ..messages import Phrase
 from .scanner import MISSING, Piece, ProjectLine, Scan, suggest_keys
-from .vocab import ATTRIBUTE_FIELDS, FILE_LEVEL_FIELDS, LEVEL1_WEIGHT_KEY, SOURCES_WORDS, Key, lookup_key
+from .vocab import (ATTRIBUTE_FIELDS, BUDGET_ATTRIBUTE_FIELDS, EXECUTION_SOURCE_WORDS, FILE_LEVEL_FIELDS,
+                    LEVEL1_WEIGHT_KEY, SOURCES_WORDS, Key, lookup_key)
 
 
 
@@ -247,14 +248,16 @@ def build_budget(scan: Scan, raw: Raw) -> ast.Budget:
     for item in raw.items:
         key = lookup_key(item.head.value) if item.rule == "field" else None
         # 分值 here is the weight of 预算执行, kept outside the indicator tree
-        if key is not None and (key.kind == "money" or key.field == "weight"):
+        if key is not None and (key.kind == "money" or key.field == "weight" or key.field in BUDGET_ATTRIBUTE_FIELDS):
             _fields_into(scan, item, key, amounts, seen)
-        elif item.rule == "section" and item.head.value in SOURCES_WORDS:
-            if "sources" in seen:
-                _error(scan, "P012", item.head, field=item.head.value, line=seen["sources"].line)
+        elif item.rule == "section" and (item.head.value in SOURCES_WORDS
+                                         or item.head.value in EXECUTION_SOURCE_WORDS):
+            which = EXECUTION_SOURCE_WORDS.get(item.head.value, "sources")
+            if which in seen:
+                _error(scan, "P012", item.head, field=item.head.value, line=seen[which].line)
                 continue
-            seen["sources"] = item.head
-            amounts["sources"] = build_sources(scan, item)
+            seen[which] = item.head
+            amounts[which] = build_sources(scan, item)
         else:
             _misplaced(scan, item, "where.budget")
     return ast.Budget(**amounts, **_block_meta(scan, raw.head, raw.close))

@@ -48,9 +48,13 @@ HEADER_KEYS: tuple[Key, ...] = (
     Key("填报单位", "filer", "word", None, ("填报单位（盖章）", "填报单位(盖章)")),
     Key("填表人", "preparer", "word"),
     Key("填报日期", "filed", "date"),
+    # the self-evaluation (自评表) and monitoring (监控表) stages: see docs/language.md, "The year's cycle"
+    Key("财务负责人", "finance_manager", "word"),
+    Key("自评得分", "total_score", "number", None, ("总分",)),
+    Key("监控月份", "as_of", "number", None, ("监控截至月份",)),
 )
 
-TEXT_KEYS: tuple[Key, ...] = (
+FORM_TEXT_KEYS: tuple[Key, ...] = (
     Key("概况", "overview", "text", "项目概况"),
     Key("立项依据", "basis", "text"),
     Key("必要性", "necessity", "text", "项目设立的必要性"),
@@ -62,6 +66,15 @@ TEXT_KEYS: tuple[Key, ...] = (
     Key("年度目标", "annual_goals", "text", None, ("本年度目标", "年度总体目标")),
 )
 
+CONCLUSION_KEYS: tuple[Key, ...] = (
+    Key("评价结论", "conclusion", "text", None, ("自评结论", "结论")),
+    Key("存在问题", "problems", "text", None, ("存在的问题",)),
+    Key("改进措施", "improvements", "text", None, ("整改措施", "改进建议")),
+)
+"""The prose of the 自评表 after the indicator table."""
+
+TEXT_KEYS: tuple[Key, ...] = FORM_TEXT_KEYS + CONCLUSION_KEYS
+
 # The official labels carry the unit （元）; people also write them without it or with ASCII brackets.
 BUDGET_KEYS: tuple[Key, ...] = (
     # national forms: 中期 (实施期) 资金总额 is the whole project's money, 年度资金总额 this year's; only labels
@@ -69,7 +82,7 @@ BUDGET_KEYS: tuple[Key, ...] = (
     Key("总预算", "total", "money", "项目总预算（元）", ("项目总预算", "项目总预算(元)", "中期资金总额", "中期资金总额（元）",
                                               "中期资金总额(元)", "实施期资金总额", "实施期资金总额（元）", "实施期资金总额(元)")),
     Key("当年预算", "current", "money", "项目当年预算（元）", ("项目当年预算", "项目当年预算(元)", "年度资金总额",
-                                                "年度资金总额（元）", "年度资金总额(元)")),
+                                                "年度资金总额（元）", "年度资金总额(元)", "年初预算数", "年初预算")),
     Key("上年预算", "prior", "money", "同名项目上年预算额（元）", ("同名项目上年预算额", "同名项目上年预算额(元)")),
     Key(
         "上年执行",
@@ -78,10 +91,16 @@ BUDGET_KEYS: tuple[Key, ...] = (
         "同名项目上年预算执行数（元）",
         ("同名项目上年预算执行数", "同名项目上年预算执行数(元)"),
     ),
+    # monitoring (监控表), as of 监控月份
+    Key("执行数", "executed_to_date", "money", "1-N月执行数", ("截至执行数",)),
+    Key("预计执行", "forecast_executed", "money", "全年预计执行数", ("全年预计执行",)),
+    # the year's execution (自评表): 年初预算数 is 当年预算; 执行率 = 全年执行 / 全年预算 (B/A)
+    Key("全年预算", "full_year", "money", "全年预算数（A）", ("全年预算数", "全年预算数(A)", "调整后预算数", "调整后预算")),
+    Key("全年执行", "executed", "money", "全年执行数（B）", ("全年执行数", "全年执行数(B)")),
 )
 
 # Optional per-indicator attributes of the national tables.
-ATTRIBUTE_KEYS: tuple[Key, ...] = (
+FORM_ATTRIBUTE_KEYS: tuple[Key, ...] = (
     # forms of multi-year projects set the whole period's target beside the year's (two trees side by side)
     Key("中期", "midterm", "target", "中期指标值", ("实施期指标值", "长期指标值", "中期目标值", "实施期目标值")),
     Key("分值", "weight", "number", None, ("权重",)),
@@ -94,6 +113,31 @@ ATTRIBUTE_KEYS: tuple[Key, ...] = (
     Key("备注", "remark", "word"),
     Key("核心", "core", "flag", "核心指标"),
 )
+
+ACTUAL_KEYS: tuple[Key, ...] = (
+    # a target changed during the year: the indicator's own target stays the 年初指标值
+    Key("调整后", "adjusted", "target", "调整后指标值", ("调整后目标值",)),
+    Key("实际", "actual", "target", "实际完成值", ("全年实际值", "完成值", "实际值", "全年实际完成值")),
+    Key("得分", "score", "number", None, ("自评得分数",)),
+    # a 定性 indicator's grade, whose band the evaluator's 得分 must fall in
+    Key("等级", "grade", "word", "完成等级", ("评价等级",)),
+    Key("不适用", "not_applicable", "flag"),
+    Key("偏差原因", "reason", "text", "偏差原因分析及改进措施", ("未完成原因", "未完成原因分析", "偏差原因分析",
+                                                      "原因分析")),
+)
+"""What the 自评表 adds to an indicator (and, for 得分 and 偏差原因, to the 预算 block)."""
+
+MONITOR_KEYS: tuple[Key, ...] = (
+    Key("完成情况", "progress", "target", "1-N月完成情况", ("截至完成情况",)),
+    Key("预计完成", "forecast", "target", "全年预计完成情况", ("全年预计完成",)),
+    Key("原因类别", "cause", "word", "偏差原因类别", ("偏差类别",)),
+    Key("可能性", "likelihood", "word", "完成目标可能性", ("完成可能性",)),
+    Key("整改", "rectify", "flag", "是否需要整改"),
+)
+"""What the 监控表 adds to an indicator, as of the project's 监控月份."""
+
+# in the order of the year: the target's attributes, then July's monitoring, then the self-evaluation's
+ATTRIBUTE_KEYS: tuple[Key, ...] = FORM_ATTRIBUTE_KEYS + MONITOR_KEYS + ACTUAL_KEYS
 
 ATTRIBUTE_FIELDS = tuple(k.field for k in ATTRIBUTE_KEYS)
 
@@ -133,6 +177,16 @@ is (the block says which), printed and imported under its own label."""
 FILE_LEVEL_FIELDS = ("unit", "year", "framework")
 
 ALL_KEYS: tuple[Key, ...] = HEADER_KEYS + TEXT_KEYS + BUDGET_KEYS + ATTRIBUTE_KEYS
+BUDGET_ATTRIBUTE_KEYS = tuple(k for k in ACTUAL_KEYS if k.field in ("score", "reason"))
+"""Attributes the 预算 block takes too: the 得分 of 预算执行 and the reason its 执行率 fell short."""
+BUDGET_ATTRIBUTE_FIELDS = tuple(k.field for k in BUDGET_ATTRIBUTE_KEYS)
+GRADE_WORDS = ("达成", "部分达成并具有一定效果", "未达成且效果较差")
+"""A 定性 indicator's grades, best first (the bands of its 得分 are the rule set's)."""
+GRADE_ALIASES = {"部分达成": "部分达成并具有一定效果", "未达成": "未达成且效果较差"}
+CAUSE_WORDS = ("经费保障", "制度保障", "人员保障", "硬件保障", "其他")
+LIKELIHOOD_WORDS = ("确定能", "有可能", "完全不可能")
+EXECUTION_SOURCE_WORDS = {"调整": "adjusted_sources", "执行": "executed_sources"}
+"""Blocks of 预算 giving 全年预算 (A) and 全年执行 (B) per source, as 其中 gives 年初预算."""
 KEY_BY_SPELLING: dict[str, Key] = {s: k for k in ALL_KEYS for s in k.spellings}
 KEY_BY_FIELD: dict[str, Key] = {k.field: k for k in ALL_KEYS}
 
