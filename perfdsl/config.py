@@ -13,6 +13,10 @@ framework a spec uses when it names none, which extra framework files exist, how
     C410 = "off"
     C4 = "warning"                               # every C4xx rule
 
+    [score]                                      # how `perfdsl score` scores (docs/score.md)
+    rules = "linear-reverse"                     # a named rule set; any of its figures may be changed:
+    budget-points = 10
+
     [[overrides]]
     paths = ["legacy/**"]
     framework = "shanghai-2020"
@@ -30,11 +34,14 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from .diagnostics import Severity
 from .messages import Phrase
 from .frameworks import DEFAULT_FRAMEWORK, Framework, FrameworkError, builtin, builtin_names, load_framework
+
+if TYPE_CHECKING:
+    from .evaluation.rules import RuleSet
 
 FILE_NAME = "perfdsl.toml"
 PYPROJECT = "pyproject.toml"
@@ -75,6 +82,21 @@ class Override:
 
 
 @_table
+class ScoreData:
+    """`[score]`: the rule set of `perfdsl score` and the figures of it this project changes."""
+
+    __pydantic_config__ = _STRICT
+
+    rules: str = "central-2020"
+    budget_points: Decimal | None = field(default=None, metadata={"alias": "budget-points", "ge": 0})
+    indicator_points: Decimal | None = field(default=None, metadata={"alias": "indicator-points", "ge": 0})
+    reverse: Literal["ratio", "linear"] | None = None
+    positive: Literal["ratio", "linear"] | None = None
+    positive_zero: Decimal | None = field(default=None, metadata={"alias": "positive-zero", "ge": 0, "lt": 100})
+    decimals: int | None = field(default=None, metadata={"ge": 0, "le": 4})
+
+
+@_table
 class ConfigData:
     """The table as written in the file."""
 
@@ -85,6 +107,7 @@ class ConfigData:
     weight_total: Decimal = field(default=Decimal(100), metadata={"alias": "weight-total", "gt": 0})
     rules: dict[str, Level] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
+    score: ScoreData = field(default_factory=ScoreData)
 
 
 @dataclass(frozen=True)
@@ -126,6 +149,14 @@ class Config:
         if name in self.frameworks:
             return self.frameworks[name]
         return builtin(name) if name in _builtin_names() else None
+
+    def rule_set(self) -> "RuleSet":
+        """The rule set of `perfdsl score` (`[score]`), with the figures the configuration changes."""
+        from .evaluation.rules import TUNABLE, rule_set
+
+        score = self.data.score
+        changes = {name: getattr(score, name) for name in TUNABLE if getattr(score, name) is not None}
+        return rule_set(score.rules, changes)
 
     def known_frameworks(self) -> list[Framework]:
         return [builtin(n) for n in _builtin_names()] + list(self.frameworks.values())
@@ -265,6 +296,10 @@ def from_table(table: Mapping[str, Any], path: str) -> Config:
         if name is not None and config.framework(name) is None:
             known = ", ".join([*builtin_names(), *config.frameworks])
             raise ConfigError(shown, "config.unknown_framework", name=name, known=known)
+    from .evaluation.rules import RULE_SETS
+
+    if data.score.rules not in RULE_SETS:
+        raise ConfigError(shown, "config.unknown_rules", name=data.score.rules, known=", ".join(RULE_SETS))
     config._levels = _levels(shown, data.rules)
     config._override_levels = [_levels(shown, o.rules) for o in data.overrides]
     return config

@@ -4,7 +4,8 @@ Public entry point (used by `perfdsl check` and `perfdsl build`):
 
     check_specs(specs: Iterable[ast.Spec], config: Config | None = None) -> dict[str, list[Diagnostic]]
 
-It runs every check on every spec, the cross-file checks on all of them together (C108 duplicate projects),
+It runs every check on every spec, the cross-file checks on all of them together (C108 duplicate projects,
+C607 a target below the year before's actual),
 applies the configured severities (`off` drops a diagnostic) and the `# perfdsl: ignore[…]` comments, and
 returns the diagnostics of each file (keyed by `Spec.file`, every spec present, sorted by position). With
 `config` None, each file's configuration is looked up from its folder upwards (`perfdsl.config.find_config`),
@@ -31,7 +32,7 @@ from .. import ast
 from ..config import Config, Settings, find_config
 from ..diagnostics import Diagnostic, Severity, diag, sort_key
 from ..syntax.vocab import PROJECT_WORDS
-from . import budget, header, structure, suppression, targets, weights
+from . import budget, evaluation, header, structure, suppression, targets, weights
 from .registry import RULES, Check, Context, Rule, examples, file_start
 
 __all__ = ["CHECKS", "RULES", "FileFindings", "Rule", "check_file", "check_sources", "check_specs", "checkable",
@@ -45,7 +46,7 @@ def empty_file(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 CHECKS: tuple[Check, ...] = (empty_file, *structure.CHECKS, *header.CHECKS, *budget.CHECKS, *targets.CHECKS,
-                             *weights.CHECKS)
+                             *weights.CHECKS, *evaluation.CHECKS)
 
 
 def _guarded(check: Check, spec: ast.Spec, ctx: Context) -> list[Diagnostic]:
@@ -135,6 +136,8 @@ class FileFindings(NamedTuple):
     suppressions: tuple[list[suppression.Suppression], list[Diagnostic]]
     found: list[Diagnostic]
     projects: list[structure.ProjectKey]
+    years: list[evaluation.YearRecord]
+    """What C607 compares across years: each project's actuals and targets."""
 
 
 def check_file(whole: ast.Spec, parse_diagnostics: Sequence[Diagnostic], config: Config | None,
@@ -146,9 +149,10 @@ def check_file(whole: ast.Spec, parse_diagnostics: Sequence[Diagnostic], config:
     keys = structure.project_keys(whole)
     spec = checkable(whole, parse_diagnostics)
     if spec is None:  # only the duplicate check may still find something in it
-        return FileFindings(whole.file, ctx.settings, ([], []), [], keys)
+        return FileFindings(whole.file, ctx.settings, ([], []), [], keys, [])
     found = [d for check in CHECKS for d in _guarded(check, spec, ctx)]
-    return FileFindings(spec.file, ctx.settings, suppression.collect(spec), found, keys)
+    return FileFindings(spec.file, ctx.settings, suppression.collect(spec), found, keys,
+                        evaluation.year_records(spec, ctx))
 
 
 def gather(findings: Iterable[FileFindings]) -> dict[str, list[Diagnostic]]:
@@ -157,10 +161,12 @@ def gather(findings: Iterable[FileFindings]) -> dict[str, list[Diagnostic]]:
     # per file: its settings, suppressions and findings; not the Context, whose caches hold the whole tree
     pending: dict[str, FileFindings] = {}
     projects: list[structure.ProjectKey] = []
+    years: list[evaluation.YearRecord] = []
     for one in findings:
         pending[one.file] = one
         projects += one.projects
-    for d in structure.duplicate_projects(projects):
+        years += one.years
+    for d in (*structure.duplicate_projects(projects), *evaluation.below_last_actual(years)):
         pending[d.span.file].found.append(d)
     out = {}
     for file, one in pending.items():

@@ -136,7 +136,7 @@ are shown as escapes such as `\\u200b`.
 
 AREA_TITLES = {"structure": "Structure: sections and the framework", "header": "Header fields",
                "budget": "Budget figures", "targets": "Targets", "weights": "Weights (分值)",
-               "suppression": "Suppression comments"}
+               "evaluation": "Self-evaluation and monitoring (自评表, 监控表)", "suppression": "Suppression comments"}
 
 
 def markdown() -> str:

@@ -26,7 +26,7 @@ from ..config import Config, Settings
 from ..diagnostics import Diagnostic, Related, Severity, diag
 from ..frameworks import Framework, best_fit
 
-AREAS = ("structure", "header", "budget", "targets", "weights", "suppression")
+AREAS = ("structure", "header", "budget", "targets", "weights", "evaluation", "suppression")
 
 
 @dataclass(frozen=True)

@@ -100,10 +100,14 @@ class ProjectScore:
 
     @property
     def how(self) -> str:
+        """The total's arithmetic: the scores added up, and rescaled when points dropped out."""
+        parts = [*([self.budget.score] if self.budget is not None else []),
+                 *(s.score for s in self.lines if s.score is not None)]
+        added = " + ".join(show_number(p) for p in parts) or "0"
         counted = self.full - self.dropped
-        if counted == 100 or counted == 0:
-            return f"{show_number(self.raw)}"
-        return f"{show_number(self.raw)} / {show_number(counted)} × 100 = {show_number(self.total)}"
+        if counted == 100 or counted <= 0:
+            return f"{added} = {show_number(self.raw)}"
+        return f"({added}) / {show_number(counted)} × 100 = {show_number(self.total)}"
 
 
 def has_evaluation(project: ast.Project) -> bool:
