@@ -1,6 +1,7 @@
 """Golden files for every backend: `perfdsl build` of specs/2020 (the four seed projects), of the national
 fixture in tests/build/, of the national-2021 spec with every header field (specs/national/校园安全改造.perf) and
-of the multi-year spec with two target sets, 一级 分值 and the sources of the funds (specs/multi-year/), compared file by file with tests/golden/{text,html,markdown,json}/."""
+of the multi-year spec with two target sets, 一级 分值 and the sources of the funds (specs/multi-year/), and of a
+year's cycle with its 监控表 and 自评表 (specs/cycle/), compared file by file with tests/golden/{text,html,markdown,json}/."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         import os
 
         os.chdir(ROOT)  # relative source paths, as a user types them
-        report = build(["specs/2020", "tests/build", "specs/national/校园安全改造.perf", "specs/multi-year"], str(out),
+        report = build(["specs/2020", "tests/build", "specs/national/校园安全改造.perf", "specs/multi-year",
+                        "specs/cycle"], str(out),
                        Options(formats=FORMATS))
     finally:
         os.chdir(here)

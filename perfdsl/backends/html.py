@@ -13,6 +13,7 @@ from typing import Iterable
 
 from .. import ast
 from ..frameworks import Framework
+from .cycle import Sheet
 from .env import render as render_template
 from ..syntax.values import show_money as money
 from .view import IndexEntry, ProjectView, project_view
@@ -66,3 +67,8 @@ def render_index(entries: Iterable[IndexEntry]) -> str:
         })
     count = sum(len(v) for v in groups.values())
     return render_template("html", "html/index.html.jinja", units=units, count=count)
+
+
+def render_sheet(sheet: Sheet, *, index_href: str | None = None) -> str:
+    """The 自评表 or the 监控表 (`backends.cycle`) as a page of its own."""
+    return render_template("html", "html/sheet.html.jinja", sheet=sheet, index_href=index_href)

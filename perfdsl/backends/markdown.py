@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from .. import ast
 from ..frameworks import Framework
+from .cycle import Sheet
 from .env import render as render_template
 from .view import project_view
 
 
 def render(spec: ast.Spec, project: ast.Project, *, framework: Framework | None = None) -> str:
     return render_template("markdown", "markdown/project.md.jinja", view=project_view(spec, project, framework))
+
+
+def render_sheet(sheet: Sheet) -> str:
+    """The 自评表 or the 监控表 (`backends.cycle`)."""
+    return render_template("markdown", "markdown/sheet.md.jinja", sheet=sheet)

@@ -12,6 +12,7 @@ from typing import Literal
 from .. import ast
 from ..frameworks import Framework
 from ..syntax.textblock import wrap
+from .cycle import Sheet
 from .env import render as render_template
 from .view import ProjectView, Row, project_view
 
@@ -90,3 +91,8 @@ def render(spec: ast.Spec, project: ast.Project, *, width: int = WIDTH, measure:
     prose = [(p.label, [line for i, para in enumerate(p.paragraphs) for line in ([""] if i else []) + _wrap(
         para, width, measure)]) for p in view.prose]
     return render_template("text", "text/project.txt.jinja", view=view, prose=prose, table=table(view))
+
+
+def render_sheet(sheet: Sheet) -> str:
+    """The 自评表 or the 监控表 (`backends.cycle`)."""
+    return render_template("text", "text/sheet.txt.jinja", sheet=sheet)

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import ast
 from ..diagnostics import display_width
 from ..frameworks import Framework
+from .cycle import Cell, Sheet as Sheet_, Table
 from .view import ProjectView, project_view
 
 FONT = "SimSun"
@@ -68,13 +69,17 @@ def _money_format(value: Decimal) -> str:
 class Sheet:
     """Writes one project's form on a worksheet, row by row."""
 
-    def __init__(self, ws: Worksheet, view: ProjectView) -> None:
-        self.ws, self.view, self.row = ws, view, 1
-        self.fields = ["level1", "level2", "name", "name2", "target", *view.attribute_fields]
-        self.widths = [WIDTHS.get(f) or ATTRIBUTE_WIDTHS.get(f, 12.0) for f in self.fields]
-        if view.attribute_fields:  # the attribute columns take their room from the names
-            self.widths[2:4] = NARROW_NAME
-        self.last = len(self.fields)
+    def __init__(self, ws: Worksheet, view: ProjectView | None, widths: list[float] | None = None) -> None:
+        self.ws, self.row = ws, 1
+        if view is None:  # a 自评表 or 监控表: columns of its own
+            self.widths = widths or []
+        else:
+            self.view = view
+            fields = ["level1", "level2", "name", "name2", "target", *view.attribute_fields]
+            self.widths = [WIDTHS.get(f) or ATTRIBUTE_WIDTHS.get(f, 12.0) for f in fields]
+            if view.attribute_fields:  # the attribute columns take their room from the names
+                self.widths[2:4] = NARROW_NAME
+        self.last = len(self.widths)
         self.half = 4
         """The column of the second label of a header row."""
         for i, width in enumerate(self.widths, 1):
@@ -153,6 +158,10 @@ def write_project(ws: Worksheet, spec: ast.Spec, project: ast.Project, framework
             sheet.pairs([(p.label, _number(a), _money_format(a)) for p, a in zip(line, amounts)])
     if view.rows:
         _table(sheet, project)
+    _page_setup(ws)
+
+
+def _page_setup(ws: Worksheet) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
@@ -202,14 +211,78 @@ def _merged(sheet: Sheet, column: int, text: str, rows: int) -> None:
             sheet.ws.cell(row=r, column=column).border = BORDER
 
 
-def workbook(spec: ast.Spec, frameworks: Sequence[Framework | None] | None = None) -> bytes:
-    """The spec's workbook: a sheet per project (laid out by `frameworks[i]`, else the project's own)."""
+def _cell_value(cell: Cell) -> tuple[Any, str | None]:
+    """A figure of a sheet as a number cell (money with commas, a rate as a per cent), other text as text."""
+    if not cell.number or not cell.text:
+        return cell.text, None
+    text = cell.text.replace(",", "")
+    try:
+        value = Decimal(text.rstrip("%"))
+    except ArithmeticError:
+        return cell.text, None
+    if text.endswith("%"):
+        return _number(value / 100), "0.00%"
+    return _number(value), _money_format(value) if "," in cell.text else None
+
+
+def write_sheet(ws: Worksheet, form: Sheet_) -> None:
+    """The 自评表 or the 监控表 (`backends.cycle`) on a worksheet: the same cells as the other formats."""
+    widest = max((len(b.columns) for b in form.blocks if isinstance(b, Table)), default=4)
+    for i in range(1, widest + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14.0
+    sheet = Sheet(ws, None, widths=[14.0] * widest)
+    sheet.band(form.title, size=16, border=False)
+    if form.year_line:
+        sheet.band(form.year_line, border=False)
+    for pair in form.header:
+        sheet.pairs([(pair.label, pair.value, None)])
+    for block in form.blocks:
+        if isinstance(block, Table):
+            sheet.band(block.heading)
+            for column, heading in enumerate(block.columns, 1):
+                sheet.put(column, heading, bold=True, center=True, to=sheet.last if column == len(
+                    block.columns) else None)
+            sheet.row += 1
+            for row in block.rows:
+                for column, cell in enumerate(row, 1):
+                    if not cell.span:
+                        continue
+                    value, fmt = _cell_value(cell)
+                    sheet.put(column, value, number_format=fmt, center=column <= 2,
+                              to=sheet.last if column == len(row) else None)
+                    if cell.span > 1:
+                        _merge_down(sheet, column, cell.span)
+                sheet.height([(c.text, 14.0) for c in row if c.span])
+                sheet.row += 1
+        else:
+            text = "\n".join(block.paragraphs)
+            sheet.put(1, block.label, bold=True)
+            sheet.put(2, text, to=sheet.last)
+            sheet.height([(text, sheet.span(2, sheet.last))])
+            sheet.row += 1
+    if form.footer:
+        sheet.put(1, "　".join(f"{p.label}：{p.value}" for p in form.footer), border=False, to=sheet.last)
+    _page_setup(ws)
+
+
+def _merge_down(sheet: Sheet, column: int, rows: int) -> None:
+    sheet.ws.merge_cells(start_row=sheet.row, start_column=column, end_row=sheet.row + rows - 1, end_column=column)
+    for r in range(sheet.row, sheet.row + rows):
+        sheet.ws.cell(row=r, column=column).border = BORDER
+
+
+def workbook(spec: ast.Spec, frameworks: Sequence[Framework | None] | None = None,
+             forms: Sequence[tuple[str, Sheet_]] = ()) -> bytes:
+    """The spec's workbook: a sheet per project (laid out by `frameworks[i]`, else the project's own), then a
+    sheet per 自评表 or 监控表 of `forms` (a sheet name and the form)."""
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
     for i, project in enumerate(spec.projects):
         ws = wb.create_sheet(sheet_title(project.name, taken))
         write_project(ws, spec, project, frameworks[i] if frameworks else None)
+    for title, form in forms:
+        write_sheet(wb.create_sheet(sheet_title(title, taken)), form)
     if not spec.projects:
         wb.create_sheet("_")
     wb.properties.creator = "perfdsl"

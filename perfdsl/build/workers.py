@@ -10,7 +10,7 @@ import functools
 import itertools
 import os
 from pathlib import Path
-from typing import Any, Generator
+from typing import TYPE_CHECKING, Any, Generator
 
 from .. import ast
 from ..config import Config
@@ -21,6 +21,9 @@ from ..syntax.loader import load_file
 from .model import FileResult, ProjectOutput, Staged
 from .plan import Job, Options, Run, safe_name
 from .publish import INDEX, holds
+
+if TYPE_CHECKING:
+    from ..backends.cycle import Sheet
 
 
 WORKBOOK = "xlsx"
@@ -73,6 +76,7 @@ def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
     kinds = tuple(k for k in job.options.formats if k != WORKBOOK)
     book = "/".join(p for p in (job.folder, safe_name(Path(job.path).stem)) if p) + ".xlsx"
     book_links = ((WORKBOOK, book),) if WORKBOOK in job.options.formats else ()
+    forms: list[tuple[str, Sheet]] = []
     for project in src.spec.projects:
         stem = "/".join(p for p in (job.folder, safe_name(project.name)) if p)
         files: dict[str, str | bytes] = {}
@@ -84,10 +88,11 @@ def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
                 result.diagnostics.append(diag("X004", Severity.error, project.span, format=kind,
                                                name=project.name, reason=repr(e)))
         links = tuple((kind, stem + EXTENSIONS[kind]) for kind in kinds) + book_links
+        links += _forms(files, result, src.spec, project, config, kinds, stem, index_href, forms)
         result.outputs.append(ProjectOutput(project.name, project.span, files,
                                             index_entry(src.spec, project, job.path, links)))
     if book_links and result.outputs:
-        _add_workbook(result, src.spec, config, book)
+        _add_workbook(result, src.spec, config, book, forms)
     if any(d.severity is Severity.error for d in result.diagnostics):
         result.outputs = []
     for output in result.outputs:
@@ -122,12 +127,44 @@ def _stage(out: str, stage: str, rel: str, content: str | bytes) -> Staged | Non
     return Staged(staged)
 
 
-def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str) -> None:
-    """The spec's workbook, carried with its first project's outputs (one file for all its projects)."""
+def _forms(files: dict[str, str | bytes], result: FileResult, spec: ast.Spec, project: ast.Project,
+           config: Config, kinds: tuple[str, ...], stem: str, index_href: str | None,
+           sheets: list[tuple[str, Sheet]]) -> tuple[tuple[str, str], ...]:
+    """The project's 监控表 and 自评表 in every format asked for, beside its target table (`名称.自评表.html`);
+    their sheets go into `sheets` for the workbook. Returns the index page's links to their HTML pages."""
+    from ..backends import EXTENSIONS, render_form
+    from ..backends.cycle import forms
+
+    links = []
+    try:
+        made = forms(spec, project, config.rule_set())
+    except Exception as e:  # a bug in scoring: reported on the project, as a backend's would be
+        result.diagnostics.append(diag("X004", Severity.error, project.span, format="score", name=project.name,
+                                       reason=repr(e)))
+        return ()
+    for suffix, sheet, data in made:
+        sheets.append((project.name + "·" + suffix if len(spec.projects) > 1 else suffix, sheet))
+        for kind in kinds:
+            path = f"{stem}.{suffix}{EXTENSIONS[kind]}"
+            try:
+                files[path] = render_form(kind, sheet, data, index_href=index_href)
+            except Exception as e:
+                result.diagnostics.append(diag("X004", Severity.error, project.span, format=kind,
+                                               name=project.name, reason=repr(e)))
+            if kind == "html":
+                links.append((suffix, path))
+    return tuple(links)
+
+
+def _add_workbook(result: FileResult, spec: ast.Spec, config: Config, path: str,
+                  forms: list[tuple[str, Sheet]]) -> None:
+    """The spec's workbook, carried with its first project's outputs (one file for all its projects), with a
+    sheet for each 监控表 and 自评表 after the projects'."""
     from ..backends.xlsx import workbook
 
     try:
-        result.outputs[0].files[path] = workbook(spec, [framework_for(config, spec, p) for p in spec.projects])
+        result.outputs[0].files[path] = workbook(spec, [framework_for(config, spec, p) for p in spec.projects],
+                                                 forms)
     except Exception as e:  # a bug in the backend: report it, as for the other formats
         first = spec.projects[0]
         result.diagnostics.append(diag("X004", Severity.error, first.span, format=WORKBOOK, name=first.name,

@@ -37,6 +37,9 @@ def sheet_grid(ws: Any) -> Grid:
     return grid
 
 
+LATER_FORMS = ("项目支出绩效自评表", "项目支出绩效运行监控表")
+
+
 def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]]:
     from openpyxl import load_workbook
 
@@ -46,7 +49,16 @@ def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook; all mean the same
         return [], [diag("I104", Severity.error, span(file), reason=f"{type(e).__name__}: {e}")]
-    return [sheet_grid(ws) for ws in wb.worksheets], []
+    grids, notes = [], []
+    for ws in wb.worksheets:
+        first = ws.cell(row=1, column=1).value
+        if isinstance(first, str) and first.strip() in LATER_FORMS:
+            # the 监控表 and 自评表 sheets `build` writes after a project's: their figures are the spec's own
+            # keys, which this reader does not take from a workbook yet; said, not read as a target table
+            notes.append(diag("I156", Severity.warning, span(file), cell=f"{ws.title}!A1", title=first.strip()))
+            continue
+        grids.append(sheet_grid(ws))
+    return grids, notes
 
 
 def read_workbook_projects(data: bytes, file: str, strict: bool = False, vocabulary: Vocabulary | None = None
