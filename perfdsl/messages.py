@@ -921,6 +921,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "I106": ("单元格 {cell} 不在任何栏目之下，未导入：“{text}”", "the cell {cell} is under no column heading; not imported: `{text}`"),
     "I106.hint": ("给这一列加上栏目名称（见 docs/import.md），或删除它；--strict 会把它当作错误",
                   "give its column a heading (docs/import.md) or delete it; --strict makes this an error"),
+    "score.none": ("{path} 中没有已自评的项目（写有 实际 或 全年执行 的项目）", "no self-evaluated project in {path} (one with 实际 or 全年执行)"),
     "I156": ("工作表 {cell}：“{title}”暂不导入（只导入绩效目标表）", "sheet {cell}: a `{title}` is not imported yet (only target tables are)"),
     "I107": ("单元格 {cell}：“{text}”一列属于自评表，暂不导入", "cell {cell}: the column `{text}` belongs to a self-evaluation; not imported yet"),
     "I108": ("{cell}：这张表的项目没有名称，未导入", "{cell}: this table's project has no name; not imported"),

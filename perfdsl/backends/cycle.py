@@ -132,7 +132,8 @@ def _budget_table(project: ast.Project, score: ProjectScore) -> Table | None:
                                  "执行率（B/A）", "得分"), tuple(rows), "budget")
 
 
-def _actual(ind: ast.Indicator) -> str:
+def actual_shown(ind: ast.Indicator) -> str:
+    """An indicator's 实际完成值 as the forms print it."""
     if ind.actual is None:
         return ""
     t = ind.actual.target
@@ -165,7 +166,7 @@ def _indicator_table(score: ProjectScore) -> Table:
         cells = [Cell(ind.name), Cell(show_target(ind.target))]
         if adjusted:
             cells.append(Cell(show_target(ind.adjusted.target) if ind.adjusted is not None else ""))
-        cells += [Cell(_actual(ind) or (grade_of(ind) or "")), _figure(s.weight.quantize(Decimal("0.01"))
+        cells += [Cell(actual_shown(ind) or (grade_of(ind) or "")), _figure(s.weight.quantize(Decimal("0.01"))
                                                                      if not s.weight_given else s.weight),
                   _score_cell(s), Cell("".join(ind.reason.paragraphs) if ind.reason is not None else "")]
         rows.append((s.level1, s.level2, tuple(cells)))

@@ -25,9 +25,10 @@ EPILOG = """examples:
   perfdsl fmt --check specs/           list the files that are not in the canonical layout
   perfdsl import 绩效目标.txt -o specs/2020   published tables (text layout) -> .perf files
   perfdsl diff --git HEAD~1            what the last commit changed in the specs (targets, money, prose)
+  perfdsl score specs/cycle/2025       the scores of a self-evaluation (自评表), with the arithmetic
 """
 
-COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "schema", "new", "lsp")
+COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "score", "schema", "new", "lsp")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/cli/."""
 
 
