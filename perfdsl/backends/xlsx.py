@@ -205,10 +205,7 @@ def _merged(sheet: Sheet, column: int, text: str, rows: int) -> None:
     """A 一级 or 二级 cell over its rows; every covered cell gets the border, as Excel draws them."""
     sheet.put(column, text, center=True)
     if rows > 1:
-        sheet.ws.merge_cells(start_row=sheet.row, start_column=column, end_row=sheet.row + rows - 1,
-                             end_column=column)
-        for r in range(sheet.row, sheet.row + rows):
-            sheet.ws.cell(row=r, column=column).border = BORDER
+        _merge_down(sheet, column, rows)
 
 
 def _cell_value(cell: Cell) -> tuple[Any, str | None]:

@@ -430,6 +430,8 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
         amount = values.money(text.replace("，", ","))
         if amount is None:
             diagnostics.append(diag("I004", Severity.error, _span(file, line), text=f"{name}：{text}"))
+        elif any(s.name == name for s in sources):  # given twice, it would not read back: the first counts
+            diagnostics.append(diag("I006", Severity.warning, _span(file, line), text=f"{name}：{text}"))
         else:
             sources.append(_node(ast.Source, file, line, name=name, value=amount))
     budget: dict[str, Any] = dict(amounts)
