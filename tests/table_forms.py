@@ -6,6 +6,24 @@ import dataclasses
 from typing import Any
 
 from perfdsl import ast
+from perfdsl.syntax import vocab
+
+# what a 监控表 or 自评表 adds to a spec: the target table has no place for it
+LATER_STAGES = frozenset(
+    {k.field for k in vocab.MONITOR_KEYS + vocab.ACTUAL_KEYS + vocab.CONCLUSION_KEYS}
+    | {"finance_manager", "total_score", "as_of", "executed_to_date", "forecast_executed", "full_year", "executed"}
+    | set(vocab.EXECUTION_SOURCE_WORDS.values()))
+
+
+def the_target_table(value: Any) -> Any:
+    """A spec as its target table holds it: without the monitoring and self-evaluation of the year."""
+    if isinstance(value, tuple):
+        return tuple(the_target_table(v) for v in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    return dataclasses.replace(value, **{
+        f.name: None if f.name in LATER_STAGES else the_target_table(getattr(value, f.name))
+        for f in dataclasses.fields(value) if f.init})
 
 
 def as_a_table_holds_it(value: Any) -> Any:
