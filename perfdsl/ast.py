@@ -400,6 +400,8 @@ class Project(Block):
     """自评得分 as the unit states it (`perfdsl score` computes it)."""
     as_of: Amount | None = None
     """监控月份: the month (1–12) the monitoring figures run to."""
+    achieved: Text | None = None
+    """目标完成情况: what came of the year's goals, beside them on the 自评表."""
     conclusion: Text | None = None
     """评价结论 (自评表)."""
     problems: Text | None = None

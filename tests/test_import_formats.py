@@ -18,7 +18,6 @@ from perfdsl.syntax.values import write_target
 from tests.browser import browser  # noqa: F401  (fixture)
 from tests.conftest import run_cli
 
-WIDTH = 7
 # (row, column, text, rows, columns): the table as a clerk lays it out, merged cells with their extent
 CELLS: list[tuple[int, int, str, int, int]] = [
     (1, 1, "附件2", 1, 1),
@@ -47,22 +46,31 @@ CELLS: list[tuple[int, int, str, int, int]] = [
     (16, 4, "大于等于", 1, 1), (16, 5, "90", 1, 1), (16, 6, "%", 1, 1), (16, 7, "10", 1, 1),
     (17, 1, "填表人", 1, 1), (17, 2, "李四", 1, 3), (17, 5, "填报日期", 1, 1), (17, 6, "2024-01-15", 1, 2),
 ]
-ROWS = max(r for r, *_ in CELLS)
+Cells = list[tuple[int, int, str, int, int]]
 TARGETS = {"养护里程": ">=120公里", "桥梁巡查次数": ">=4次", "路面优良率": ">=90%", "每公里养护成本": "<=1万元",
            "群众出行条件": "有效提升", "沿线群众满意度": ">=90%"}
 
 
-def covered() -> set[tuple[int, int]]:
-    return {(r + i, c + j) for r, c, _, rows, cols in CELLS for i in range(rows) for j in range(cols) if i or j}
+# The writers below lay out any table of this shape: four lines above the grid (附件, title, year, money unit),
+# which a Word document and a web page give as paragraphs.
+PREAMBLE = 4
 
 
-def xlsx_file() -> bytes:
+def extent(cells: Cells) -> tuple[int, int]:
+    return max(r + rows - 1 for r, _, _, rows, _ in cells), max(c + cols - 1 for _, c, _, _, cols in cells)
+
+
+def covered(cells: Cells = CELLS) -> set[tuple[int, int]]:
+    return {(r + i, c + j) for r, c, _, rows, cols in cells for i in range(rows) for j in range(cols) if i or j}
+
+
+def xlsx_file(cells: Cells = CELLS) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "目标表"
-    for r, c, text, rows, cols in CELLS:
+    for r, c, text, rows, cols in cells:
         ws.cell(row=r, column=c, value=text)
         if rows > 1 or cols > 1:
             ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + cols - 1)
@@ -71,11 +79,11 @@ def xlsx_file() -> bytes:
     return out.getvalue()
 
 
-def xls_file() -> bytes:
+def xls_file(cells: Cells = CELLS) -> bytes:
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("目标表")
-    for r, c, text, rows, cols in CELLS:
+    for r, c, text, rows, cols in cells:
         if rows > 1 or cols > 1:
             sheet.write_merge(r - 1, r + rows - 2, c - 1, c + cols - 2, text)
         else:
@@ -85,7 +93,7 @@ def xls_file() -> bytes:
     return out.getvalue()
 
 
-def ods_file() -> bytes:
+def ods_file(cells: Cells = CELLS) -> bytes:
     pytest.importorskip("odf")
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import CoveredTableCell, Table, TableCell, TableRow
@@ -93,11 +101,12 @@ def ods_file() -> bytes:
 
     doc = OpenDocumentSpreadsheet()
     table = Table(name="目标表")
-    at = {(r, c): (text, rows, cols) for r, c, text, rows, cols in CELLS}
-    hidden = covered()
-    for r in range(1, ROWS + 1):
+    at = {(r, c): (text, rows, cols) for r, c, text, rows, cols in cells}
+    hidden = covered(cells)
+    height, width = extent(cells)
+    for r in range(1, height + 1):
         row = TableRow()
-        for c in range(1, WIDTH + 1):
+        for c in range(1, width + 1):
             if (r, c) in hidden:
                 row.addElement(CoveredTableCell())
             elif (r, c) in at:
@@ -114,15 +123,16 @@ def ods_file() -> bytes:
     return out.getvalue()
 
 
-def docx_file() -> bytes:
+def docx_file(cells: Cells = CELLS) -> bytes:
     docx = pytest.importorskip("docx")
     document = docx.Document()
-    above = [cell for cell in CELLS if cell[0] <= 4]
+    above = [cell for cell in cells if cell[0] <= PREAMBLE]
     for _, _, text, _, _ in above:
         document.add_paragraph(text)
-    first = 5
-    table = document.add_table(rows=ROWS - first + 1, cols=WIDTH)
-    for r, c, text, rows, cols in CELLS:
+    first = PREAMBLE + 1
+    height, width = extent(cells)
+    table = document.add_table(rows=height - first + 1, cols=width)
+    for r, c, text, rows, cols in cells:
         if r < first:
             continue
         cell = table.cell(r - first, c - 1)
@@ -134,62 +144,65 @@ def docx_file() -> bytes:
     return out.getvalue()
 
 
-def html_page() -> str:
-    at = {(r, c): (text, rows, cols) for r, c, text, rows, cols in CELLS}
-    hidden = covered()
+def html_page(cells: Cells = CELLS) -> str:
+    at = {(r, c): (text, rows, cols) for r, c, text, rows, cols in cells}
+    hidden = covered(cells)
+    height, width = extent(cells)
     body = []
-    for r in range(1, 5):
+    for r in range(1, PREAMBLE + 1):
         body.append(f"<p>{at[(r, 1)][0]}</p>")
     body.append("<table>")
-    for r in range(5, ROWS + 1):
-        cells = []
-        for c in range(1, WIDTH + 1):
+    for r in range(PREAMBLE + 1, height + 1):
+        tds = []
+        for c in range(1, width + 1):
             if (r, c) in hidden:
                 continue
             text, rows, cols = at.get((r, c), ("", 1, 1))
-            cells.append(f'<td rowspan="{rows}" colspan="{cols}">{text}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            tds.append(f'<td rowspan="{rows}" colspan="{cols}">{text}</td>')
+        body.append("<tr>" + "".join(tds) + "</tr>")
     body.append("</table>")
     style = ("<style>body{font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif;font-size:11px}"
              "table{border-collapse:collapse}td{border:1px solid black;padding:2px}</style>")
     return f'<html><head><meta charset="utf-8">{style}</head><body>{"".join(body)}</body></html>'
 
 
-def pasted(separator: str, omit_merged: bool) -> str:
+def pasted(separator: str, omit_merged: bool, cells: Cells = CELLS, outer: bool = False) -> str:
     """What a user pastes: a row per line; merged cells are empty (tabs, as Excel copies them) or left out
-    of the continuation rows (`|`)."""
-    at = {(r, c): text for r, c, text, _, _ in CELLS}
-    hidden = covered()
+    of the continuation rows (`|`); `outer` pipes around each row, as Markdown writes them (which a row that
+    ends in an empty cell needs)."""
+    at = {(r, c): text for r, c, text, _, _ in cells}
+    hidden = covered(cells)
+    height, width = extent(cells)
     lines = []
-    for r in range(1, ROWS + 1):
-        if r <= 4:
+    for r in range(1, height + 1):
+        if r <= PREAMBLE:
             lines.append(at[(r, 1)])
             continue
-        cells = [at.get((r, c), "") for c in range(1, WIDTH + 1) if not (omit_merged and (r, c) in hidden)]
-        while cells and not cells[-1]:
-            cells.pop()
-        lines.append(separator.join(cells))
+        # the copied range's empty cells at a row's end are kept: a table's rows keep its columns
+        row = [at.get((r, c), "") for c in range(1, width + 1) if not (omit_merged and (r, c) in hidden)]
+        lines.append(f"| {separator.join(row)} |" if outer else separator.join(row))
     return "\n".join(lines) + "\n"
 
 
-def unmarked(shape: str) -> str:
+def unmarked(shape: str, cells: Cells = CELLS) -> str:
     """What a copy out of a PDF or a Word file gives, with nothing marking the cells: a row per line with
     single spaces between the cells (a long cell broken over the next line), a cell per line (some ending in
     ` |`), or one run of text. Merged cells are left out of the rows they cover."""
-    at = {(r, c): text for r, c, text, _, _ in CELLS}
-    hidden = covered()
-    rows = [[at[(r, c)] for c in range(1, WIDTH + 1) if (r, c) in at and (r, c) not in hidden]
-            for r in range(1, ROWS + 1)]
+    at = {(r, c): text for r, c, text, _, _ in cells}
+    hidden = covered(cells)
+    height, width = extent(cells)
+    rows = [[at[(r, c)] for c in range(1, width + 1) if (r, c) in at and (r, c) not in hidden]
+            for r in range(1, height + 1)]
     if shape == "spaces":
         lines = [" ".join(row) for row in rows]
         # the 定性 row's target cell, 有效提升, broken over two lines as a narrow column prints it
         # the 定性 row's target, 有效提升, broken in its narrow column: its second line comes after the row
         lines = [line.replace("群众出行条件 有效提升 20", "群众出行条件 有效 20\n提升") for line in lines]
         return "\n".join(lines) + "\n"
-    cells = [cell for row in rows for cell in row]
+    flat = [cell for row in rows for cell in row]
     if shape == "cells":
-        return "\n".join(cell + (" |" if i % 3 == 0 else "") for i, cell in enumerate(cells)) + "\n"
-    return "".join(cells) + "\n"
+        return "\n".join(cell + (" |" if i % 3 == 0 else "") for i, cell in enumerate(flat)) + "\n"
+    return "".join(flat) + "\n"
 
 
 FORMATS: dict[str, Callable[[], bytes]] = {

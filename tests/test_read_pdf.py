@@ -135,7 +135,7 @@ def _table_only() -> str:
 def test_text_without_a_table_is_read_as_lines(print_pdf: Callable[..., bytes]) -> None:
     lines = [TITLE, "项目名称：城区绿道维护", "一级指标 二级指标 三级指标 指标值"]
     grids, diagnostics = read_pdf(print_pdf("".join(f"<p>{line}</p>" for line in lines)), "plain.pdf")
-    assert grids == [Grid(name="page1", rows=[[line] for line in lines], kind="table")]
+    assert grids == [Grid(name="page1", rows=[[line] for line in lines], kind="table", wrapped=True)]
     assert [(d.code, d.severity.value, d.args) for d in diagnostics] == [("I133", "info", {"pages": 1})]
 
 

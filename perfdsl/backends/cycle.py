@@ -18,7 +18,7 @@ from ..evaluation.rules import RuleSet
 from ..evaluation.score import ProjectScore, Scored, grade_of, has_evaluation, score_project
 from ..syntax import values
 from ..syntax.values import show_money, show_number, show_target, shown
-from ..syntax.vocab import KEY_BY_FIELD, PROJECT_NAME_LABEL, YEAR_LINE
+from ..syntax.vocab import EXECUTION_HEADING, KEY_BY_FIELD, NOT_APPLICABLE, PROJECT_NAME_LABEL, YEAR_LINE
 from .view import Pair
 
 SELF_TITLE = "项目支出绩效自评表"
@@ -128,7 +128,7 @@ def _budget_table(project: ast.Project, score: ProjectScore) -> Table | None:
         rows.append((Cell(("其中：" if i == 0 else "") + name), _money(_amount(budget.sources, name)), _money(b_a),
                      _money(b_b), Cell(""), _rate(b_b, b_a if b_a is not None else _amount(budget.sources, name)),
                      Cell("")))
-    return Table("预算执行情况（元）", ("资金来源", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值",
+    return Table(f"{EXECUTION_HEADING}（元）", ("资金来源", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值",
                                  "执行率（B/A）", "得分"), tuple(rows), "budget")
 
 
@@ -181,7 +181,7 @@ def _indicator_table(score: ProjectScore) -> Table:
 
 def _score_cell(s: Scored) -> Cell:
     if s.not_applicable:
-        return Cell("不适用")
+        return Cell(NOT_APPLICABLE)
     return _figure(s.score)
 
 
@@ -194,6 +194,8 @@ def self_evaluation(spec: ast.Spec, project: ast.Project, score: ProjectScore) -
     goals = project.annual_goals or project.goals
     if goals is not None:
         blocks.append(Section("年度总体目标", goals.paragraphs))
+    if project.achieved is not None:
+        blocks.append(Section(_label("achieved"), project.achieved.paragraphs))
     blocks.append(_indicator_table(score))
     for field in ("conclusion", "problems", "improvements"):
         node = getattr(project, field)
@@ -218,7 +220,7 @@ def monitoring(spec: ast.Spec, project: ast.Project, record: Monitoring) -> Shee
     budget = project.budget
     if budget is not None:
         lit = record.budget
-        blocks.append(Table("预算执行情况（元）", ("年初预算数", "全年预算数", f"1-{m}月执行数", "执行率",
+        blocks.append(Table(f"{EXECUTION_HEADING}（元）", ("年初预算数", "全年预算数", f"1-{m}月执行数", "执行率",
                                              "时间进度", "全年预计执行数", "监控结果"),
                             ((_money(budget.current.value if budget.current else None),
                               _money(budget.full_year.value if budget.full_year else None),

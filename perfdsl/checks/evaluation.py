@@ -6,7 +6,6 @@ can never disagree about a figure. A project without actuals or monitoring is no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator, NamedTuple
 

@@ -90,6 +90,7 @@ def _project_lines(path: str, name: str, score: object, markdown: bool) -> list[
     from ..evaluation.score import ProjectScore
     from ..backends.cycle import actual_shown
     from ..syntax.values import show_number, write_target
+    from ..syntax.vocab import NOT_APPLICABLE
 
     assert isinstance(score, ProjectScore)
     title = f"{name}（{path}，{score.rules.name}）"
@@ -107,7 +108,7 @@ def _project_lines(path: str, name: str, score: object, markdown: bool) -> list[
         actual = actual_shown(s.indicator)
         rows.append([f"{s.level1} › {s.level2} › {s.indicator.name}", write_target(s.target, explicit=True), actual,
                      show_number(s.weight.quantize(Decimal("0.01"))) if not s.weight_given
-                     else show_number(s.weight), "不适用" if s.not_applicable else
+                     else show_number(s.weight), NOT_APPLICABLE if s.not_applicable else
                      (show_number(s.score) if s.score is not None else "—"), s.how])
     rows.append(["总分", "", "", show_number(score.full - score.dropped), show_number(score.total),
                  f"{score.how}；{score.grade}"])

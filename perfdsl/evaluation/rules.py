@@ -7,7 +7,7 @@ figure of it there. docs/score.md lists every set and figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 

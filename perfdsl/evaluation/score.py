@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from .. import ast
-from ..syntax.values import show_money, show_number, write_moment
-from ..syntax.vocab import GRADE_ALIASES, NATURE_WORDS
+from ..syntax.values import show_money, show_number, write_moment, write_target
+from ..syntax.vocab import GRADE_ALIASES, NATURE_WORDS, NOT_APPLICABLE
 from .rules import RuleSet
 
 Way = Literal["positive", "reverse", "equal"]
@@ -183,7 +183,7 @@ def score_indicator(l1: str, l2: str, ind: ast.Indicator, weight: Decimal, given
 
     w = _n(weight)
     if ind.not_applicable is not None and ind.not_applicable.value:
-        return done(None, "not_applicable", "不适用", None)
+        return done(None, "not_applicable", NOT_APPLICABLE, None)
     if target.kind == "pending":
         return done(None, "pending", "?", None)
     if target.kind == "qualitative":
@@ -254,7 +254,10 @@ def _qualitative(ind: ast.Indicator, weight: Decimal, rules: RuleSet) -> tuple[
     met = None if band is None else grade == rules.bands[0].grade
     if ind.score is None:
         return None, "no_score", grade or "", met, limits
-    how = f"{grade or '?'} → {_n(ind.score.value)}"
+    # without a grade, the evaluator's reading is the actual the score stands for (the central form has no
+    # grade column)
+    seen = grade or (write_target(ind.actual.target) if ind.actual is not None else "?")
+    how = f"{seen} → {_n(ind.score.value)}"
     if limits is not None:
         how += f" ({_n(limits[0])}–{_n(limits[1])})"
     return ind.score.value, "qualitative", how, met, limits

@@ -35,6 +35,9 @@ class Grid:
     """A cell a merged range covers (not its first cell) -> the range's first cell."""
     lines: list[int] | None = None
     """The source line of each row, for input that has lines (pasted text); else a row is its own number."""
+    wrapped: bool = False
+    """A line break inside a cell is where the printed page wrapped it (a PDF), not one its writer typed: a
+    prose cell is one paragraph."""
     kind: str = "sheet"
     """How places are named: `sheet` as a spreadsheet does (Sheet1!B4), any other in rows and columns
     (table2!R4C2, page1-table1!R3C5, pasted!R7C2: the line number is in the message's place)."""

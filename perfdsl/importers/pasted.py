@@ -25,9 +25,14 @@ def separator(lines: list[str]) -> str | None:
 
 def _cells(line: str, sep: str) -> list[str]:
     if sep == "|":
+        # outer pipes come in pairs and open the line (`| a | b |`): a `|` after a space opening it is an
+        # empty first cell (` |  | 上门服务次数`), one only at the end an empty last cell (`10 | 10 | `); both
+        # keep the row's cells under their headings
+        outer = line.startswith("|")
         line = line.strip()
-        line = line[1:] if line.startswith("|") else line
-        line = line[:-1] if line.endswith("|") else line
+        if outer:
+            line = line[1:]
+            line = line[:-1] if line.endswith("|") else line
     return [cell.strip() for cell in line.split(sep)]
 
 

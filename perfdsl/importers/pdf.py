@@ -230,7 +230,7 @@ def _orphan(table: Any, covered: set[tuple[int, int]], r: int, c: int) -> bool:
 
 
 def _lines_grid(name: str, lines: list[str]) -> Grid:
-    return Grid(name=name, rows=[[line] for line in lines], kind="table")
+    return Grid(name=name, rows=[[line] for line in lines], kind="table", wrapped=True)
 
 
 def _join(read: list[tuple[list[_Part], list[str]]]) -> list[Grid]:

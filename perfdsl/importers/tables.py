@@ -12,6 +12,7 @@ with its place. A project's own errors keep that project out; the others are sti
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -23,8 +24,9 @@ from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax import values
+from ..syntax.textblock import join_soft
 from ..syntax.vocab import (COLUMN_HEADINGS, FORM_TITLE, NATIONAL_COLUMN_HEADINGS, ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY,
-                            COMPARATOR_WORDS, NATIONAL_BUDGET_HEADING, PROJECT_NAME_LABEL, SOURCES_LABEL, Key)
+                            COMPARATOR_WORDS, EXECUTION_HEADING, KEY_BY_FIELD, NOT_APPLICABLE, NATIONAL_BUDGET_HEADING, PROJECT_NAME_LABEL, SOURCES_LABEL, Key)
 from .grid import Grid
 from .text import refused_characters, seen, unwritable, writable_target
 
@@ -38,12 +40,26 @@ _PREAMBLE = re.compile(r"(附件|附表|表)[0-9０-９一二三四五六七八�
 _NOTE = re.compile(r"(注|说明|备注)\s*[0-9一二三]*\s*[：:.、]")
 _TREE_GROUP = re.compile(r"(年度|本年度|当年|长期|中长期|实施期|中期)(?:绩效)?(?:目标|指标)(?:值)?")
 _MONEY_UNIT = re.compile(r"(?:金额|资金)?单位\s*[：:]\s*(万元|元)")
+_LABEL_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
 _NORMAL = str.maketrans({"（": "(", "）": ")", "：": ":", "★": "", "☆": ""})
 
 
 def normal(heading: str) -> str:
     """A heading as headings are compared: no spaces or line breaks, ★ set aside, brackets of one width."""
     return "".join(heading.translate(_NORMAL).split())
+
+
+# the columns of a 自评表's budget rows (年度资金总额, then each source): the money of the year three times over,
+# and 预算执行's 分值 and 得分; 执行率 is B/A, computed, never read
+_EXECUTION = {**{normal(s): k.field for k in BUDGET_KEYS if k.field in ("current", "full_year", "executed")
+                 for s in (k.official, k.canonical, *k.aliases) if s and not s.isascii()},
+              "分值": "weight", "得分": "score", "执行率": "rate", "执行率(B/A)": "rate"}
+_EXECUTION_SOURCES = {"current": "sources", "full_year": "adjusted_sources", "executed": "executed_sources"}
+_GRADE_NOTE = re.compile(r"(自评)?等级\s*[：:]\s*[优良中差]")
+"""`自评等级：优` beside a 总分: the grade of the total, which `perfdsl score` computes."""
+_TOTAL_ROW = ("年度资金总额", "资金总额", "总额", "合计", "总计")
+# the 年度总体目标 row of a 自评表: the goals under 预期目标, what came of them under 实际完成情况
+_GOAL_COLUMNS = {"预期目标": "goals", "年度目标": "goals", "实际完成情况": "achieved", "完成情况": "achieved"}
 
 
 @dataclass
@@ -119,9 +135,10 @@ def cell_text(value: Any) -> str:
 
 
 def cell_line(value: Any) -> str:
-    # a line break inside a name or a word is where the cell wrapped: it reads as a space (the spaces
-    # within a line, an ideographic one included, are the value's own)
-    return " ".join(line.strip() for line in cell_text(value).split("\n") if line.strip())
+    # a line break inside a name, a word or a target is where the cell wrapped: nothing between CJK
+    # characters, a space between Latin ones (the spaces within a line, an ideographic one included, are the
+    # value's own)
+    return functools.reduce(join_soft, (line.strip() for line in cell_text(value).split("\n") if line.strip()), "")
 
 
 def _amount(value: Any, kind: str, scale: Decimal) -> Decimal | None:
@@ -135,7 +152,8 @@ def _amount(value: Any, kind: str, scale: Decimal) -> Decimal | None:
         return values.number(text)
     bare = values.number(text)
     # a bare figure in a table headed `金额单位：万元` is in 万元; one with its own unit says so itself
-    return values.money(text) if bare is None else values.money(format(bare * scale, "f"))
+    # 112.1 万元 is 1121000 元, never 1121000.0
+    return values.money(text) if bare is None else values.money(format((bare * scale).normalize(), "f"))
 
 
 @dataclass
@@ -166,6 +184,9 @@ class _Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     year: int | None = None
     """The year its table's title (or the line below it) names."""
+    execution: dict[str, Any] = field(default_factory=dict)
+    """What a 自评表's budget rows give the 预算 block beside BUDGET_KEYS: 得分, and the sources of 全年预算
+    and 全年执行 (`adjusted_sources`, `executed_sources` -> list of sources)."""
 
 
 class GridReader:
@@ -193,6 +214,12 @@ class GridReader:
         """Headings of that row merged down over the headings row (一级指标)."""
         self.second: dict[str, int] = {}
         """The 二级 and 三级 columns of the 实施期 tree beside the year's: its target is the 中期指标值."""
+        self.execution: dict[str, int] = {}
+        """Field -> column of a 自评表's budget rows (年初预算数 | 全年预算数 | 全年执行数 …), while they last."""
+        self.goal_columns: dict[int, str] = {}
+        self.prose: Key | None = None
+        """The prose key of a `年度总体目标：` line with nothing after it: the lines below are its paragraphs."""
+        """Column -> field of the row after a `年度总体目标 | 预期目标 | 实际完成情况` row."""
 
     # places and messages
     def span(self, row: int, column: int = 1) -> ast.Span:
@@ -231,8 +258,16 @@ class GridReader:
                 self._title(row, first_column, first, title)
                 in_table = False
                 continue
-            if self._group_row(row, filled):
+            if self._group_row(row, filled) or self._execution_headings(row, filled):
                 continue
+            if self.execution and self._execution_row(row, filled):
+                continue
+            self.execution = {}
+            if self.goal_columns and self._goal_row(row, filled):
+                continue
+            if self.prose is not None and self._paragraph(row, filled):
+                continue
+            self.prose = None
             # the row above's headings merged down over this one (一级指标) count as this row's
             carried = [(c, v) for c, v in self.carried if c not in dict(filled)]
             if self._headings(row, sorted(carried + filled, key=lambda cell: cell[0])):
@@ -309,11 +344,15 @@ class GridReader:
         found: dict[str, int] = {}
         unknown: list[tuple[int, str]] = []
         trees = self._trees(row, filled)
+        level1 = min((c for c, v in filled if self.vocabulary.columns.get(normal(cell_line(v))) == "level1"),
+                     default=0)
         for column, value in filled:
             text = cell_line(value)
             name = self.vocabulary.columns.get(normal(text))
             if trees is not None and column in trees:
                 name = trees[column]
+            if name == "name" and column < level1:
+                name = "ignore"  # 绩效指标 merged down beside the tree (a 自评表's first column): its label
             if name is None or (name in found and name not in ("ignore", "self_evaluation")):
                 # a second column of one field (the 长期 tree beside the 年度 one) is not read: said, not lost
                 unknown.append((column, text))
@@ -370,6 +409,16 @@ class GridReader:
 
     def _indicator_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
         first = cell_line(filled[0][1])
+        if label_key(first) is KEY_BY_FIELD["total_score"] and "score" in self.columns:
+            # 总分 below a 自评表's rows: the total is its last figure, in the 得分 column after the 分值 one
+            # (which sums the weights); a pasted row that lost its merged cells keeps their order
+            figures = [(c, v) for c, v in filled[1:] if values.number(cell_line(v)) is not None]
+            for column, value in filled[1:]:
+                if (column, value) not in figures and not _GRADE_NOTE.fullmatch(cell_line(value)):
+                    self.report("I106", row, column, self.guess(), text=cell_line(value))
+            if figures:
+                self._field(KEY_BY_FIELD["total_score"], figures[-1][1], row, figures[-1][0])
+            return True
         if label_key(first) is not None and not _level1_like(first, self.vocabulary.frameworks):
             return False  # a label row below the table (填表人, 填报日期 …) or a 项目名称 row
         if len(filled) == 1 and _LABEL_RE.match(first):
@@ -420,6 +469,12 @@ class GridReader:
                 return
             if squashed in (BUDGET_HEADING, NATIONAL_BUDGET_HEADING) or _GOALS.fullmatch(squashed):
                 return
+            rest = squashed.removeprefix(EXECUTION_HEADING)
+            unit = _LABEL_UNIT.fullmatch(rest)
+            if rest != squashed and (not rest or unit is not None):
+                if unit is not None:  # `预算执行情况（元）`: the heading of a 自评表's budget rows, their unit
+                    self.scale = Decimal(10000) if unit.group(1) == "万元" else Decimal(1)
+                return
             if _LABEL_RE.match(squashed.replace(" ", "")) or _LABEL_RE.match(text):
                 self._label_text(row, column, text)
                 return
@@ -433,6 +488,10 @@ class GridReader:
         matches = list(_LABEL_RE.finditer(text))
         if matches[0].start() != 0:
             self.report("I103", row, column, self.guess(), text=text)
+            return
+        key = label_key(matches[0].group(1))
+        if len(matches) == 1 and key is not None and key.kind == "text" and not text[matches[0].end():].strip():
+            self.prose = key  # `评价结论：` alone on its line, its paragraphs on the lines below
             return
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -456,10 +515,19 @@ class GridReader:
                 self._source(name, row, column, nxt)
             elif key is None or key in ATTRIBUTE_KEYS:
                 self.report("I103", row, column, self.guess(), text=label)
+            elif nxt is not None and key.kind == "text" and normal(cell_line(nxt[1])) in _GOAL_COLUMNS:
+                self.goal_columns = {c: _GOAL_COLUMNS[normal(cell_line(v))] for c, v in filled
+                                     if normal(cell_line(v)) in _GOAL_COLUMNS}
+                if key.field in ("annual_goals", "midterm_goals"):
+                    self.goal_columns = {c: key.field if f == "goals" else f for c, f in self.goal_columns.items()}
+                return
             elif nxt is not None:
                 self._field(key, nxt[1], row, at)
 
-    def _source(self, name: str, row: int, column: int, value: tuple[int, Any] | None) -> None:
+    def _source(self, name: str, row: int, column: int, value: tuple[int, Any] | None,
+                into: list[ast.Source] | None = None) -> None:
+        """One source of funds: of 年初预算 (the project's `sources`), or of 全年预算 or 全年执行 (`into`)."""
+        sources = self.project.sources if into is None else into
         if value is None:
             self.report("I102", row, column, key="I102.no_value", text=name)
             return
@@ -467,10 +535,84 @@ class GridReader:
         if amount is None or not name:
             self.report("I102", row, value[0], text=cell_text(value[1]))
             return
-        if any(s.name == name for s in self.project.sources):  # a source given twice: the first one counts
+        if any(s.name == name for s in sources):  # a source given twice: the first one counts
             self.report("I103", row, column, self.guess(), text=name)
             return
-        self.project.sources.append(ast.Source(span=self.span(row, column), name=name, value=amount))
+        sources.append(ast.Source(span=self.span(row, column), name=name, value=amount))
+
+    def _execution_headings(self, row: int, filled: list[tuple[int, Any]]) -> bool:
+        """`项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分`: the budget rows of a
+        自评表 follow, a label and its figures in each."""
+        found = {_EXECUTION[normal(cell_line(v))]: c for c, v in filled if normal(cell_line(v)) in _EXECUTION}
+        if len({"current", "full_year", "executed"} & set(found)) < 2:
+            return False
+        first = min(found.values())
+        for column, value in filled:
+            if column < first and (m := _LABEL_UNIT.search(cell_line(value))) is not None:
+                self.scale = Decimal(10000) if m.group(1) == "万元" else Decimal(1)
+            elif column > first and normal(cell_line(value)) not in _EXECUTION:
+                self.report("I103", row, column, self.guess(), text=cell_line(value))
+        self.execution = found
+        for name, column in found.items():
+            self.mapping.append(Mapping(self.grid.where(row, column), cell_line(self.grid.own(row, column)), name))
+        return True
+
+    def _execution_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
+        """A budget row of a 自评表: 年度资金总额 (the 预算 block's figures), or a source (其中：财政拨款 …), whose
+        three figures go to 其中, 调整 and 执行. A row with no figure under those columns ends the rows."""
+        first = min(self.execution.values())
+        labels = [(c, cell_line(v)) for c, v in filled if c < first]
+        own = dict(filled)
+        if not labels or not any(self.execution.get(f) in own for f in _EXECUTION_SOURCES):
+            return False
+        column, label = labels[-1]
+        name = label.removeprefix(_SOURCES[0]).removeprefix(_SOURCES[1]).strip()
+        total = label in _TOTAL_ROW or normal(label) in _LABELS and _LABELS[normal(label)].field == "current" or (
+            "current" not in self.project.fields and not label.startswith(_SOURCES) and not self.project.sources)
+        for f, at in self.execution.items():
+            raw = own.get(at)
+            if raw is None or f == "rate" or cell_line(raw) in ("—", "-", "--", "/", "／"):
+                continue  # 执行率 is computed; a dash fills the cells a source has no figure in
+            if not total:
+                if f in _EXECUTION_SOURCES:
+                    into = None if f == "current" else self.project.execution.setdefault(_EXECUTION_SOURCES[f], [])
+                    self._source(name, row, column, (at, raw), into)
+                else:
+                    self.report("I103", row, at, self.guess(), text=cell_line(raw))
+            elif f == "score":
+                node = self._node(KEY_BY_FIELD["score"], raw, self.span(row, at), row, at)
+                if node is None:
+                    self.report("I102", row, at, text=cell_text(raw))
+                else:
+                    self.project.execution["score"] = node
+            else:
+                self._field(BUDGET_WEIGHT_KEY if f == "weight" else KEY_BY_FIELD[f], raw, row, at)
+        return True
+
+    def _paragraph(self, row: int, filled: list[tuple[int, Any]]) -> bool:
+        """A line of one cell below a prose label: a paragraph of it."""
+        text = cell_line(filled[0][1])
+        if len(filled) != 1 or self.prose is None or _LABEL_RE.match(text) or self.vocabulary.title(text):
+            return False
+        old = self.project.fields.get(self.prose.field)
+        paragraphs = (old.paragraphs if isinstance(old, ast.Text) else ()) + (text,)
+        span = old.span if isinstance(old, ast.Text) else self.span(row, filled[0][0])
+        if unwritable(paragraphs):
+            self.report("I009", row, filled[0][0], key="I009.cell")
+            return True
+        self.project.fields[self.prose.field] = ast.Text(span=span, blank_before=True, paragraphs=paragraphs)
+        return True
+
+    def _goal_row(self, row: int, filled: list[tuple[int, Any]]) -> bool:
+        """The row under `年度总体目标 | 预期目标 | 实际完成情况`: the goals and what came of them, in the
+        order of their headings (a pasted row that lost its merged cells is shifted, never reordered)."""
+        fields, self.goal_columns = [f for _, f in sorted(self.goal_columns.items())], {}
+        cells = [(c, v) for c, v in filled if label_key(cell_line(v)) is None]
+        if len(cells) != len(fields):
+            return False
+        for (column, value), name in zip(cells, fields):
+            self._field(KEY_BY_FIELD[name], value, row, column)
+        return True
 
     def _field(self, key: Key | None, raw: Any, row: int, column: int) -> None:
         if key is _NAME_KEY:
@@ -493,7 +635,8 @@ class GridReader:
         """The value of a cell as the node its key calls for, read as the parser reads a `.perf` value."""
         text = cell_line(raw)
         if key.kind == "text":
-            paragraphs = tuple(" ".join(p.split()) for p in cell_text(raw).split("\n") if p.strip())
+            paragraphs = ((cell_line(raw),) if self.grid.wrapped and cell_line(raw) else
+                          tuple(" ".join(p.split()) for p in cell_text(raw).split("\n") if p.strip()))
             if unwritable(paragraphs):
                 self.report("I009", row, column, key="I009.cell")
                 return ast.Text(span=span, blank_before=True, paragraphs=())
@@ -525,7 +668,7 @@ class GridReader:
         (大于等于, ≥) and the unit of a 计量单位 cell when the value has none (`大于等于 | 98 | %`)."""
         column = self.columns["target"]
         raw = cells["target"]
-        text = cell_text(raw)
+        text = cell_line(raw)  # a target wrapped in its narrow cell (a PDF's) is one line
         if not text:
             return "", column
         words = [cell_line(cells.get(f)) for f in ("direction", "nature")]
@@ -560,6 +703,9 @@ class GridReader:
                 continue
             if key.field == "nature" and cell_line(cells[key.field]) in ("≥", "≤", "=", "＝", ">", "<"):
                 continue  # the comparator itself, read into the target
+            if key.field in ("actual", "score") and cell_line(cells[key.field]) == NOT_APPLICABLE:
+                attributes["not_applicable"] = ast.Flag(span=self.span(row, column), value=True)
+                continue  # the form's way of saying an indicator drops out of the score
             node = self._node(key, cells[key.field], self.span(row, column), row, column)
             if node is None:
                 self.report("I102", row, column, text=cell_text(cells[key.field]))
@@ -618,6 +764,9 @@ class GridReader:
         budget_fields = {k.field: fields.pop(k.field) for k in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY) if k.field in fields}
         if project.sources:
             budget_fields["sources"] = ast.Sources(span=project.sources[0].span, items=tuple(project.sources))
+        for field_name, value in project.execution.items():
+            budget_fields[field_name] = (ast.Sources(span=value[0].span, items=tuple(value))
+                                         if isinstance(value, list) else value)
         if budget_fields:
             first = min(n.span.line for n in budget_fields.values() if isinstance(n, ast.Node))
             fields["budget"] = ast.Budget(span=ast.Span(file=self.file, line=first, column=1, end_line=first,

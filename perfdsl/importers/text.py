@@ -425,7 +425,7 @@ def build_project(table: Table, file: str, strict: bool, diagnostics: list[Diagn
                 diagnostics.append(diag("I004", Severity.error, _span(file, line), text=text))
             else:
                 amounts[key.field] = _node(ast.Amount, file, line, value=amount)
-    sources = []
+    sources: list[ast.Source] = []
     for name, text, line in table.sources:
         amount = values.money(text.replace("，", ","))
         if amount is None:

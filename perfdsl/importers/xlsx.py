@@ -50,11 +50,12 @@ def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook; all mean the same
         return [], [diag("I104", Severity.error, span(file), reason=f"{type(e).__name__}: {e}")]
     grids, notes = [], []
-    for ws in wb.worksheets:
+    for index, ws in enumerate(wb.worksheets):
         first = ws.cell(row=1, column=1).value
-        if isinstance(first, str) and first.strip() in LATER_FORMS:
-            # the 监控表 and 自评表 sheets `build` writes after a project's: their figures are the spec's own
-            # keys, which this reader does not take from a workbook yet; said, not read as a target table
+        if index and isinstance(first, str) and first.strip() in LATER_FORMS:
+            # the 监控表 and 自评表 sheets `build` writes after a project's target sheet: the same project
+            # again, whose stages are not merged into one spec yet; said, not read as a second project (a
+            # 自评表 on its own is read)
             notes.append(diag("I156", Severity.warning, span(file), cell=f"{ws.title}!A1", title=first.strip()))
             continue
         grids.append(sheet_grid(ws))

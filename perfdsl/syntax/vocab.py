@@ -67,6 +67,8 @@ FORM_TEXT_KEYS: tuple[Key, ...] = (
 )
 
 CONCLUSION_KEYS: tuple[Key, ...] = (
+    # the form's 年度总体目标 row sets 预期目标 (the goals) beside 实际完成情况 (this)
+    Key("目标完成情况", "achieved", "text", "实际完成情况", ("总体目标完成情况", "年度目标完成情况")),
     Key("评价结论", "conclusion", "text", None, ("自评结论", "结论")),
     Key("存在问题", "problems", "text", None, ("存在的问题",)),
     Key("改进措施", "improvements", "text", None, ("整改措施", "改进建议")),
@@ -114,6 +116,8 @@ FORM_ATTRIBUTE_KEYS: tuple[Key, ...] = (
     Key("核心", "core", "flag", "核心指标"),
 )
 
+NOT_APPLICABLE = "不适用"
+"""The key, and what a 自评表 writes in the 实际完成值 or 得分 cell of an indicator that drops out."""
 ACTUAL_KEYS: tuple[Key, ...] = (
     # a target changed during the year: the indicator's own target stays the 年初指标值
     Key("调整后", "adjusted", "target", "调整后指标值", ("调整后目标值",)),
@@ -121,7 +125,7 @@ ACTUAL_KEYS: tuple[Key, ...] = (
     Key("得分", "score", "number", None, ("自评得分数",)),
     # a 定性 indicator's grade, whose band the evaluator's 得分 must fall in
     Key("等级", "grade", "word", "完成等级", ("评价等级",)),
-    Key("不适用", "not_applicable", "flag"),
+    Key(NOT_APPLICABLE, "not_applicable", "flag"),
     Key("偏差原因", "reason", "text", "偏差原因分析及改进措施", ("未完成原因", "未完成原因分析", "偏差原因分析",
                                                       "原因分析")),
 )
@@ -161,6 +165,8 @@ YEAR_TARGET_HEADING = "年度指标值"
 """The target column's heading when a 中期指标值 column stands beside it."""
 SOURCES_LABEL = "其中："
 """Printed before the first source of the year's funds."""
+EXECUTION_HEADING = "预算执行情况"
+"""The heading of the 自评表's and 监控表's budget rows (with the unit of their figures: `（元）`)."""
 BUDGET_WORDS = ("预算", "budget")
 LEVEL1_WEIGHT_KEY = Key("分值", "weight", "score")
 """A 分值 in a 一级 block: the points of the whole 一级, a number or a range (`40-50`)."""
