@@ -749,6 +749,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "{changed} projects changed, {added} added, {removed} removed, {unchanged} unchanged"),
     "diff.no_change": ("没有实质变化", "no semantic change"),
     "diff.targets": ("目标收紧 {raised} 项，放宽 {lowered} 项", "targets: {raised} stricter, {lowered} looser"),
+    "diff.computed_score": ("自评得分（按规则）", "score by the rules"),
     "diff.totals": ("当年预算合计", "current budget, all projects"),
     "diff.kind.raised": ("收紧", "stricter"),
     "diff.kind.lowered": ("放宽", "looser"),

@@ -133,6 +133,26 @@ def test_the_weight_of_budget_execution_is_compared() -> None:
         ("weight", Decimal(10), Decimal(5))]
 
 
+def test_a_self_evaluation_changed_shows_its_figures_and_the_total_they_come_to() -> None:
+    """A later actual and more money spent: the actual, the stated 得分, 全年执行 and its source, and the total
+    the rules give (95.32 by docs/score.md; 1100/1200 × 20 = 18.33 and 97.37% × 10 = 9.74 give 94.68)."""
+    path = ROOT / "specs" / "cycle" / "2025" / "居家养老上门服务.perf"
+    text = path.read_text(encoding="utf-8")
+    old = parse(text, str(path))[0]
+    edited = (text.replace("实际 1150人", "实际 1100人").replace("得分 19.17", "得分 18.33")
+              .replace("全年执行 1,805,000", "全年执行 1,850,000").replace("财政拨款 1,620,000", "财政拨款 1,665,000"))
+    assert edited.count("1,665,000") == 1
+    new = parse(edited, str(path))[0]
+    (p,) = d.diff([old], [new]).projects
+    assert isinstance(p, d.ProjectChanged)
+    assert [(e.field, e.old, e.new) for e in p.edits if isinstance(e, d.FieldChanged)] == [
+        ("computed_score", "95.32 优", "94.68 优")]
+    assert [(e.field, e.delta) for e in p.edits if isinstance(e, d.BudgetChanged)] == [
+        ("executed", Decimal(45000)), ("executed_sources.财政拨款", Decimal(45000))]
+    assert [(e.field, e.old, e.new) for e in p.edits if isinstance(e, d.AttributeChanged)] == [
+        ("actual", "= 1150人", "= 1100人"), ("score", "19.17", "18.33")]
+
+
 def test_budget_fields_and_prose(years: d.Diff) -> None:
     edits = _project(years, "审判执行业务费").edits
     current = next(e for e in edits if isinstance(e, d.BudgetChanged) and e.field == "current")

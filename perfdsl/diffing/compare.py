@@ -10,16 +10,20 @@ is made of the models of diff_model.py, re-exported here.
 from __future__ import annotations
 
 import difflib
+import os
 from decimal import Decimal, localcontext
 from typing import Literal, Sequence
 
 from .. import ast
 from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
-from .model import (EXACT, SCHEMA_VERSION, SOURCE_FIELD, LEVEL1_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
+from ..config import ConfigError, find_config
+from ..evaluation.rules import DEFAULT_RULES, RuleSet, rule_set
+from ..evaluation.score import has_evaluation, score_project
+from .model import (EXACT, SCHEMA_VERSION, SCORE_FIELD, SOURCE_BLOCKS, LEVEL1_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)
-from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, TEXT_KEYS
-from ..syntax.values import shown, write_score, write_value
+from ..syntax.vocab import ATTRIBUTE_KEYS, BUDGET_KEYS, BUDGET_WEIGHT_KEY, HEADER_KEYS, KEY_BY_FIELD, TEXT_KEYS
+from ..syntax.values import show_number, shown, write_score, write_value
 
 __all__ = ["SCHEMA_VERSION", "AttributeChanged", "BudgetChanged", "Diff", "Direction", "Edit", "FieldChanged", "Goal",
            "IndicatorAdded", "IndicatorMoved", "IndicatorRemoved", "IndicatorRenamed", "ProjectAdded",
@@ -72,7 +76,8 @@ def _lone(cls: type[ProjectAdded] | type[ProjectRemoved], spec: ast.Spec, p: ast
 def compare_projects(pair: Pair) -> ProjectChanged | None:
     """The edits from one version of a project to another, or None when they say the same."""
     (old_spec, old), (new_spec, new) = pair.old, pair.new
-    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_budget(old, new), *_scores(old, new),
+    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_computed(pair), *_budget(old, new),
+                         *_scores(old, new),
                          *_texts(old, new),
                          *_indicators(indicator_items(old_spec, old), indicator_items(new_spec, new))]
     if not edits and pair.similarity is None:
@@ -105,18 +110,41 @@ def _fields(old_spec: ast.Spec, old: ast.Project, new_spec: ast.Spec, new: ast.P
 
 def _budget(old: ast.Project, new: ast.Project) -> list[BudgetChanged]:
     out = []
-    for key in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY):
+    for key in (*BUDGET_KEYS, BUDGET_WEIGHT_KEY, KEY_BY_FIELD["score"]):  # 得分 of 预算执行 too
         a, b = (getattr(p.budget, key.field) if p.budget else None for p in (old, new))
         a_value, b_value = (n.value if n is not None else None for n in (a, b))
         if a_value != b_value:
             out.append(BudgetChanged.of(key.field, a_value, b_value))
-    # the sources of the year's funds, paired by name
-    a_sources, b_sources = ({s.name: s.value for s in p.budget.sources.items}
-                            if p.budget and p.budget.sources else {} for p in (old, new))
-    for name in dict.fromkeys([*a_sources, *b_sources]):
-        if a_sources.get(name) != b_sources.get(name):
-            out.append(BudgetChanged.of(SOURCE_FIELD + name, a_sources.get(name), b_sources.get(name)))
+    # the sources of the year's funds (年初, 全年预算, 全年执行), paired by name
+    for block in SOURCE_BLOCKS:
+        a_sources, b_sources = ({s.name: s.value for s in getattr(p.budget, block).items}
+                                if p.budget and getattr(p.budget, block) else {} for p in (old, new))
+        for name in dict.fromkeys([*a_sources, *b_sources]):
+            if a_sources.get(name) != b_sources.get(name):
+                out.append(BudgetChanged.of(f"{block}.{name}", a_sources.get(name), b_sources.get(name)))
     return out
+
+
+def _computed(pair: Pair) -> list[FieldChanged]:
+    """The total the rules give a self-evaluation, when it moved: what a changed actual comes to. Each side is
+    scored under the rule set of its own perfdsl.toml (the default where there is none)."""
+    totals: list[str | None] = []
+    for spec, project in (pair.old, pair.new):
+        if not has_evaluation(project):
+            totals.append(None)
+            continue
+        scored = score_project(spec, project, _rules(spec.file))
+        totals.append(f"{show_number(scored.total)} {scored.grade}")
+    if totals[0] == totals[1]:
+        return []
+    return [FieldChanged(field=SCORE_FIELD, old=totals[0], new=totals[1])]
+
+
+def _rules(file: str) -> RuleSet:
+    try:
+        return find_config(os.path.dirname(file) or ".").rule_set()
+    except ConfigError:  # a broken perfdsl.toml is check's to report: diff scores by the default rules
+        return rule_set(DEFAULT_RULES)
 
 
 def _scores(old: ast.Project, new: ast.Project) -> list[FieldChanged]:

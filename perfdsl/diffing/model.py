@@ -128,8 +128,11 @@ class AttributeChanged(_Model):
     new: str | None
 
 
-SOURCE_FIELD = "sources."
-"""`field` of a change of one source of the year's funds: `sources.财政拨款`."""
+SOURCE_BLOCKS = ("sources", "adjusted_sources", "executed_sources")
+"""`field` of a change of one source of the year's funds is its block and name: `sources.财政拨款` (年初),
+`adjusted_sources.财政拨款` (全年预算), `executed_sources.财政拨款` (全年执行)."""
+SCORE_FIELD = "computed_score"
+"""`field` of a change of the total the rules give a self-evaluation (`perfdsl score`), beside the stated one."""
 LEVEL1_FIELD = "level1."
 """`field` of a change of a 一级's 分值: `level1.产出指标`."""
 

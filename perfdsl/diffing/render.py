@@ -14,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import compare as d
-from .model import LEVEL1_FIELD, SOURCE_FIELD
+from .model import LEVEL1_FIELD, SCORE_FIELD, SOURCE_BLOCKS
 from ..diagnostics import display_width, undecodable_shown
 from ..messages import say
-from ..syntax.vocab import KEY_BY_FIELD
+from ..syntax.vocab import EXECUTION_SOURCE_WORDS, KEY_BY_FIELD, SOURCES_WORDS
 from ..syntax.values import show_money
 
 CONTEXT = 10
@@ -108,10 +108,16 @@ def change(b: d.BudgetChanged, lang: str) -> Money:
     return Money(field_label(b.field, lang), money(b.old), money(b.new), delta, tone)
 
 
+SOURCE_BLOCK_WORDS = {"sources": SOURCES_WORDS[0], **{f: w for w, f in EXECUTION_SOURCE_WORDS.items()}}
+
+
 def field_label(name: str, lang: str) -> str:
     """A field in the reader's language: the key's canonical Chinese word, or its English alias."""
-    if name.startswith(SOURCE_FIELD):  # a source of the year's funds, by its own name
-        return ("sources " if lang == "en" else "其中 ") + name.removeprefix(SOURCE_FIELD)
+    block, _, source = name.partition(".")
+    if block in SOURCE_BLOCKS and source:  # a source of the year's funds (年初, 全年预算, 全年执行), by its name
+        return f"{block} {source}" if lang == "en" else f"{SOURCE_BLOCK_WORDS[block]} {source}"
+    if name == SCORE_FIELD:
+        return str(say("diff.computed_score", lang))
     if name.startswith(LEVEL1_FIELD):  # the 分值 of a 一级
         return name.removeprefix(LEVEL1_FIELD) + (" weight" if lang == "en" else " 分值")
     key = KEY_BY_FIELD[name]

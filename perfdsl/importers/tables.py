@@ -566,6 +566,11 @@ class GridReader:
         if not labels or not any(self.execution.get(f) in own for f in _EXECUTION_SOURCES):
             return False
         column, label = labels[-1]
+        key = label_key(label)
+        if key is not None and key.field != "current" or not any(
+                _amount(own[at], "money", self.scale) is not None for f, at in self.execution.items()
+                if f in _EXECUTION_SOURCES and at in own):
+            return False  # a label of the form after the budget rows (年度总体目标 | …), not a source
         name = label.removeprefix(_SOURCES[0]).removeprefix(_SOURCES[1]).strip()
         total = label in _TOTAL_ROW or normal(label) in _LABELS and _LABELS[normal(label)].field == "current" or (
             "current" not in self.project.fields and not label.startswith(_SOURCES) and not self.project.sources)
