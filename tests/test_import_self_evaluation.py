@@ -89,7 +89,14 @@ def imported(capsys: Any, tmp_path: Path, name: str, cells: Cells) -> tuple[int,
     return code, stdout + stderr, tmp_path / "out" / "乡村道路养护.perf"
 
 
-def scored(capsys: Any, path: Path) -> dict[str, Any]:
+def figures(path: Path, capsys: Any) -> Any:
+    """What a self-evaluation comes to: 预算执行, the total and grade, each indicator's actual, score and weight."""
+    (one,) = scored(capsys, path)
+    return (one["budget"], one["total"], one["grade"],
+            [(i["name"], i.get("actual"), i.get("score"), i.get("weight")) for i in one["indicators"]])
+
+
+def scored(capsys: Any, path: Path) -> Any:
     code, stdout, _ = run_cli(capsys, "score", str(path), "--format", "json")
     assert code == 0, stdout
     return json.loads(stdout)
@@ -159,11 +166,36 @@ def test_the_self_evaluation_build_prints_reads_back_with_the_same_scores(capsys
     code, stdout, stderr = run_cli(capsys, "--lang", "en", "import", str(sheet), "-o", str(tmp_path / "back"))
     assert code == 0 and "warning" not in stdout + stderr, stdout + stderr
 
-    def figures(path: Path) -> Any:
-        (one,) = scored(capsys, path)
-        return (one["budget"], one["total"], one["grade"],
-                [(i["name"], i.get("actual"), i.get("score"), i.get("weight")) for i in one["indicators"]])
-
-    assert figures(tmp_path / "back") == figures(spec)
+    assert figures(tmp_path / "back", capsys) == figures(spec, capsys)
     back = parse((tmp_path / "back" / "居家养老上门服务.perf").read_text(encoding="utf-8"), "b.perf")[0]
     assert back.projects[0].achieved is not None and back.projects[0].conclusion is not None
+
+
+def test_the_workbook_build_writes_reads_back_as_one_project(capsys, tmp_path: Path) -> None:
+    """The target sheet, then the 自评表 sheet of the same project: one spec, its targets with their actuals."""
+    from tests.conftest import ROOT
+
+    spec = ROOT / "specs" / "cycle" / "2025"
+    code, stdout, _ = run_cli(capsys, "build", str(spec), "-o", str(tmp_path / "site"), "--format", "xlsx")
+    assert code == 0, stdout
+    (book,) = (tmp_path / "site").rglob("*.xlsx")
+    code, stdout, stderr = run_cli(capsys, "--lang", "en", "import", str(book), "-o", str(tmp_path / "back"))
+    assert code == 0 and (stdout + stderr).count("warning") == 1 and "I156" in stdout + stderr, stdout + stderr
+    assert figures(tmp_path / "back", capsys) == figures(spec, capsys)
+
+
+def test_an_evaluated_indicator_the_target_sheet_lacks_is_an_error(capsys, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.conftest import ROOT
+
+    code, stdout, _ = run_cli(capsys, "build", str(ROOT / "specs" / "cycle" / "2025"), "-o", str(tmp_path / "site"),
+                              "--format", "xlsx")
+    (book,) = (tmp_path / "site").rglob("*.xlsx")
+    wb = load_workbook(book)
+    (cell,) = [c for row in wb["自评表"].iter_rows() for c in row if c.value == "投诉率"]
+    cell.value = "投诉处理率"
+    wb.save(book)
+    code, stdout, stderr = run_cli(capsys, "--lang", "en", "import", str(book), "-o", str(tmp_path / "back"))
+    assert code == 1 and "[I157]" in stdout + stderr and "投诉处理率" in stdout + stderr, stdout + stderr
+    assert not (tmp_path / "back").exists() or not list((tmp_path / "back").iterdir())

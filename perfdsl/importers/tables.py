@@ -11,6 +11,7 @@ with its place. A project's own errors keep that project out; the others are sti
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import re
@@ -22,10 +23,11 @@ from typing import Any, Iterable, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
+from ..evaluation.score import has_evaluation
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax import values
 from ..syntax.textblock import join_soft
-from ..syntax.vocab import (COLUMN_HEADINGS, FORM_TITLE, NATIONAL_COLUMN_HEADINGS, ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY,
+from ..syntax.vocab import (ACTUAL_KEYS, COLUMN_HEADINGS, FORM_TITLE, NATIONAL_COLUMN_HEADINGS, ALL_KEYS, ATTRIBUTE_KEYS, BUDGET_HEADING, BUDGET_KEYS, BUDGET_WEIGHT_KEY,
                             COMPARATOR_WORDS, EXECUTION_HEADING, KEY_BY_FIELD, NOT_APPLICABLE, NATIONAL_BUDGET_HEADING, PROJECT_NAME_LABEL, SOURCES_LABEL, Key)
 from .grid import Grid
 from .text import refused_characters, seen, unwritable, writable_target
@@ -108,7 +110,10 @@ for _key in (*ALL_KEYS, BUDGET_WEIGHT_KEY, _NAME_KEY):
         if _spelling and not _spelling.isascii():
             _LABELS.setdefault(normal(_spelling), _key)
 _LABELS[normal("项目名称")] = _NAME_KEY
-_LABEL_RE = re.compile("(" + "|".join(re.escape(s) for s in sorted(_LABELS, key=len, reverse=True)) + r")\s*[：:]")
+_DERIVED_LABELS = ("评分规则", "自评等级")
+"""Labels of what `perfdsl score` computes (the rule set a sheet was scored by, the total's grade): read past."""
+_LABEL_RE = re.compile("(" + "|".join(re.escape(s) for s in sorted([*_LABELS, *_DERIVED_LABELS], key=len, reverse=True))
+                       + r")\s*[：:]")
 
 
 def label_key(text: str) -> Key | None:
@@ -495,7 +500,8 @@ class GridReader:
             return
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            self._field(label_key(m.group(1)), text[m.end():end].strip(), row, column)
+            if m.group(1) not in _DERIVED_LABELS:
+                self._field(label_key(m.group(1)), text[m.end():end].strip(), row, column)
 
     def _pairs(self, row: int, filled: list[tuple[int, Any]]) -> None:
         """`label | value` cells: a value is the cell right of its label (after the label's merged columns);
@@ -834,4 +840,59 @@ def interpret(grids: list[Grid], file: str, strict: bool = False, vocabulary: Vo
         mapping += reader.mapping
     if not imported and not any(d.severity is Severity.error for d in diagnostics):
         diagnostics.append(diag("I005", Severity.error, span(file)))
-    return imported, diagnostics, mapping
+    return joined(imported), diagnostics, mapping
+
+
+def joined(imported: list[Imported]) -> list[Imported]:
+    """A project's 自评表 sheet after its target sheet (as `build` writes them) is one project: the actuals,
+    scores and execution of the later join the targets of the earlier, matched by name and indicator path."""
+    out: list[Imported] = []
+    for one in imported:
+        project = one.spec.projects[0]
+        earlier = next((o for o in out if _same_project(o, one)), None)
+        if earlier is None or not has_evaluation(project):
+            out.append(one)
+            continue
+        merged, lost = evaluated(earlier.spec.projects[0], project)
+        earlier.spec = dataclasses.replace(earlier.spec, projects=(merged,))
+        earlier.diagnostics += one.diagnostics
+        earlier.diagnostics += [diag("I157", Severity.error, ind.span, cell=one.place, name=ind.name) for ind in lost]
+    return out
+
+
+def _same_project(target: Imported, evaluation: Imported) -> bool:
+    """The 自评表 of this target table: the same name, the same year where both say one."""
+    a, b = target.spec.projects[0], evaluation.spec.projects[0]
+    years = {target.spec.year_of(a), evaluation.spec.year_of(b)} - {None}
+    return a.name == b.name and len(years) <= 1 and not has_evaluation(a)
+
+
+_PROJECT_STAGE = ("finance_manager", "total_score", "achieved", "conclusion", "problems", "improvements")
+_BUDGET_STAGE = ("full_year", "executed", "score", "reason", "adjusted_sources", "executed_sources")
+_INDICATOR_STAGE = tuple(k.field for k in ACTUAL_KEYS)
+
+
+def evaluated(target: ast.Project, evaluation: ast.Project) -> tuple[ast.Project, list[ast.Indicator]]:
+    """The target project with what its self-evaluation adds; the evaluated indicators it has no place for."""
+    found = {(l1.name, l2.name, i.name): i for l1 in evaluation.sections for l2 in l1.sections for i in l2.indicators}
+    used: set[tuple[str, str, str]] = set()
+
+    def indicator(path: tuple[str, str, str], ind: ast.Indicator) -> ast.Indicator:
+        other = found.get(path)
+        if other is None:
+            return ind
+        used.add(path)
+        return dataclasses.replace(ind, **{f: getattr(other, f) for f in _INDICATOR_STAGE})
+
+    sections = tuple(dataclasses.replace(l1, sections=tuple(
+        dataclasses.replace(l2, indicators=tuple(indicator((l1.name, l2.name, i.name), i) for i in l2.indicators))
+        for l2 in l1.sections)) for l1 in target.sections)
+    budget = target.budget
+    if evaluation.budget is not None:
+        stage = {f: getattr(evaluation.budget, f) for f in _BUDGET_STAGE}
+        budget = (dataclasses.replace(budget, **stage) if budget is not None
+                  else ast.Budget(span=evaluation.budget.span, blank_before=True, **stage))
+    fields = {f: getattr(evaluation, f) for f in _PROJECT_STAGE if getattr(evaluation, f) is not None}
+    merged = dataclasses.replace(target, sections=sections, budget=budget, **fields)
+    return merged, [i for path, i in found.items() if path not in used]
+

@@ -37,7 +37,7 @@ def sheet_grid(ws: Any) -> Grid:
     return grid
 
 
-LATER_FORMS = ("项目支出绩效自评表", "项目支出绩效运行监控表")
+SELF_EVALUATION, MONITORING = "项目支出绩效自评表", "项目支出绩效运行监控表"
 
 
 def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]]:
@@ -52,10 +52,9 @@ def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]
     grids, notes = [], []
     for index, ws in enumerate(wb.worksheets):
         first = ws.cell(row=1, column=1).value
-        if index and isinstance(first, str) and first.strip() in LATER_FORMS:
-            # the 监控表 and 自评表 sheets `build` writes after a project's target sheet: the same project
-            # again, whose stages are not merged into one spec yet; said, not read as a second project (a
-            # 自评表 on its own is read)
+        if index and isinstance(first, str) and first.strip() == MONITORING:
+            # the 监控表 sheet `build` writes after a project's target sheet: its figures are not read from a
+            # workbook yet; said, not read as a target table (a 自评表 sheet is read, and joined to its project)
             notes.append(diag("I156", Severity.warning, span(file), cell=f"{ws.title}!A1", title=first.strip()))
             continue
         grids.append(sheet_grid(ws))
