@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE",
                    help=".xlsx/.xls/.ods workbooks, .docx, HTML pages, text PDFs, text (official layout or a "
-                        "pasted table); the format is told by content")
+                        "pasted table) holding target tables or self-evaluations (自评表); the format is told by "
+                        "content")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the .perf files")
     p.add_argument("--encoding", help="input encoding (default: UTF-8, with or without BOM, else GB18030)")
     p.add_argument("--strict", action="store_true", help="guesses (such as an unknown 二级 heading) are errors")

@@ -16,7 +16,7 @@ from typing import Literal, Sequence
 
 from .. import ast
 from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
-from ..config import ConfigError, find_config
+from ..config import Config, ConfigError, find_config
 from ..evaluation.rules import DEFAULT_RULES, RuleSet, rule_set
 from ..evaluation.score import has_evaluation, score_project
 from .model import (EXACT, SCHEMA_VERSION, SCORE_FIELD, SOURCE_BLOCKS, LEVEL1_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
@@ -44,10 +44,11 @@ def diff(old: Sequence[ast.Spec], new: Sequence[ast.Spec], old_label: str = "", 
     old_entries = [(s, p) for s in old for p in s.projects]
     new_entries = [(s, p) for s in new for p in s.projects]
     pairs, removed, added = pair_projects(old_entries, new_entries)
+    configs: dict[str, Config] = {}  # one configuration per folder, for the whole comparison
     out: list[ProjectAdded | ProjectRemoved | ProjectChanged] = []
     unchanged: list[str] = [p.name for _, p in kept]
     for pair in pairs:
-        changed = compare_projects(pair)
+        changed = compare_projects(pair, configs)
         if changed is None:
             unchanged.append(pair.new[1].name)
         else:
@@ -73,10 +74,11 @@ def _lone(cls: type[ProjectAdded] | type[ProjectRemoved], spec: ast.Spec, p: ast
                indicators=len(indicator_items(spec, p)), budget=_current(p))
 
 
-def compare_projects(pair: Pair) -> ProjectChanged | None:
-    """The edits from one version of a project to another, or None when they say the same."""
+def compare_projects(pair: Pair, configs: dict[str, Config] | None = None) -> ProjectChanged | None:
+    """The edits from one version of a project to another, or None when they say the same. `configs` keeps
+    the configurations found (one per folder) between the pairs of one comparison."""
     (old_spec, old), (new_spec, new) = pair.old, pair.new
-    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_computed(pair), *_budget(old, new),
+    edits: list[Edit] = [*_fields(old_spec, old, new_spec, new), *_computed(pair, configs), *_budget(old, new),
                          *_scores(old, new),
                          *_texts(old, new),
                          *_indicators(indicator_items(old_spec, old), indicator_items(new_spec, new))]
@@ -125,7 +127,7 @@ def _budget(old: ast.Project, new: ast.Project) -> list[BudgetChanged]:
     return out
 
 
-def _computed(pair: Pair) -> list[FieldChanged]:
+def _computed(pair: Pair, configs: dict[str, Config] | None) -> list[FieldChanged]:
     """The total the rules give a self-evaluation, when it moved: what a changed actual comes to. Each side is
     scored under the rule set of its own perfdsl.toml (the default where there is none)."""
     totals: list[str | None] = []
@@ -133,16 +135,16 @@ def _computed(pair: Pair) -> list[FieldChanged]:
         if not has_evaluation(project):
             totals.append(None)
             continue
-        scored = score_project(spec, project, _rules(spec.file))
+        scored = score_project(spec, project, _rules(spec.file, configs))
         totals.append(f"{show_number(scored.total)} {scored.grade}")
     if totals[0] == totals[1]:
         return []
     return [FieldChanged(field=SCORE_FIELD, old=totals[0], new=totals[1])]
 
 
-def _rules(file: str) -> RuleSet:
+def _rules(file: str, configs: dict[str, Config] | None) -> RuleSet:
     try:
-        return find_config(os.path.dirname(file) or ".").rule_set()
+        return find_config(os.path.dirname(file) or ".", configs).rule_set()
     except ConfigError:  # a broken perfdsl.toml is check's to report: diff scores by the default rules
         return rule_set(DEFAULT_RULES)
 

@@ -57,8 +57,6 @@ _EXECUTION = {**{normal(s): k.field for k in BUDGET_KEYS if k.field in ("current
                  for s in (k.official, k.canonical, *k.aliases) if s and not s.isascii()},
               "分值": "weight", "得分": "score", "执行率": "rate", "执行率(B/A)": "rate"}
 _EXECUTION_SOURCES = {"current": "sources", "full_year": "adjusted_sources", "executed": "executed_sources"}
-_GRADE_NOTE = re.compile(r"(自评)?等级\s*[：:]\s*[优良中差]")
-"""`自评等级：优` beside a 总分: the grade of the total, which `perfdsl score` computes."""
 _TOTAL_ROW = ("年度资金总额", "资金总额", "总额", "合计", "总计")
 # the 年度总体目标 row of a 自评表: the goals under 预期目标, what came of them under 实际完成情况
 _GOAL_COLUMNS = {"预期目标": "goals", "年度目标": "goals", "实际完成情况": "achieved", "完成情况": "achieved"}
@@ -222,9 +220,9 @@ class GridReader:
         self.execution: dict[str, int] = {}
         """Field -> column of a 自评表's budget rows (年初预算数 | 全年预算数 | 全年执行数 …), while they last."""
         self.goal_columns: dict[int, str] = {}
-        self.prose: Key | None = None
-        """The prose key of a `年度总体目标：` line with nothing after it: the lines below are its paragraphs."""
         """Column -> field of the row after a `年度总体目标 | 预期目标 | 实际完成情况` row."""
+        self.prose: Key | None = None
+        """The prose key of a `评价结论：` line with nothing after it: the lines below are its paragraphs."""
 
     # places and messages
     def span(self, row: int, column: int = 1) -> ast.Span:
@@ -419,7 +417,8 @@ class GridReader:
             # (which sums the weights); a pasted row that lost its merged cells keeps their order
             figures = [(c, v) for c, v in filled[1:] if values.number(cell_line(v)) is not None]
             for column, value in filled[1:]:
-                if (column, value) not in figures and not _GRADE_NOTE.fullmatch(cell_line(value)):
+                derived = _LABEL_RE.match(cell_line(value))
+                if (column, value) not in figures and (derived is None or derived.group(1) not in _DERIVED_LABELS):
                     self.report("I106", row, column, self.guess(), text=cell_line(value))
             if figures:
                 self._field(KEY_BY_FIELD["total_score"], figures[-1][1], row, figures[-1][0])
@@ -847,11 +846,13 @@ def joined(imported: list[Imported]) -> list[Imported]:
     """A project's 自评表 sheet after its target sheet (as `build` writes them) is one project: the actuals,
     scores and execution of the later join the targets of the earlier, matched by name and indicator path."""
     out: list[Imported] = []
+    by_name: dict[str, list[Imported]] = {}  # a dictionary, not a scan: a table of many projects stays linear
     for one in imported:
         project = one.spec.projects[0]
-        earlier = next((o for o in out if _same_project(o, one)), None)
+        earlier = next((o for o in by_name.get(project.name, ()) if _same_project(o, one)), None)
         if earlier is None or not has_evaluation(project):
             out.append(one)
+            by_name.setdefault(project.name, []).append(one)
             continue
         merged, lost = evaluated(earlier.spec.projects[0], project)
         earlier.spec = dataclasses.replace(earlier.spec, projects=(merged,))

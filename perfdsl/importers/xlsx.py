@@ -37,7 +37,7 @@ def sheet_grid(ws: Any) -> Grid:
     return grid
 
 
-SELF_EVALUATION, MONITORING = "项目支出绩效自评表", "项目支出绩效运行监控表"
+MONITORING = "项目支出绩效运行监控表"
 
 
 def workbook_grids(data: bytes, file: str) -> tuple[list[Grid], list[Diagnostic]]:
