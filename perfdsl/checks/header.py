@@ -9,12 +9,13 @@ already refused by the parser (P011).
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..syntax.values import show_term
-from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, lookup_key
+from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, Key, lookup_key
 from .registry import Context, Names, head, rule
 
 C201 = rule("C201", "required-field-missing", Severity.error, "header")
@@ -50,15 +51,22 @@ def required_fields(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         fw = ctx.framework(spec, project)
         if fw is None or ctx.better_fit(project, fw) is not None:
             continue  # with the wrong framework selected, its fields are beside the point (C102)
-        missing = []
-        for entry in fw.required:
-            keys = [k for k in map(lookup_key, (entry,) if isinstance(entry, str) else entry) if k is not None]
-            if not keys or any(k.field == "year" for k in keys):
-                continue  # an unknown key is the framework file's problem; 年度 is C204's
-            if not any(_present(spec, project, k.field) for k in keys):
-                missing.append("/".join(k.canonical for k in keys))
+        missing = ["/".join(k.canonical for k in keys) for keys in _required(fw.required)
+                   if not any(_present(spec, project, k.field) for k in keys)]
         if missing:
             yield C201.at(head(project), project=project.name, framework=fw.name, fields=Names(missing))
+
+
+@functools.lru_cache(maxsize=64)
+def _required(entries: tuple[str | tuple[str, ...], ...]) -> list[tuple[Key, ...]]:
+    """A framework's required entries as keys, each entry's alternatives together (read once per framework,
+    not once per project); an unknown key is the framework file's problem, 年度 is C204's."""
+    out = []
+    for entry in entries:
+        keys = tuple(k for k in map(lookup_key, (entry,) if isinstance(entry, str) else entry) if k is not None)
+        if keys and not any(k.field == "year" for k in keys):
+            out.append(keys)
+    return out
 
 
 def dates(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
