@@ -38,9 +38,10 @@ def serve(roots: list[str], host: str = "127.0.0.1", port: int = 8000, lang: str
         # the socket is bound here, before uvicorn starts, so that port 0 gives a port to print
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(128)  # from here a browser's request waits for uvicorn rather than being refused
     except OSError as e:
         sock.close()
-        print(say("serve.listen_failed", lang, host=host, port=port, reason=e.strerror or str(e)), file=sys.stderr)
+        print("perfdsl serve: " + say("serve.listen_failed", lang, host=host, port=port, reason=e.strerror or str(e)), file=sys.stderr)
         return 2
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host

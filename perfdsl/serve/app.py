@@ -75,7 +75,8 @@ def create_app(workspace: Workspace, lang: str = "zh", watch: bool = True, host:
 
     routes = [Route("/", _page(live, _overview)), Route("/project/{key:path}", _page(live, _project)),
               Route("/diagnostics", _page(live, _diagnostics)), Route("/diff", _page(live, _diff)),
-              Route("/trends", _page(live, _trends)), Route("/events", _events(live))]
+              Route("/trends", _page(live, _trends)), Route("/events", _events(live)),
+              Route("/favicon.ico", lambda request: Response(status_code=204))]  # no icon, and no 404 for it
     # a page of this server opened through another name (DNS rebinding) is refused
     hosts = ["*"] if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1"]
     app = Starlette(routes=routes, lifespan=lifespan,

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import ast
 from ..diffing.match import Entry, Item, indicator_items, pair_indicators, pair_projects, target_text
-from ..syntax.values import show_money, show_number
+from ..syntax.values import show_money, show_number, write_value
 from .workspace import FileState
 
 Ref = tuple[str, str]
@@ -69,11 +69,12 @@ class Point:
 
 
 def _value(node: ast.Node | None) -> tuple[str, Decimal | None, str]:
+    """(the value as written, its number where it has one, its unit)."""
+    if isinstance(node, ast.TargetValue):
+        node = node.target
     if isinstance(node, ast.Quantitative):
         return target_text(node.comparator, node.value, node.unit, None), node.value, node.unit
-    if isinstance(node, ast.Qualitative):
-        return node.word, None, ""
-    return ("" if node is None else type(node).__name__), None, ""
+    return ("" if node is None else write_value(node)), None, ""
 
 
 def indicator_trend(files: dict[str, FileState], found: Lineage, ref: Ref, index: int) -> list[Point] | None:
