@@ -143,8 +143,9 @@ def test_trends_chart_an_indicator_across_years(page, server: str) -> None:
     page.get_by_role("link", name="服务老人人数").click()
     rows = page.locator("section.trend").first.locator("tbody tr")
     assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == ["2025", "2026"]
-    assert page.locator("svg.chart").first.locator("circle").count() >= 2
-    assert ">= 1250人" in rows.nth(1).inner_text()
+    assert page.locator("svg.chart").first.locator("circle").count() == 3  # two targets, one actual
+    assert ">=1250人" in rows.nth(1).inner_text() and ">=1200人" in rows.nth(0).inner_text()
+    assert "1150人" in rows.nth(0).inner_text()  # the 2025 self-evaluation's actual
 
 
 def test_edits_errors_and_fixes_reach_the_open_page(page, server: str, tree: Path) -> None:
@@ -209,9 +210,19 @@ def test_pages_carry_a_strict_policy(server: str) -> None:
 def test_serve_prints_its_url_and_ctrl_c_stops_it(tree: Path) -> None:
     proc, url = _start(tree, "specs")
     assert _get(url, "/")[0] == 200
+    # an open event stream (a page left open) does not hold the stop up
+    parts = urllib.parse.urlsplit(url)
+    stream = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    stream.request("GET", "/events")
+    events = stream.getresponse()
+    assert events.headers["content-type"].startswith("text/event-stream")
+    assert events.readline().startswith(b"data: ")
+    started = time.monotonic()
     code, err = _stop(proc)
+    stream.close()
     assert code in (0, 130)
     assert "Traceback" not in err
+    assert time.monotonic() - started < 5
 
 
 def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch, capsys) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -33,9 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-        import watchfiles  # noqa: F401
+        for name in ("starlette", "uvicorn", "watchfiles"):
+            importlib.import_module(name)
     except ImportError:
         print(say("serve.no_starlette", args.lang), file=sys.stderr)
         return 2

@@ -71,7 +71,7 @@ def _server_class() -> Any:
             live = getattr(self._app.state, "live", None)
             stopping = getattr(live, "stopping", None)
             loop = getattr(live, "loop", None)
-            if stopping is not None and loop is not None:
+            if live is not None and stopping is not None and loop is not None:
                 loop.call_soon_threadsafe(stopping.set)
                 loop.call_soon_threadsafe(lambda: loop.create_task(live.notify()))
             super().handle_exit(sig, frame)

@@ -154,7 +154,8 @@ def render(live: Live, template: str, nonce: str, request: Request, **context: A
     if template.startswith("serve/diff"):  # the diff's own environment, with its filters
         from ..diffing.render import page_environment
 
-        return page_environment().get_template(template).render(**common, **context)
+        page: str = page_environment().get_template(template).render(**common, **context)
+        return page
     from ..backends.env import environment
 
     return environment("html").get_template(template).render(**common, **context)

@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import ast
-from ..diffing.match import Entry, Item, indicator_items, pair_indicators, pair_projects, target_text
-from ..syntax.values import show_money, show_number, write_value
+from ..diffing.match import Entry, Item, indicator_items, pair_indicators, pair_projects
+from ..syntax.values import show_money, show_number, show_target
 from .workspace import FileState
 
 Ref = tuple[str, str]
@@ -68,50 +68,45 @@ class Point:
     unit: str
 
 
-def _value(node: ast.Node | None) -> tuple[str, Decimal | None, str]:
-    """(the value as written, its number where it has one, its unit)."""
+def _value(node: ast.Target | ast.TargetValue | None) -> tuple[str, Decimal | None, str]:
+    """(the value as the form prints it, its number where it has one, its unit)."""
     if isinstance(node, ast.TargetValue):
-        node = node.target
+        return _value(node.target)
     if isinstance(node, ast.Quantitative):
-        return target_text(node.comparator, node.value, node.unit, None), node.value, node.unit
-    return ("" if node is None else write_value(node)), None, ""
+        return show_target(node), node.value, node.unit
+    return ("" if node is None else show_target(node)), None, ""
 
 
 def indicator_trend(files: dict[str, FileState], found: Lineage, ref: Ref, index: int) -> list[Point] | None:
     """The indicator `index` (in `indicator_items` order) of project `ref`, followed through the years of
     its chain: one point per year where a matched indicator exists."""
     chain = found.chain(ref)
-    entries = {r: _entry(files, r) for r in chain}
-    start = entries.get(ref)
-    if start is None:
+    entries = {r: e for r in chain if (e := _entry(files, r)) is not None}
+    if ref not in entries:
         return None
-    items = indicator_items(*start)
-    if not 0 <= index < len(items):
+    # each year's items made once: the pairs hold them, and are followed by identity
+    items_of = {r: indicator_items(*e) for r, e in entries.items()}
+    if not 0 <= index < len(items_of[ref]):
         return None
     at = chain.index(ref)
-    picked: dict[Ref, Item] = {ref: items[index]}
-    for step, pick in ((1, lambda pairs, item: next((b for a, b, _ in pairs if a is item), None)),
-                       (-1, lambda pairs, item: next((a for a, b, _ in pairs if b is item), None))):
-        here, item = at, items[index]
-        while item is not None and 0 <= here + step < len(chain):
-            cur, nxt = entries[chain[here]], entries[chain[here + step]]
-            if cur is None or nxt is None:
+    picked: dict[Ref, Item] = {ref: items_of[ref][index]}
+    for step in (1, -1):
+        here, current = at, items_of[ref][index]
+        while 0 <= here + step < len(chain) and chain[here + step] in items_of:
+            mine, theirs = items_of[chain[here]], items_of[chain[here + step]]
+            pairs, _, _ = pair_indicators(mine, theirs) if step == 1 else pair_indicators(theirs, mine)
+            if step == 1:
+                match = next((b for a, b, _ in pairs if a is current), None)
+            else:
+                match = next((a for a, b, _ in pairs if b is current), None)
+            if match is None:
                 break
-            cur_items, nxt_items = indicator_items(*cur), indicator_items(*nxt)
-            # the item found for this year is looked up again among its year's items (they are made anew)
-            item = next((i for i in cur_items if i.key == item.key and i.name == item.name), None)
-            if item is None:
-                break
-            old, new = (cur_items, nxt_items) if step == 1 else (nxt_items, cur_items)
-            pairs, _, _ = pair_indicators(old, new)
-            item = pick(pairs, item)
-            here += step
-            if item is not None:
-                picked[chain[here]] = item
+            here, current = here + step, match
+            picked[chain[here]] = match
     points = []
     for r in chain:
-        if r in picked and entries[r] is not None:
-            spec, project = entries[r]  # type: ignore[misc]
+        if r in picked:
+            spec, project = entries[r]
             ind = picked[r].indicator
             target, target_value, unit = _value(ind.target)
             actual, actual_value, _ = _value(ind.actual)
