@@ -147,7 +147,7 @@ def _page(live: Live, handler: Callable[..., tuple[str, dict[str, Any]] | None])
 
 def render(live: Live, template: str, nonce: str, request: Request, **context: Any) -> str:
     ws = live.workspace
-    errors = sum(f.counts()[0] for f in ws.files.values())
+    errors = sum(f.totals[0] for f in ws.files.values())
     common = {"t": lambda key, **args: say(key, live.lang, **args), "lang": live.lang, "nonce": nonce,
               "version": ws.version, "error_count": errors, "here": request.url.path,
               "problems": [p.render(live.lang) for p in ws.problems.values()]}
@@ -192,7 +192,7 @@ def _project(live: Live, request: Request) -> tuple[str, dict[str, Any]] | None:
         return None
     state, project = found
     view = project_view(state.spec, project, framework_for(ws.config(state), state.spec, project))
-    lineage = trends.lineage(ws.files)
+    lineage = ws.lineage()
     ref = (state.key, project.name)
     year = state.spec.year_of(project)
     neighbours = {side: _link(ws, found_ref) for side, found_ref in
@@ -269,7 +269,7 @@ def _trends(live: Live, request: Request) -> tuple[str, dict[str, Any]] | None:
         if found is None or not index.isdigit():
             return None
         state, project = found
-        points = trends.indicator_trend(ws.files, trends.lineage(ws.files), (state.key, project.name), int(index))
+        points = trends.indicator_trend(ws.files, ws.lineage(), (state.key, project.name), int(index))
         if points is None:
             return None
         point_years = [p.year or 0 for p in points]

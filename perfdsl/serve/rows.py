@@ -93,7 +93,7 @@ def overview(files: dict[str, FileState], filters: Filters) -> dict[str, Any]:
                                    "total": _sum(m["row"].total for m in members),
                                    "current": _sum(m["row"].current for m in members)})
     shown_count = sum(len(v) for v in groups.values())
-    errors = sum(f.counts()[0] for f in files.values())
-    warnings = sum(f.counts()[1] for f in files.values())
+    errors = sum(f.totals[0] for f in files.values())
+    warnings = sum(f.totals[1] for f in files.values())
     return {"units": units, "choices": choices, "filters": filters, "count": shown_count, "all": len(rows),
             "errors": errors, "warnings": warnings}

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .. import ast
 from ..build.plan import Options, Run
@@ -23,6 +23,9 @@ from ..config import Config, ConfigError
 from ..diagnostics import Diagnostic, Severity, sort_key
 from ..messages import Phrase
 from ..syntax.loader import find_files, load_file
+
+if TYPE_CHECKING:
+    from .trends import Lineage
 
 CONFIG_NAMES = ("perfdsl.toml", "pyproject.toml")
 """Files whose change re-checks every spec: where the configuration is read from."""
@@ -58,6 +61,8 @@ class FileState:
     spec: ast.Spec
     diagnostics: list[Diagnostic]
     rows: list[ProjectRow] = field(default_factory=list)
+    totals: tuple[int, int] = (0, 0)
+    """(errors, warnings) of the whole file."""
 
     def counts(self, row: ProjectRow | None = None) -> tuple[int, int]:
         """(errors, warnings) of the file, or of one project: those inside its lines, and the file's own."""
@@ -86,6 +91,7 @@ class Workspace:
         self._base = _base(self.roots)
         self._lock = threading.Lock()
         self._duplicates: list[Diagnostic] = []
+        self._lineage: tuple[int, Lineage] | None = None
 
     def key_of(self, path: str) -> str:
         return Path(os.path.relpath(path, self._base)).as_posix()
@@ -95,14 +101,15 @@ class Workspace:
         gone. Returns whether anything changed."""
         named = {os.path.realpath(p) for p in changed}
         with self._lock:
-            if any(os.path.basename(p) in CONFIG_NAMES for p in named):
-                self._run, self.files, self.problems = Run(), {}, {}
             # a new dict, put in place at the end: pages rendering meanwhile read the old one whole
             files = dict(self.files)
+            if any(os.path.basename(p) in CONFIG_NAMES for p in named):  # every file is checked again
+                self._run, self.problems, files = Run(), {}, {}
             notes: list[Diagnostic] = []
             found, _ = find_files([r for r in self.roots if os.path.exists(r)], notes)
             seen: set[str] = set()
             moved = False
+            todo: list[tuple[str, str, tuple[int, int]]] = []
             for path in found:
                 key = self.key_of(path)
                 seen.add(key)
@@ -112,9 +119,12 @@ class Workspace:
                 except OSError:
                     stamp = (0, 0)
                 known = files.get(key)
-                if known is not None and known.stamp == stamp and os.path.realpath(path) not in named:
-                    continue
-                files[key] = self._read(path, key, stamp)
+                if known is None or known.stamp != stamp or os.path.realpath(path) in named:
+                    todo.append((path, key, stamp))
+            for state, problem in self._read_all(todo):
+                files[state.key] = state
+                if problem is not None:
+                    self.problems[problem.args["path"]] = problem
                 moved = True
             for key in [k for k in files if k not in seen]:
                 del files[key]
@@ -126,19 +136,12 @@ class Workspace:
                 self.version += 1
             return moved
 
-    def _read(self, path: str, key: str, stamp: tuple[int, int]) -> FileState:
-        from .rows import project_rows
-
-        src = load_file(path, self.options.encoding)
-        try:
-            config = self._run.config_for(path, self.options)
-        except ConfigError as e:
-            self.problems[e.path] = Phrase("config.error", path=e.path, problem=Phrase(e.key, **e.params))
-            config = Config()
-        diagnostics = sorted([*src.diagnostics, *_checks(src.spec, config, src.diagnostics)], key=sort_key)
-        state = FileState(path, key, stamp, src.text, src.spec, diagnostics)
-        state.rows = project_rows(key, src.spec, config)
-        return state
+    def _read_all(self, todo: list[tuple[str, str, tuple[int, int]]]) -> Iterator[tuple[FileState, Phrase | None]]:
+        # In this process, even for a first read of thousands: worker processes parse faster, but sending
+        # each parsed spec back costs about as much as parsing it (the 2,000 specs of benchmarks/corpus.py
+        # took 4.1-4.5 s here, 5.6-6.8 s in two workers on two cores).
+        for job in todo:
+            yield read_file(job, self.options.encoding, self._run)
 
     def config(self, state: FileState) -> Config:
         """The configuration the file was checked by (the defaults where it cannot be read)."""
@@ -161,6 +164,15 @@ class Workspace:
         extra = [d for d in self._duplicates if d.span.file == state.path]
         return sorted([*state.diagnostics, *extra], key=sort_key) if extra else state.diagnostics
 
+    def lineage(self) -> Lineage:
+        """`trends.lineage` of the files, made once per version."""
+        from .trends import lineage
+
+        files, version = self.files, self.version
+        if self._lineage is None or self._lineage[0] != version:
+            self._lineage = (version, lineage(files))
+        return self._lineage[1]
+
     def rows(self) -> list[ProjectRow]:
         return [r for f in self.files.values() for r in f.rows]
 
@@ -175,6 +187,26 @@ class Workspace:
             return (state, projects[0]) if len(projects) == 1 else None
         found = [p for p in projects if p.name == name]
         return (state, found[0]) if found else None
+
+
+def read_file(job: tuple[str, str, tuple[int, int]], encoding: str | None,
+              run: Run) -> tuple[FileState, Phrase | None]:
+    """Read, parse and check one file (here or in a worker), and what made its configuration unusable."""
+    from .rows import project_rows
+
+    path, key, stamp = job
+    src = load_file(path, encoding)
+    problem = None
+    try:
+        config = run.config_for(path, Options(formats=("html",), encoding=encoding))
+    except ConfigError as e:
+        problem = Phrase("config.error", path=e.path, problem=Phrase(e.key, **e.params))
+        config = Config()
+    diagnostics = sorted([*src.diagnostics, *_checks(src.spec, config, src.diagnostics)], key=sort_key)
+    state = FileState(path, key, stamp, src.text, src.spec, diagnostics)
+    state.rows = project_rows(key, src.spec, config)
+    state.totals = state.counts()
+    return state, problem
 
 
 def _base(roots: list[str]) -> str:
