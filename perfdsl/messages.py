@@ -969,6 +969,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.url": ("perfdsl serve：{url}（按 Ctrl-C 停止）", "perfdsl serve: {url} (Ctrl-C to stop)"),
     "serve.loaded": ("已读取 {files} 个文件，{projects} 个项目（{seconds} 秒）",
                      "read {files} files, {projects} projects in {seconds} s"),
+    "serve.watch_failed": ("无法监视文件的变化（{reason}）：页面不会随文件更新", "cannot watch the files ({reason}): pages will "
+                           "not follow their changes"),
     "serve.listen_failed": ("无法监听 {host}:{port}：{reason}", "cannot listen on {host}:{port}: {reason}"),
     "serve.nav.overview": ("总览", "Overview"),
     "serve.nav.diagnostics": ("诊断", "Diagnostics"),

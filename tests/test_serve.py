@@ -231,3 +231,20 @@ def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     assert main(["serve", "specs"]) == 2
     assert "pip install 'perfdsl[serve]'" in capsys.readouterr().err
+
+
+def test_a_port_in_use_or_a_missing_path_is_a_usage_error(capsys, tree: Path) -> None:
+    import socket
+
+    from perfdsl.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), str(tree / "specs")]) == 2
+    assert f"无法监听 127.0.0.1:{port}" in capsys.readouterr().err
+    assert main(["serve", str(tree / "nowhere")]) == 2
+    assert "路径不存在" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", "70000", str(tree / "specs")])

@@ -25,11 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="a local web app over the specs, with live reload", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders or .perf files (default: the current folder)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0: any free port)")
+    p.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000; 0: any free port)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
     p.set_defaults(func=run)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: 0 to 65535")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,10 +51,6 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         print("perfdsl serve: " + shown(say("cli.not_found", args.lang, path=missing[0])), file=sys.stderr)
-        return 2
-    if not 0 <= args.port <= 65535:
-        print("perfdsl serve: " + say("serve.listen_failed", args.lang, host=args.host, port=args.port,
-                                      reason="port"), file=sys.stderr)
         return 2
 
     def announce(line: str) -> None:

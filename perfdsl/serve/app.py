@@ -81,7 +81,7 @@ def create_app(workspace: Workspace, lang: str = "zh", watch: bool = True, host:
     hosts = ["*"] if host not in LOOPBACK else ["127.0.0.1", "localhost", "::1"]
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
-                    exception_handlers={404: _not_found(live), 405: _not_found(live)})
+                    exception_handlers={404: _not_found(live)})
     app.state.live = live
     return app
 
@@ -99,9 +99,14 @@ async def _watch(live: Live) -> None:
 
     roots = [r for r in live.workspace.roots if os.path.exists(r)]
     assert live.stopping is not None
-    async for changes in awatch(*roots, watch_filter=wanted, debounce=100, step=30, stop_event=live.stopping):
-        if await to_thread.run_sync(live.workspace.refresh, [p for _, p in changes]):
-            await live.notify()
+    try:
+        async for changes in awatch(*roots, watch_filter=wanted, debounce=100, step=30, stop_event=live.stopping):
+            if await to_thread.run_sync(live.workspace.refresh, [p for _, p in changes]):
+                await live.notify()
+    except (OSError, RuntimeError) as e:  # no more inotify watches, a root gone: the pages stay as they are
+        import sys
+
+        print("perfdsl serve: " + say("serve.watch_failed", live.lang, reason=str(e)), file=sys.stderr)
 
 
 def _events(live: Live) -> Callable[[Request], Any]:

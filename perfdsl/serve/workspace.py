@@ -90,20 +90,26 @@ class Workspace:
         self._run = Run()
         self._base = _base(self.roots)
         self._lock = threading.Lock()
+        self._keys: dict[str, str] = {}
         self._duplicates: list[Diagnostic] = []
         self._lineage: tuple[int, Lineage] | None = None
 
     def key_of(self, path: str) -> str:
-        return Path(os.path.relpath(path, self._base)).as_posix()
+        """The URL key of a path (as found, or absolute as the watcher gives it)."""
+        key = self._keys.get(path)
+        if key is None:
+            key = self._keys[path] = Path(os.path.relpath(path, self._base)).as_posix()
+        return key
 
     def refresh(self, changed: Iterable[str] = ()) -> bool:
         """Read what is new or changed (and the files `changed` names, whatever their stamp); forget what is
         gone. Returns whether anything changed."""
-        named = {os.path.realpath(p) for p in changed}
+        changed = list(changed)
+        named = {self.key_of(p) for p in changed}
         with self._lock:
             # a new dict, put in place at the end: pages rendering meanwhile read the old one whole
             files = dict(self.files)
-            if any(os.path.basename(p) in CONFIG_NAMES for p in named):  # every file is checked again
+            if any(os.path.basename(p) in CONFIG_NAMES for p in changed):  # every file is checked again
                 self._run, self.problems, files = Run(), {}, {}
             notes: list[Diagnostic] = []
             found, _ = find_files([r for r in self.roots if os.path.exists(r)], notes)
@@ -119,7 +125,7 @@ class Workspace:
                 except OSError:
                     stamp = (0, 0)
                 known = files.get(key)
-                if known is None or known.stamp != stamp or os.path.realpath(path) in named:
+                if known is None or known.stamp != stamp or key in named:
                     todo.append((path, key, stamp))
             for state, problem in self._read_all(todo):
                 files[state.key] = state
