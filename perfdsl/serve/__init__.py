@@ -41,7 +41,9 @@ def serve(roots: list[str], host: str = "127.0.0.1", port: int = 8000, lang: str
         sock.listen(128)  # from here a browser's request waits for uvicorn rather than being refused
     except OSError as e:
         sock.close()
-        print("perfdsl serve: " + say("serve.listen_failed", lang, host=host, port=port, reason=e.strerror or str(e)), file=sys.stderr)
+        reason = e.strerror or str(e)
+        print("perfdsl serve: " + say("serve.listen_failed", lang, host=host, port=port, reason=reason),
+              file=sys.stderr)
         return 2
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
