@@ -50,6 +50,23 @@ def test_only_changed_files_are_read_again(tmp_path: Path) -> None:
     assert ws.refresh() and "2025/居家养老上门服务.perf" not in ws.files
 
 
+def test_a_project_in_two_files_is_counted_in_both(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    ws = Workspace([str(root)])
+    ws.refresh()
+    assert not any(d.code == "C108" for f in ws.files.values() for d in f.diagnostics)
+    copy = root / "2026" / "副本.perf"
+    shutil.copy(root / "2026" / f"{PROJECT}.perf", copy)
+    ws.refresh()
+    twice = [k for k, f in ws.files.items() if any(d.code == "C108" for d in f.diagnostics)]
+    assert twice and set(twice) <= {"2026/副本.perf", "2026/居家养老上门服务.perf"}
+    c108 = sum(d.code == "C108" and d.severity.value == "error" for f in ws.files.values() for d in f.diagnostics)
+    assert c108 >= 1 and overview(ws.files, Filters())["errors"] == c108  # the tree had no other error
+    copy.unlink()
+    ws.refresh()
+    assert not any(d.code == "C108" for f in ws.files.values() for d in f.diagnostics)
+
+
 def test_a_configuration_change_checks_every_file_again(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     ws = Workspace([str(root)])

@@ -60,7 +60,10 @@ class FileState:
     text: str
     spec: ast.Spec
     diagnostics: list[Diagnostic]
+    """The file's own and, after `refresh`, the projects it shares with another file (C108)."""
     rows: list[ProjectRow] = field(default_factory=list)
+    own: list[Diagnostic] = field(default_factory=list)
+    """What reading and checking the file alone gave."""
     totals: tuple[int, int] = (0, 0)
     """(errors, warnings) of the whole file."""
 
@@ -91,7 +94,6 @@ class Workspace:
         self._base = _base(self.roots)
         self._lock = threading.Lock()
         self._keys: dict[str, str] = {}
-        self._duplicates: list[Diagnostic] = []
         self._lineage: tuple[int, Lineage] | None = None
 
     def key_of(self, path: str) -> str:
@@ -137,8 +139,8 @@ class Workspace:
                 moved = True
             self.notes = notes
             if moved:
+                self._add_duplicates(files)
                 self.files = files
-                self._duplicates = self._find_duplicates()
                 self.version += 1
             return moved
 
@@ -156,19 +158,27 @@ class Workspace:
         except ConfigError:
             return Config()
 
-    def _find_duplicates(self) -> list[Diagnostic]:
+    @staticmethod
+    def _add_duplicates(files: dict[str, FileState]) -> None:
+        """C108 over every file, as `perfdsl check` runs it, added to the files it names."""
         from ..checks.structure import ProjectKey, duplicate_projects
 
         keys = [ProjectKey(p.name, f.spec.unit_of(p), f.spec.year_of(p), p.span)
-                for f in self.files.values() for p in f.spec.projects]
-        return list(duplicate_projects(keys))
+                for f in files.values() for p in f.spec.projects]
+        found: dict[str, list[Diagnostic]] = {}
+        for d in duplicate_projects(keys):
+            found.setdefault(d.span.file, []).append(d)
+        for state in files.values():
+            extra = found.get(state.path, [])
+            if extra or state.diagnostics is not state.own:
+                state.diagnostics = sorted([*state.own, *extra], key=sort_key) if extra else state.own
+                state.totals = state.counts()
 
     # ------------------------------------------------------------------------------------------- reading it
 
     def diagnostics(self, state: FileState) -> list[Diagnostic]:
-        """The file's diagnostics with the duplicates found across files."""
-        extra = [d for d in self._duplicates if d.span.file == state.path]
-        return sorted([*state.diagnostics, *extra], key=sort_key) if extra else state.diagnostics
+        """The file's diagnostics, the duplicates found across files included."""
+        return state.diagnostics
 
     def lineage(self) -> Lineage:
         """`trends.lineage` of the files, made once per version."""
@@ -210,7 +220,7 @@ def read_file(job: tuple[str, str, tuple[int, int]], encoding: str | None,
         config = Config()
     diagnostics = sorted([*src.diagnostics, *_checks(src.spec, config, src.diagnostics)], key=sort_key)
     state = FileState(path, key, stamp, src.text, src.spec, diagnostics)
-    state.rows = project_rows(key, src.spec, config)
+    state.rows, state.own = project_rows(key, src.spec, config), diagnostics
     state.totals = state.counts()
     return state, problem
 
