@@ -166,6 +166,20 @@ def test_edits_errors_and_fixes_reach_the_open_page(page, server: str, tree: Pat
         spec.write_text(good, encoding="utf-8")
 
 
+def test_a_new_spec_appears_in_the_open_overview_and_goes_with_its_file(page, server: str, tree: Path) -> None:
+    page.goto(server)
+    page.evaluate("window.notReloaded = true")
+    added = tree / "specs" / "2026" / "新项目.perf"
+    try:
+        added.write_text("单位 某区民政局\n年度 2026\n\n项目 新增的项目 {\n}\n", encoding="utf-8")
+        page.get_by_role("link", name="新增的项目").wait_for(timeout=5000)
+        added.unlink()
+        page.get_by_role("link", name="新增的项目").wait_for(state="detached", timeout=5000)
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        added.unlink(missing_ok=True)
+
+
 def test_diagnostics_page_groups_by_file_with_excerpts(page, server: str) -> None:
     page.goto(server + "diagnostics")
     files = page.locator("section.file")
@@ -177,12 +191,17 @@ def test_diagnostics_page_groups_by_file_with_excerpts(page, server: str) -> Non
 def test_hostile_text_is_inert(page, server: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ("", "diagnostics", "project/odd/hostile.perf", "?q=%3Cscript%3E"):
+    for path in ("", "diagnostics", "project/odd/hostile.perf", "?q=%3Cscript%3E", "diff?old=2025&new=2026",
+                 "trends?key=odd/hostile.perf&i=0", "trends"):
         page.goto(server + path)
         assert page.locator("script").count() == 1  # the page's own, with its nonce
         assert page.locator("img, b").count() == 0
-    assert "<script>alert(1)</script>" in page.locator("main").first.inner_text()
-    assert "{{ 7*7 }}" in page.content() or "{{ 7*7 }}" in page.locator("body").inner_text()
+        text = page.locator("body").inner_text()
+        # shown as written, on every page: the project's name, its unit or its indicator's name
+        assert any(s in text for s in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                                       "</table><script>alert(2)</script>")), path
+    page.goto(server + "project/odd/hostile.perf")
+    assert "{{ 7*7 }}<b>粗</b>" in page.locator("main").inner_text()  # never evaluated as a template
     assert dialogs == []
 
 
