@@ -134,6 +134,7 @@ def test_diff_of_a_revision_and_the_working_tree(page, server: str, tree: Path) 
         assert "1100人" in page.locator("tr.lowered").inner_text()
         page.goto(server + "diff?from=no-such-rev")
         assert "no-such-rev" in page.locator("p.problem").first.inner_text()
+        assert page.locator("main").count() == 0  # no empty diff under the error
     finally:
         spec.write_text(good, encoding="utf-8")
 
