@@ -28,6 +28,7 @@ HOSTILE = ROOT / "tests" / "serve" / "hostile.perf"
 
 
 def _start(cwd: Path, *paths: str) -> tuple[subprocess.Popen[str], str]:
+    """A server on a free port, and its URL as it printed it."""
     proc = subprocess.Popen([sys.executable, "-m", "perfdsl", "serve", "--port", "0", *paths], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PERFDSL_LANG": "zh"})
@@ -229,17 +230,22 @@ def test_pages_carry_a_strict_policy(server: str) -> None:
 
 def test_serve_prints_its_url_and_ctrl_c_stops_it(tree: Path) -> None:
     proc, url = _start(tree, "specs")
-    assert _get(url, "/")[0] == 200
-    # an open event stream (a page left open) does not hold the stop up
-    parts = urllib.parse.urlsplit(url)
-    stream = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
-    stream.request("GET", "/events")
-    events = stream.getresponse()
-    assert events.headers["content-type"].startswith("text/event-stream")
-    assert events.readline().startswith(b"data: ")
-    started = time.monotonic()
-    code, err = _stop(proc)
-    stream.close()
+    try:
+        assert _get(url, "/")[0] == 200
+        # an open event stream (a page left open) does not hold the stop up
+        parts = urllib.parse.urlsplit(url)
+        stream = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+        stream.request("GET", "/events")
+        events = stream.getresponse()
+        assert events.headers["content-type"].startswith("text/event-stream")
+        assert events.readline().startswith(b"data: ")
+        started = time.monotonic()
+        code, err = _stop(proc)
+        stream.close()
+    finally:
+        if proc.poll() is None:  # a failed assertion above leaves no server behind
+            proc.kill()
+            proc.wait(10)
     assert code in (0, 130)
     assert "Traceback" not in err
     assert time.monotonic() - started < 5
