@@ -963,6 +963,52 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.year": ("年度 {year} 不合理：应为 {first} 到 {last} 之间的年份", "the year {year} is implausible: give one from "
                  "{first} to {last}"),
     # --- end of editors, CI and exports ---
+    # --- perfdsl serve (perfdsl/serve/, templates/serve/) ---
+    "serve.no_starlette": ("perfdsl serve 需要 starlette、uvicorn 和 watchfiles：pip install 'perfdsl[serve]'",
+                           "perfdsl serve needs starlette, uvicorn and watchfiles: pip install 'perfdsl[serve]'"),
+    "serve.url": ("perfdsl serve：{url}（按 Ctrl-C 停止）", "perfdsl serve: {url} (Ctrl-C to stop)"),
+    "serve.loaded": ("已读取 {files} 个文件，{projects} 个项目（{seconds} 秒）",
+                     "read {files} files, {projects} projects in {seconds} s"),
+    "serve.watch_failed": ("无法监视文件的变化（{reason}）：页面不会随文件更新", "cannot watch the files ({reason}): pages will "
+                           "not follow their changes"),
+    "serve.listen_failed": ("无法监听 {host}:{port}：{reason}", "cannot listen on {host}:{port}: {reason}"),
+    "serve.nav.overview": ("总览", "Overview"),
+    "serve.nav.diagnostics": ("诊断", "Diagnostics"),
+    "serve.nav.diff": ("对比", "Diff"),
+    "serve.nav.trends": ("趋势", "Trends"),
+    "serve.title.overview": ("全部项目", "All projects"),
+    "serve.filter.unit": ("单位", "Unit"),
+    "serve.filter.year": ("年度", "Year"),
+    "serve.filter.framework": ("框架", "Framework"),
+    "serve.filter.text": ("搜索", "Search"),
+    "serve.filter.any": ("（全部）", "(any)"),
+    "serve.filter.apply": ("筛选", "Filter"),
+    "serve.shown": ("显示 {count} 个项目，共 {all} 个", "{count} of {all} projects"),
+    "serve.counts": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "serve.none": ("没有符合条件的项目", "no project matches"),
+    "serve.no_unit": ("（未填写单位）", "(no unit)"),
+    "serve.no_year": ("（未填写年度）", "(no year)"),
+    "serve.col.name": ("项目名称", "Project"),
+    "serve.col.category": ("项目类别", "Category"),
+    "serve.col.total": ("项目总预算（元）", "Total budget (yuan)"),
+    "serve.col.current": ("项目当年预算（元）", "This year's budget (yuan)"),
+    "serve.col.score": ("自评得分", "Self-evaluation score"),
+    "serve.total": ("合计（{count} 个项目）", "Total ({count} projects)"),
+    "serve.before": ("上一年度（{year}）", "previous year ({year})"),
+    "serve.after": ("下一年度（{year}）", "next year ({year})"),
+    "serve.clean": ("没有诊断", "no diagnostics"),
+    "serve.missing": ("没有这个页面：{path}", "no such page: {path}"),
+    "serve.worktree": ("工作区", "working tree"),
+    "serve.diff.years": ("两个年度", "Two years"),
+    "serve.diff.revisions": ("两个 git 版本", "Two git revisions"),
+    "serve.diff.show": ("显示", "Show"),
+    "serve.diff.broken": ("有错误的文件未参与对比：{path}", "left out, as it has errors: {path}"),
+    "serve.trend.target": ("指标值", "target"),
+    "serve.trend.actual": ("实际完成值", "actual"),
+    "serve.trend.pick": ("在项目页上选一个指标，可看它历年的指标值", "pick an indicator on a project's page to see its "
+                         "target over the years"),
+    "serve.trend.budget": ("各单位各年度当年预算（元）", "This year's budget per unit and year (yuan)"),
+    # --- end of perfdsl serve ---
 }
 
 

@@ -277,6 +277,11 @@ def _names_shown(value: Any) -> Any:
     return value
 
 
+def page_environment() -> Any:
+    """The environment of the HTML diff, for pages that extend `diff/diff.html.jinja` (perfdsl serve)."""
+    return _environment("html", False)
+
+
 @functools.lru_cache(maxsize=None)
 def _environment(fmt: str, color: bool) -> Any:
     """The Jinja environment of one format, coloured or not: built once, as compiling the templates costs
