@@ -13,10 +13,10 @@ from typing import Iterable
 
 from .. import ast
 from ..frameworks import Framework
-from .cycle import Sheet
+from .cycle import Sheet, Table
 from .env import render as render_template
 from ..syntax.values import show_money as money
-from .layout import widths
+from .layout import PAGES, crowded, table_widths, widths
 from .view import IndexEntry, project_view
 
 
@@ -60,4 +60,12 @@ def render_index(entries: Iterable[IndexEntry]) -> str:
 
 def render_sheet(sheet: Sheet, *, index_href: str | None = None, paged: bool = False) -> str:
     """The 自评表 or the 监控表 (`backends.cycle`) as a page of its own."""
-    return render_template("html", "html/sheet.html.jinja", sheet=sheet, index_href=index_href, paged=paged)
+    tables = [(b.columns, [[(c.text, c.span) for c in row] for row in b.rows]) if isinstance(b, Table) else None
+              for b in sheet.blocks]
+    for landscape, small, page_em in PAGES:  # on its side, in smaller type, when one of its tables needs it
+        shares = [table_widths(*t, page_em) if t else () for t in tables]
+        if None not in shares:
+            break
+    fitted = [s if s is not None else crowded(t[0]) if t else () for s, t in zip(shares, tables)]
+    return render_template("html", "html/sheet.html.jinja", sheet=sheet, index_href=index_href, paged=paged,
+                           shares=fitted, landscape=landscape, small=small)

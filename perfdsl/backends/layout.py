@@ -28,7 +28,7 @@ _CAPS = {"level1": 5.0, "level2": 5.0, "target": 11.0, "weight": 3.0, "nature": 
 than its cap too). The other columns (the 三级 name, 绩效标准, 指标解释) share what these leave."""
 _SHARES = {"name": 3.0, "explanation": 1.5}
 """How the remaining room is shared: the 三级 name three parts, 指标解释 one and a half, any other one."""
-LABEL_SHARE = (21.0, 25.0)
+LABEL_SHARE = (21.0, 28.0)
 """The least and the most share (per cent) of a label column of the header and budget blocks."""
 
 
@@ -120,3 +120,45 @@ def widths(view: ProjectView) -> Widths:
     label = _share(max((_need("", [t], 12.0) for t in labels), default=0.0), PAGES[1 if landscape else 0][2])
     return Widths(tuple(shares[f] for f in fields), min(max(label, LABEL_SHARE[0]), LABEL_SHARE[1]), wrapped,
                   landscape, small, crowded)
+
+
+PROSE = 12.0
+"""A cell of a 自评表's table wider than this (em) is prose (偏差原因…): its column shares the room left."""
+
+
+def _cell_need(text: str) -> float:
+    """A figure, a target or a date (anything with Latin letters or digits) on one line; names wrap onto
+    lines of even length, five characters or so to a line."""
+    if any(c.isascii() and c.isalnum() for c in text):
+        return max(em(line) for line in text.split("\n"))
+    return _need("", [text], 5.0)
+
+
+def table_widths(columns: Sequence[str], rows: Sequence[Sequence[tuple[str, int]]],
+                 page_em: float) -> tuple[float, ...] | None:
+    """The columns (per cent) of a 自评表's or 监控表's table, from its headings and its cells' (text, rowspan)
+    (0: covered by the cell above): a column of short values (names, targets, dates, figures) as wide as its
+    widest value, so that none breaks; the columns of longer text (偏差原因…) share the rest. None when they
+    do not fit on a page `page_em` wide (one of PAGES)."""
+    cells: list[list[str]] = [[] for _ in columns]
+    for row in rows:
+        for j, (text, span) in enumerate(row[:len(columns)]):
+            if span:
+                cells[j].append(text)
+    fixed = {j: _share(max([_need("", [heading], 4.0), *(_cell_need(t) for t in cells[j])]), page_em)
+             for j, heading in enumerate(columns) if all(em(t) <= PROSE for t in cells[j])}
+    flexible = [j for j in range(len(columns)) if j not in fixed]
+    floors = {j: _share(max(_need("", [columns[j]], 6.0), 8.0), page_em) for j in flexible}
+    room = 100 - sum(fixed.values())
+    if room < sum(floors.values()):
+        return None
+    shares = dict(fixed)
+    for j in flexible:
+        shares[j] = max(room / len(flexible), floors[j])
+    total = sum(shares.values())
+    return tuple(round(shares[j] * 100 / total, 1) for j in range(len(columns)))
+
+
+def crowded(columns: Sequence[str]) -> tuple[float, ...]:
+    """Even shares, for a table too wide for any page: its cells wrap."""
+    return tuple(round(100 / len(columns), 1) for _ in columns)
