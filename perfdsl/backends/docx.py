@@ -19,7 +19,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
+from docx.table import _Cell
 
 from .. import ast
 from ..frameworks import Framework
@@ -90,7 +91,8 @@ def _repeat(row: Any) -> None:
 class _Grid:
     """The whole form as one Word table, as `perfdsl import` reads a form (a table is a grid of its own):
     its columns are every edge of the header grid and of the indicator table, so that each block keeps the
-    printed form's widths, a cell spanning the columns between its edges."""
+    printed form's widths, a cell spanning the columns between its edges. The cells are written as XML, row
+    by row (python-docx's own merge looks the whole table over for every cell: slow for a long form)."""
 
     def __init__(self, doc: Any, view: ProjectView, label: float, shares: Sequence[float], page_mm: float) -> None:
         edges = [0.0, label, 50.0, 50 + label, 100.0]
@@ -106,16 +108,51 @@ class _Grid:
         self.label = round(label, 1)
         count = len(view.header) + len(view.prose) + (len(view.budget) + 1 if view.budget else 0) + (
             len(view.rows) + 2 if view.rows else 0)
-        gaps = [b - a for a, b in zip(self.edges, self.edges[1:])]
-        self.table = _table(doc, gaps, count, page_mm)
+        self.twips = [round(page_mm * (b - a) / 100 * 1440 / 25.4) for a, b in zip(self.edges, self.edges[1:])]
+        self.table = doc.add_table(rows=count, cols=len(self.twips))
+        self.table.style = doc.styles["Table Grid"]
+        self.table.autofit = False
+        for column, twips in zip(self.table.columns, self.twips):
+            column.width = Twips(twips)
+        self.cells: list[list[tuple[int, Any]]] = [[] for _ in range(count)]
         self.row = 0
 
+    def _tc(self, row: int, first: int, last: int, merge: str | None) -> Any:
+        tc = OxmlElement("w:tc")
+        props = OxmlElement("w:tcPr")
+        width = OxmlElement("w:tcW")
+        width.set(qn("w:w"), str(sum(self.twips[first:last + 1])))
+        width.set(qn("w:type"), "dxa")
+        props.append(width)
+        if last > first:
+            span = OxmlElement("w:gridSpan")
+            span.set(qn("w:val"), str(last - first + 1))
+            props.append(span)
+        if merge:
+            vmerge = OxmlElement("w:vMerge")
+            if merge == "restart":
+                vmerge.set(qn("w:val"), "restart")
+            props.append(vmerge)
+        tc.append(props)
+        tc.append(OxmlElement("w:p"))
+        self.cells[row].append((first, tc))
+        return tc
+
     def cell(self, start: float, end: float, rows: int = 1) -> Any:
+        """The cell of this row from edge `start` to edge `end` (per cent), merged down `rows` rows."""
         first, last = self.edges.index(round(start, 1)), self.edges.index(round(end, 1)) - 1
-        cell = self.table.cell(self.row, first)
-        if last > first or rows > 1:
-            cell = cell.merge(self.table.cell(self.row + rows - 1, last))
-        return cell
+        tc = self._tc(self.row, first, last, "restart" if rows > 1 else None)
+        for below in range(self.row + 1, self.row + rows):
+            self._tc(below, first, last, "continue")
+        return _Cell(tc, self.table)
+
+    def finish(self) -> None:
+        for tr, cells in zip(self.table._tbl.tr_lst, self.cells):
+            for tc in tr.tc_lst:
+                tr.remove(tc)
+            tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never split across pages
+            for _, tc in sorted(cells, key=lambda c: c[0]):
+                tr.append(tc)
 
     def pairs(self, line: Sequence[Pair], numbers: bool = False) -> None:
         slots = [(0.0, self.label, 50.0), (50.0, 50 + self.label, 100.0)] if len(line) == 2 else [
@@ -179,6 +216,7 @@ def render(spec: ast.Spec, project: ast.Project, *, framework: Framework | None 
             grid.pairs(line, numbers=True)
     if view.rows:
         _goals(grid, view)
+    grid.finish()
     return _save(doc)
 
 

@@ -19,7 +19,7 @@ PAGES = ((False, False, 48.6), (True, False, 68.6), (True, True, 80.0))
 """The pages a table is tried on, in order, until its columns fit: (landscape, small text, its width in em).
 A4 less two 15 mm margins is 180 mm, 48.6 em of the form's 10.5 pt text; on its side 267 mm, 68.6 em, or
 80 em of 9 pt text (the national tables of 2021 have up to thirteen columns)."""
-NAME_MIN = 8.0
+NAME_MIN = 7.0
 """The least room (em) the 三级 name must keep for a page to be taken."""
 PAD_EM = 1.4
 """A cell's padding (6 px each side) and rules, and half an em of slack for rounding and the font's own widths."""
@@ -47,10 +47,14 @@ def _need(heading: str, texts: Sequence[str], cap: float) -> float:
             if width > cap:  # lines of whole characters
                 width = math.ceil(width / math.ceil(width / cap))
             need = max(need, width)
-    # a value that wraps at that width must not leave a single character on its last line
-    while need < cap + 1 and any(_orphan(em(line), need) for text in texts for line in text.split("\n")):
-        need += 1
-    return need
+    # a value that wraps at that width must not leave a single character on its last line: the nearest width
+    # (a little narrower or wider, never narrower than the heading) at which none does
+    lines = [em(line) for text in texts for line in text.split("\n")]
+    if not any(_orphan(width, need) for width in lines):
+        return need
+    widths = [w for w in range(max(math.ceil(em(heading)), int(need) - 2), int(cap) + 3)
+              if not any(_orphan(width, w) for width in lines)]
+    return float(min(widths, key=lambda w: (abs(w - need), -w))) if widths else need
 
 
 def _orphan(width: float, line: float) -> bool:
