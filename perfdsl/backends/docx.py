@@ -179,8 +179,9 @@ def _goals(grid: _Grid, view: ProjectView) -> None:
                 _put(grid.cell(edges[column], edges[column + 1], span), text, align=_CENTER)
         _put(grid.cell(edges[2], edges[3]), row.name)
         _put(grid.cell(edges[3], edges[4]), row.target, align=_CENTER)
-        for i, paragraphs in enumerate(row.attributes):
-            _put(grid.cell(edges[4 + i], edges[5 + i]), paragraphs)
+        for i, (field, paragraphs) in enumerate(zip(view.attribute_fields, row.attributes)):
+            _put(grid.cell(edges[4 + i], edges[5 + i]), paragraphs,
+                 align=_CENTER if field in ("weight", "nature") else None)
         grid.row += 1
 
 
