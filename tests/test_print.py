@@ -277,3 +277,37 @@ def test_a_missing_library_names_its_extra(capsys: Any, monkeypatch: pytest.Monk
     code, out, err = run_cli(capsys, "--lang", "en", "build", str(EVALUATED), "-o", str(tmp_path), "--format",
                              "docx")
     assert code == 2 and "pip install 'perfdsl[docx]'" in err
+
+
+LINES_JS = """
+selector => Array.from(document.querySelectorAll(selector)).map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = [];
+  for (const r of range.getClientRects()) {
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.top - r.top) < 2) { last.width += r.width; } else { lines.push({top: r.top, width: r.width}); }
+  }
+  return {text: cell.textContent.trim(), lines: lines.map(l => l.width),
+          em: parseFloat(getComputedStyle(cell).fontSize)};
+})
+"""
+
+
+@pytest.mark.parametrize("path", [p for p in SPECS if "national" in p.parts or "2020" in p.parts][:6], ids=_name)
+def test_the_html_form_prints_from_chromium_without_broken_words(page: Any, path: Path) -> None:
+    """The HTML page's own print, in Chromium at the printed width (A4 less its margins, 180 mm): headings and
+    targets on one line each, no header label or 一级/二级 name ending in a character alone."""
+    from perfdsl.backends import html
+
+    spec = _spec(path)
+    view = project_view(spec, spec.projects[0])
+    landscape = widths(view).landscape
+    page.set_viewport_size({"width": round((267 if landscape else 180) / 25.4 * 96), "height": 1000})
+    page.emulate_media(media="print")
+    page.set_content(html.render(spec, spec.projects[0]))
+    for cell in page.evaluate(LINES_JS, "table.goals thead th:not(.band), td.target:not(.wrap)"):
+        assert len(cell["lines"]) == 1, cell
+    for cell in page.evaluate(LINES_JS, "table.header th, table.budget th:not(.band), td.l1, td.l2"):
+        if len(cell["lines"]) > 1:
+            assert cell["lines"][-1] > 1.5 * cell["em"], cell
