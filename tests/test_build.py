@@ -266,7 +266,7 @@ def test_progress_only_on_a_terminal() -> None:
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert run("build", "specs/", "-o", str(tmp_path), "--format", "pdf").returncode == 2
+    assert run("build", "specs/", "-o", str(tmp_path), "--format", "rtf").returncode == 2
     assert run("build", "specs/", "-o", str(tmp_path), "--jobs", "0").returncode == 2
     assert run("build", "no/such/folder", "-o", str(tmp_path)).returncode == 2
     assert not any(tmp_path.iterdir())

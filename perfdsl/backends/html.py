@@ -13,31 +13,20 @@ from typing import Iterable
 
 from .. import ast
 from ..frameworks import Framework
-from .cycle import Sheet
+from .cycle import Sheet, Table
 from .env import render as render_template
 from ..syntax.values import show_money as money
-from .view import IndexEntry, ProjectView, project_view
-
-# Widths (percent) of the indicator table's columns; the 三级 name takes what the others leave. A national
-# table's attribute columns take their room from the 一级/二级/target columns.
-_WIDTHS = (13, 13, 14)
-_NARROW_WIDTHS = (10, 11, 12)
-_ATTRIBUTE_WIDTHS = {"weight": 6, "nature": 7, "standard": 12, "explanation": 18}
-
-
-def column_widths(view: ProjectView) -> list[int]:
-    attributes = [_ATTRIBUTE_WIDTHS.get(f, 12) for f in view.attribute_fields]
-    level1, level2, target = _NARROW_WIDTHS if attributes else _WIDTHS
-    name = max(100 - level1 - level2 - target - sum(attributes), 18)
-    return [level1, level2, name, target, *attributes]
+from .layout import PAGES, crowded, table_widths, widths
+from .view import IndexEntry, project_view
 
 
 def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None,
-           framework: Framework | None = None) -> str:
-    """The project's page; `index_href` (relative) adds a link back to the index page."""
+           framework: Framework | None = None, paged: bool = False) -> str:
+    """The project's page; `index_href` (relative) adds a link back to the index page; `paged` adds the
+    page rules a paged-media engine reads (page numbers: `backends.pdf`)."""
     view = project_view(spec, project, framework)
-    return render_template("html", "html/project.html.jinja", view=view, widths=column_widths(view),
-                           index_href=index_href)
+    return render_template("html", "html/project.html.jinja", view=view, widths=widths(view),
+                           index_href=index_href, paged=paged)
 
 
 def _sum(values: Iterable[Decimal | None]) -> str:
@@ -69,6 +58,14 @@ def render_index(entries: Iterable[IndexEntry]) -> str:
     return render_template("html", "html/index.html.jinja", units=units, count=count)
 
 
-def render_sheet(sheet: Sheet, *, index_href: str | None = None) -> str:
+def render_sheet(sheet: Sheet, *, index_href: str | None = None, paged: bool = False) -> str:
     """The 自评表 or the 监控表 (`backends.cycle`) as a page of its own."""
-    return render_template("html", "html/sheet.html.jinja", sheet=sheet, index_href=index_href)
+    tables = [(b.columns, [[(c.text, c.span) for c in row] for row in b.rows]) if isinstance(b, Table) else None
+              for b in sheet.blocks]
+    for landscape, small, page_em in PAGES:  # on its side, in smaller type, when one of its tables needs it
+        shares = [table_widths(*t, page_em) if t else () for t in tables]
+        if None not in shares:
+            break
+    fitted = [s if s is not None else crowded(t[0]) if t else () for s, t in zip(shares, tables)]
+    return render_template("html", "html/sheet.html.jinja", sheet=sheet, index_href=index_href, paged=paged,
+                           shares=fitted, landscape=landscape, small=small)

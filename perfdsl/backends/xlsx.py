@@ -15,7 +15,6 @@ import datetime
 import io
 import math
 import re
-import zipfile
 from decimal import Decimal
 from typing import Any, Sequence
 
@@ -27,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import ast
 from ..diagnostics import display_width
 from ..frameworks import Framework
+from .archive import FIXED_TIME, steady
 from .cycle import Cell, Sheet as Sheet_, Table
 from .view import ProjectView, project_view
 
@@ -38,8 +38,6 @@ the header block lays out over the same columns, and so its second label gets a 
 both values get room (B:C and E onwards)."""
 NARROW_NAME = (14.0, 14.0)
 ATTRIBUTE_WIDTHS = {"weight": 7.0, "nature": 8.0, "standard": 14.0, "explanation": 24.0}
-FIXED_TIME = datetime.datetime(2000, 1, 1)
-"""The document's created/modified dates: the bytes must not depend on when the build ran."""
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _UNSAFE_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -286,18 +284,4 @@ def workbook(spec: ast.Spec, frameworks: Sequence[Framework | None] | None = Non
     wb.properties.created = FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _steady(buffer.getvalue())
-
-
-def _steady(data: bytes) -> bytes:
-    """The same archive with fixed times: openpyxl stamps the save time into core.xml and the zip entries."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), content,
-                         compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return steady(buffer.getvalue())

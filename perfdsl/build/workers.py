@@ -36,9 +36,11 @@ def framework_for(config: Config, spec: ast.Spec, project: ast.Project) -> Frame
 
 
 def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, index_href: str | None,
-            framework: Framework | None) -> str:
-    from ..backends import BACKENDS
+            framework: Framework | None) -> str | bytes:
+    from ..backends import BACKENDS, DOCUMENTS, render_document
 
+    if kind in DOCUMENTS:
+        return render_document(kind, spec, project, framework)
     if kind == "text":
         return BACKENDS[kind](spec, project, width=options.text_width, framework=framework)
     if kind == "html":

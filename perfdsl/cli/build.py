@@ -17,12 +17,18 @@ EXAMPLES = """examples:
   perfdsl build a.perf --format text --text-width 36
   perfdsl build specs/ --jobs 4           four worker processes
   perfdsl build specs/ --format html,xlsx an Excel workbook per spec too (pip install 'perfdsl[xlsx]')
+  perfdsl build specs/ --format pdf,docx  every form as PDF (pip install 'perfdsl[print]') and as Word
+                                          (pip install 'perfdsl[docx]')
 """
 
 FORMATS = ("text", "html", "md", "json")
-OPTIONAL = ("xlsx",)
-"""Built only when asked for: an Excel workbook per spec needs openpyxl (pip install 'perfdsl[xlsx]'), and what
-`perfdsl build specs/` writes must not depend on what happens to be installed."""
+OPTIONAL = ("xlsx", "pdf", "docx")
+"""Built only when asked for: an Excel workbook per spec needs openpyxl (pip install 'perfdsl[xlsx]'), PDF needs
+WeasyPrint ('perfdsl[print]'), Word documents python-docx ('perfdsl[docx]'); and what `perfdsl build specs/`
+writes must not depend on what happens to be installed."""
+NEEDS = {"xlsx": ("openpyxl", "xlsx.no_openpyxl"), "pdf": ("weasyprint", "build.no_weasyprint"),
+         "docx": ("docx", "build.no_python_docx")}
+"""The library each optional format imports, and what to say when it is missing."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", default="build", metavar="OUT", help="output folder (default: build/)")
     p.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
                    help="comma-separated formats: text, html, md, json (default: these four), xlsx (a workbook "
-                        "per spec, needs openpyxl)")
+                        "per spec, needs openpyxl), pdf (needs WeasyPrint), docx (needs python-docx)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="build N files at once (default: 1)")
     p.add_argument("--text-width", type=int, default=40, metavar="N",
                    help="wrap the text layout's prose at N characters (default: 40, as printed)")
@@ -76,10 +82,12 @@ def _formats(text: str) -> tuple[str, ...] | None:
     return tuple(f for f in FORMATS + OPTIONAL if f in chosen)
 
 
-def _have_openpyxl() -> bool:
+def _have(module: str) -> bool:
+    import importlib
+
     try:
-        import openpyxl  # noqa: F401
-    except ImportError:
+        importlib.import_module(module)
+    except (ImportError, OSError):  # WeasyPrint raises OSError when the system's Pango is missing
         return False
     return True
 
@@ -93,9 +101,10 @@ def run(args: argparse.Namespace) -> int:
         print(say("build.bad_format", args.lang, value=args.format, known=", ".join(FORMATS + OPTIONAL)),
               file=sys.stderr)
         return 2
-    if "xlsx" in formats and not _have_openpyxl():
-        print(say("xlsx.no_openpyxl", args.lang), file=sys.stderr)
-        return 2
+    for kind in formats:
+        if kind in NEEDS and not _have(NEEDS[kind][0]):
+            print(say(NEEDS[kind][1], args.lang), file=sys.stderr)
+            return 2
     if args.jobs < 1 or args.text_width < 10:
         print(say("build.bad_number", args.lang), file=sys.stderr)
         return 2
