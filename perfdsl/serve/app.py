@@ -186,7 +186,7 @@ def _overview(live: Live, request: Request) -> tuple[str, dict[str, Any]]:
 
 
 def _project(live: Live, request: Request) -> tuple[str, dict[str, Any]] | None:
-    from ..backends.html import column_widths
+    from ..backends.layout import widths
     from ..backends.view import project_view
     from ..build.workers import framework_for
     from ..diffing.match import indicator_items
@@ -204,7 +204,7 @@ def _project(live: Live, request: Request) -> tuple[str, dict[str, Any]] | None:
                   (("before", lineage.before.get(ref)), ("after", lineage.after.get(ref)))}
     indicators = [(i, item.name) for i, item in enumerate(indicator_items(state.spec, project))]
     return "serve/project.html.jinja", {
-        "view": view, "widths": column_widths(view), "index_href": None, "key": state.key,
+        "view": view, "widths": widths(view), "index_href": None, "key": state.key,
         "path": state.path, "name": project.name, "year": year, "neighbours": neighbours,
         "indicators": indicators, "diagnostics": pages.file_diagnostics(ws, state, live.lang, project)}
 
