@@ -50,7 +50,9 @@ def _render(kind: str, spec: ast.Spec, project: ast.Project, options: Options, i
     return BACKENDS[kind](spec, project, framework=framework)
 
 
-def _checks(spec: ast.Spec, config: Config, parsed: list[Diagnostic]) -> list[Diagnostic]:
+def checked(spec: ast.Spec, config: Config, parsed: list[Diagnostic]) -> list[Diagnostic]:
+    """The checks of one parsed file (of the projects that parsed, given its parse errors), a broken check
+    reported rather than raised: build and serve read files alike."""
     from ..checks import run
 
     try:
@@ -69,7 +71,7 @@ def build_file(job: Job, out: str, stage: str, run: Run) -> FileResult:
     src = load_file(job.path, job.options.encoding)
     config = run.config_for(job.path, job.options)
     diags = list(src.diagnostics)
-    diags.extend(_checks(src.spec, config, src.diagnostics))  # with errors, of the projects that parsed
+    diags.extend(checked(src.spec, config, src.diagnostics))  # with errors, of the projects that parsed
     result = FileResult(job.path, src.text, diags, [], [_project_key(src.spec, p) for p in src.spec.projects])
     if any(d.severity is Severity.error for d in diags):
         return result

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .. import ast
 from ..build.plan import Options, Run
-from ..build.workers import _checks
+from ..build.workers import checked
 from ..config import Config, ConfigError
 from ..diagnostics import Diagnostic, Severity, sort_key
 from ..messages import Phrase
@@ -218,7 +218,7 @@ def read_file(job: tuple[str, str, tuple[int, int]], encoding: str | None,
     except ConfigError as e:
         problem = Phrase("config.error", path=e.path, problem=Phrase(e.key, **e.params))
         config = Config()
-    diagnostics = sorted([*src.diagnostics, *_checks(src.spec, config, src.diagnostics)], key=sort_key)
+    diagnostics = sorted([*src.diagnostics, *checked(src.spec, config, src.diagnostics)], key=sort_key)
     state = FileState(path, key, stamp, src.text, src.spec, diagnostics)
     state.rows, state.own = project_rows(key, src.spec, config), diagnostics
     state.totals = state.counts()
