@@ -29,7 +29,7 @@ EPILOG = """examples:
 """
 
 COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "score", "schema", "new", "lsp", "query",
-            "export")
+            "export", "review")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/cli/."""
 
 

@@ -35,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def have_duckdb(lang: str) -> bool:
     """Whether the `query` extra is installed; says how to install it when not."""
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb") is None:
         print(say("query.no_duckdb", lang), file=sys.stderr)
         return False
     return True

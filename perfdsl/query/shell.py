@@ -7,7 +7,6 @@ import cmd
 import sys
 from typing import Any
 
-from ..diagnostics import shown
 from ..messages import say
 from . import output
 from .database import QueryError, run_sql, sql_error
@@ -23,7 +22,7 @@ class Shell(cmd.Cmd):
         self.con, self.lang = con, lang
         self.intro = say("query.shell", lang)
 
-    def default(self, line: str) -> bool:
+    def default(self, line: str) -> bool:  # type: ignore[override]  # True ends cmdloop, as onecmd reads it
         text = line.strip()
         if text in (".quit", ".exit", "EOF"):
             return True
