@@ -890,14 +890,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.weights": ("分值", "weights"),
     "review.budget": ("当年预算", "当年预算"),
     "review.score": ("自评得分", "self-evaluation score"),
-    "review.sheet.findings": ("审核发现", "findings"),
     "review.sheet.summary": ("汇总", "summary"),
     "review.col.unit": ("单位", "unit"),
     "review.col.year": ("年度", "year"),
-    "review.col.project": ("项目", "project"),
     "review.col.indicator": ("指标", "indicator"),
     "review.col.kind": ("类别", "kind"),
-    "review.col.severity": ("级别", "severity"),
     "review.col.detail": ("说明", "detail"),
     "review.col.file": ("文件", "file"),
     "review.col.line": ("行", "line"),
@@ -928,7 +925,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "query.no_paths": ("请给出要查询的 .perf 文件或文件夹", "give the .perf files or folders to query"),
     "query.xlsx_output": ("--format xlsx 需要 -o 文件名", "--format xlsx needs -o FILE"),
     "query.sql_error": ("SQL 错误：{message}", "SQL error: {message}"),
-    "query.unwritable": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "query.shell": ("每行一条 SQL；.tables 列出表，.schema 表名 列出列，.queries 列出示例查询，.quit 退出",
                     "one SQL statement a line; .tables lists the tables, .schema TABLE its columns, "
                     ".queries the named queries, .quit leaves"),
@@ -1056,6 +1052,8 @@ class Phrase:
 
 
 SAME: dict[str, str] = {
+    "review.col.project": "diff.col.project", "review.col.severity": "rules.col.severity",
+    "review.sheet.findings": "review.col.findings",
     # Keys that say what another key says: a variant of a diagnostic whose hint differs, a found token that
     # reads as the expected one. Each sentence is kept once (its two languages stay together), under the key
     # named here.

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         written = export(opened[1], args.output, args.format)
     except (OSError, QueryError) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        print(shown(say("query.unwritable", args.lang, path=args.output, reason=reason)), file=sys.stderr)
+        print(shown(say("build.write_failed", args.lang, path=args.output, reason=reason)), file=sys.stderr)
         return 2
     for path in written:
         print(shown(os.path.relpath(path)))

@@ -123,7 +123,7 @@ def answer(con: Any, sql: str, args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, data, durable=False)
         except OSError as e:
-            print(shown(say("query.unwritable", args.lang, path=args.output, reason=e.strerror or str(e))),
+            print(shown(say("build.write_failed", args.lang, path=args.output, reason=e.strerror or str(e))),
                   file=sys.stderr)
             return 2
     else:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(path, outputs[fmt](), durable=False)
             print(shown(say("review.written", args.lang, path=path)), file=sys.stderr)
     except OSError as e:
-        print(shown(say("query.unwritable", args.lang, path=args.output, reason=e.strerror or str(e))),
+        print(shown(say("build.write_failed", args.lang, path=args.output, reason=e.strerror or str(e))),
               file=sys.stderr)
         return 2
     return 0
