@@ -128,8 +128,9 @@ def _with_opinions(diags: list[Diagnostic], files: list[str], texts: dict[str, s
     folders = {os.path.dirname(r) for r in reviews}
     specs = [load_file(f, encoding).spec for f in files if os.path.dirname(f) in folders]
     opinions, problems = read_all(specs, texts)
-    return sorted([*diags, *opinion_notes(opinions), *problems], key=lambda d: (files.index(d.span.file)
-                  if d.span.file in files else len(files), *sort_key(d)))
+    order = {f: n for n, f in enumerate(files)}  # the specs in check's order, then the .review files
+    return sorted([*diags, *opinion_notes(opinions), *problems],
+                  key=lambda d: (order.get(d.span.file, len(files)), *sort_key(d)))
 
 
 def _cpus() -> int:

@@ -31,6 +31,7 @@ class Tree:
 
     specs: list[ast.Spec] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    """The text of each `.review` file (the specs' texts are not kept: a big tree holds them once, in its AST)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     opinions: list[Any] = field(default_factory=list)
     """The 审核意见 of the `.review` files beside the specs (`perfdsl.review.opinions`)."""
@@ -52,7 +53,6 @@ def read_tree(files: Sequence[str], encoding: str | None = None, config: Any = N
             src = load_file(path, encoding)
             alien = not_a_spec(src.text, src.spec, src.diagnostics)
             parse_diags[path] = [alien] if alien else src.diagnostics
-            tree.texts[path] = src.text
             tree.specs.append(src.spec)
             yield check_file(src.spec, parse_diags[path], config, cache)
 
