@@ -47,7 +47,7 @@ def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any]
     """The tree of `paths` read, checked and loaded: (tree, connection), or an exit status (said why)."""
     from ..config import ConfigError
     from ..messages import Phrase
-    from ..query.database import database, read_tree
+    from ..query.database import database, no_cyclic_gc, read_tree
     from ..syntax.loader import find_files
 
     files, missing = find_files(paths)
@@ -59,8 +59,9 @@ def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any]
         print(shown(say("cli.no_files", args.lang, path=" ".join(paths))), file=sys.stderr)
         return 2
     try:
-        tree = read_tree(files, getattr(args, "encoding", None))
-        return tree, database(tree, args.lang)
+        with no_cyclic_gc():
+            tree = read_tree(files, getattr(args, "encoding", None))
+            return tree, database(tree, args.lang)
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2

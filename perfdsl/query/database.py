@@ -9,12 +9,14 @@ the lines costs (benchmarks/README.md).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, sort_key
@@ -136,6 +138,20 @@ def _write_lines(path: str, names: list[str], table: list[tuple[Any, ...]]) -> N
 
 def database(tree: Tree, lang: str) -> Any:
     return connect(rows(tree, lang))
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """The cyclic collector at rest while a tree is read and turned into rows: millions of small objects that
+    are all kept and hold no cycles, which it would otherwise walk again and again as they pile up (as
+    `checks.check_sources` does for `perfdsl check`)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def run_sql(con: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
