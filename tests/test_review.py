@@ -96,3 +96,10 @@ def test_a_review_file_that_does_not_read_is_said_at_file_and_line(capsys, tmp_p
     found = [line.replace(str(folder), "DIR") for line in out.splitlines() if "[R0" in line]
     assert code == 1
     golden(ROOT / "tests" / "query" / "expected" / "bad_review.txt", "\n".join(found) + "\n")
+
+
+def test_a_file_that_does_not_parse_still_shows_its_errors(tmp_path: Path, capsys, page) -> None:
+    (tmp_path / "broken.perf").write_text("单位 某局\n年度 2026\n项目 x {\n  产出 {\n", encoding="utf-8")
+    assert run_cli(capsys, "review", "--format", "html", str(tmp_path), "-o", str(tmp_path / "out"))[0] == 0
+    page.goto(file_url(tmp_path / "out" / "review.html"))
+    assert "P003" in page.locator("table.findings").inner_text()

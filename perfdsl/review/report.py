@@ -75,8 +75,10 @@ def build(con: Any, found: Sequence[Finding]) -> list[UnitReport]:
                                                f"{cell(score)}（{grade}）" if score is not None else "",
                                                _weights(bw, iw))
     for f in found:
-        if f.project is not None and (f.file, f.project) in projects:
-            projects[(f.file, f.project)].findings.append(f)
+        key = (f.file, f.project or "")
+        if key not in projects:  # outside any project (a file's header, a file that does not parse): its own entry
+            projects[key] = ProjectReport(f.unit, f.year, "", f.file, 1, "", "", "")
+        projects[key].findings.append(f)
     for spec_file, project, indicator, rnd, verdict, text, file, line in con.execute(
             "SELECT spec_file, project, indicator, round, verdict, text, file, line FROM opinions "
             "ORDER BY file, line").fetchall():
