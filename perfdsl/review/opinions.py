@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
@@ -133,3 +133,14 @@ def read_all(specs: Sequence[ast.Spec], texts: dict[str, str]) -> tuple[list[Opi
         opinions += found
         problems += wrong
     return opinions, problems
+
+
+def notes_beside(spec: ast.Spec, text_of: Callable[[str], str | None]) -> list[Diagnostic]:
+    """The opinions of the `.review` files in a spec's folder on that spec's projects, as notes (for the
+    language server: the document as typed, not as saved). `text_of` reads a file, None when it cannot."""
+    notes = []
+    for path in review_files([spec.file]):
+        text = text_of(path)
+        if text is not None:
+            notes += opinion_notes(read_opinions(path, text, [spec])[0])
+    return notes
