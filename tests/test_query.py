@@ -168,3 +168,16 @@ def test_docs_list_every_table_and_column() -> None:
         assert section, table
         documented = re.findall(r"^\| `(\w+)` \| `([A-Z0-9(),]+)` \|", section.group(1), re.M)
         assert documented == [(c.name, c.type) for c in columns], table
+
+
+def test_the_largest_amounts_and_their_changes_fit_their_columns(capsys, tmp_path: Path) -> None:
+    body = "项目 p {{\n  预算 {{\n    当年预算 {0}\n  }}\n  产出 {{\n    数量 {{\n      完成率 >= 90%\n    }}\n  }}\n}}\n"
+    for year, amount in ((2025, "0.000001"), (2026, "999,999,999,999,999,999.999999")):
+        (tmp_path / str(year)).mkdir()
+        (tmp_path / str(year) / "p.perf").write_text(f"单位 某局\n年度 {year}\n" + body.format(amount), encoding="utf-8")
+    code, out, err = run_cli(capsys, "query", "--format", "json",
+                             "SELECT new_value, delta, percent FROM changes WHERE kind = 'budget_changed'",
+                             str(tmp_path))
+    assert code == 0, err
+    assert json.loads(out) == [{"new_value": "999999999999999999.999999", "delta": "999999999999999999.999998",
+                                "percent": "99999999999999999999999800"}]

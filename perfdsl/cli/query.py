@@ -47,7 +47,7 @@ def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any]
     """The tree of `paths` read, checked and loaded: (tree, connection), or an exit status (said why)."""
     from ..config import ConfigError
     from ..messages import Phrase
-    from ..query.database import database, no_cyclic_gc, read_tree
+    from ..query.database import QueryError, database, no_cyclic_gc, read_tree, sql_error
     from ..syntax.loader import find_files
 
     files, missing = find_files(paths)
@@ -64,6 +64,9 @@ def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any]
             return tree, database(tree, args.lang)
     except ConfigError as e:
         print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
+        return 2
+    except QueryError as e:
+        print(sql_error(e, args.lang), file=sys.stderr)
         return 2
 
 

@@ -119,8 +119,11 @@ def connect(table_rows: dict[str, list[tuple[Any, ...]]]) -> Any:
             path = os.path.join(tmp, name + ".jsonl")
             _write_lines(path, [c.name for c in columns], table_rows[name])
             types = "{" + ", ".join(f"'{c.name}': '{c.type}'" for c in columns) + "}"
-            con.execute(f"INSERT INTO {name} SELECT * FROM read_json(?, format='newline_delimited', "
-                        f"columns={types})", [path])
+            try:
+                con.execute(f"INSERT INTO {name} SELECT * FROM read_json(?, format='newline_delimited', "
+                            f"columns={types})", [path])
+            except duckdb.Error as e:  # a value the column cannot hold: a perfdsl bug, said, not a traceback
+                raise QueryError(str(e).strip()) from None
     return con
 
 

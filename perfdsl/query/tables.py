@@ -20,6 +20,8 @@ from ..syntax.values import write_target
 MONEY = "DECIMAL(24,6)"
 """Every amount, target value and score: exact, with room for the 18 whole digits and 6 decimals the parser
 allows (`syntax.values.MAX_WHOLE_DIGITS`, `MAX_DECIMALS`)."""
+WIDE = "DECIMAL(38,6)"
+"""What is computed from amounts (a difference, a rate, a percentage of a tiny base): DuckDB's widest."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("indicators", "INTEGER", "number of 三级 indicators"),
         _c("core_indicators", "INTEGER", "number of them marked 核心指标"),
         _c("stated_score", MONEY, "自评得分 as the unit states it"),
-        _c("score", MONEY, "the total `perfdsl score` computes (NULL without a self-evaluation)"),
+        _c("score", WIDE, "the total `perfdsl score` computes (NULL without a self-evaluation)"),
         _c("grade", "VARCHAR", "its grade (优, 良, 中, 差)"),
-        _c("execution_rate", MONEY, "执行率 in per cent, as `perfdsl score` computes it"),
+        _c("execution_rate", WIDE, "执行率 in per cent, as `perfdsl score` computes it"),
         _c("budget_weight", MONEY, "分值 of 预算执行 kept outside the indicators"),
         _c("indicator_weights", MONEY, "the 分值 of the indicators added up (NULL: none given)"),
     ),
@@ -69,7 +71,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("adjusted", "VARCHAR", "调整后指标值"), _c("actual", "VARCHAR", "实际完成值 as written"),
         _c("actual_value", MONEY, "its number"), _c("actual_unit", "VARCHAR", "its unit"),
         _c("stated_score", MONEY, "得分 as the unit states it"), _c("not_applicable", "BOOLEAN", "不适用"),
-        _c("score", MONEY, "the score `perfdsl score` computes"),
+        _c("score", WIDE, "the score `perfdsl score` computes"),
         _c("met", "BOOLEAN", "whether the actual reached the target (NULL: unknown)"),
         _c("how", "VARCHAR", "the arithmetic of the score"),
     ),
@@ -97,7 +99,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("old", "VARCHAR", "the earlier value as text"), _c("new", "VARCHAR", "the later value as text"),
         _c("direction", "VARCHAR", "raised (stricter), lowered (looser), changed, unit or word"),
         _c("old_value", MONEY, "the earlier number"), _c("new_value", MONEY, "the later number"),
-        _c("delta", MONEY, "new - old (budget lines)"), _c("percent", MONEY, "the change in per cent of old"),
+        _c("delta", WIDE, "new - old (budget lines)"), _c("percent", WIDE, "the change in per cent of old"),
     ),
 }
 
