@@ -278,3 +278,14 @@ def test_edits_sent_as_ranges_give_the_diagnostics_of_the_whole_text(tmp_path: P
                 fresh.start()
                 assert typed == fresh.open(uri, text), version
         assert c.stop() == 0
+
+
+def test_review_opinions_beside_the_document_are_notes_at_their_indicator(tmp_path: Path) -> None:
+    (tmp_path / "审核意见.review").write_text("项目 审判\n指标 𠀋率\n第1轮 退回 目标超过 100%，请改。\n",
+                                         encoding="utf-8")
+    with Client() as c:
+        c.start()
+        found = [d for d in c.open(_uri(tmp_path / "a.perf"), OVER) if d["code"] == "R000"]
+        assert [(d["range"]["start"]["line"], d["severity"]) for d in found] == [(3, 3)]
+        assert found[0]["message"].startswith("审核意见（第1轮，退回）：目标超过 100%，请改。")
+        assert c.stop() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -49,6 +50,15 @@ def test_wheel_installs_and_checks_from_another_folder(tmp_path: Path) -> None:
     schema = subprocess.run([str(env_dir / "bin" / "perfdsl"), "schema"], cwd=elsewhere, capture_output=True,
                             text=True, env=env, timeout=120)
     assert schema.stdout == (ROOT / "perfdsl" / "perfdsl.schema.json").read_text(encoding="utf-8"), schema.stderr
+    # the named queries and the review template are package data too
+    listed = subprocess.run([str(env_dir / "bin" / "perfdsl"), "query", "--list"], cwd=elsewhere,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert "satisfaction_below_90" in listed.stdout, listed.stderr
+    if importlib.util.find_spec("duckdb") is not None:
+        reviewed = subprocess.run([str(env_dir / "bin" / "perfdsl"), "review", "--format", "html",
+                                   str(ROOT / "tests" / "query" / "specs"), "-o", "review"], cwd=elsewhere,
+                                  capture_output=True, text=True, env=env, timeout=120)
+        assert reviewed.returncode == 0 and (elsewhere / "review" / "review.html").is_file(), reviewed.stderr
     where = subprocess.run([str(python), "-c", "import perfdsl, sys; print(perfdsl.__file__)"], cwd=elsewhere,
                            capture_output=True, text=True, env=env, check=True).stdout
     assert str(env_dir) in where, "the installed copy ran, not the checkout"

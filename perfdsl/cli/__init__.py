@@ -28,8 +28,8 @@ EPILOG = """examples:
   perfdsl score specs/cycle/2025       the scores of a self-evaluation (自评表), with the arithmetic
 """
 
-COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "score", "schema", "new", "lsp",
-            "serve")
+COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "score", "schema", "new", "lsp", "query",
+            "export", "review", "serve")
 """Sub-commands, in the order `--help` lists them; each is a module in perfdsl/cli/."""
 
 

@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         print(say("check.worker_died", args.lang), file=sys.stderr)
         return 2
     all_diags = sorted(skipped, key=sort_key) + [d for path in files for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
+    all_diags = _with_opinions(all_diags, files, texts, args.encoding)
     if args.format == "json":
         sys.stdout.write(render_json(all_diags, args.lang))
     elif args.format in ("github", "gitlab"):
@@ -112,6 +113,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(say("summary.clean", args.lang, files=len(files), projects=projects), file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _with_opinions(diags: list[Diagnostic], files: list[str], texts: dict[str, str],
+                   encoding: str | None) -> list[Diagnostic]:
+    """The 审核意见 of the `.review` files beside the specs as notes at their projects and indicators, and
+    the problems of those files; the specs of their folders are read again (only those)."""
+    from ..review.opinions import opinion_notes, read_all, review_files
+    from ..syntax.loader import load_file
+
+    reviews = review_files(files)
+    if not reviews:
+        return diags
+    folders = {os.path.dirname(r) for r in reviews}
+    specs = [load_file(f, encoding).spec for f in files if os.path.dirname(f) in folders]
+    opinions, problems = read_all(specs, texts)
+    order = {f: n for n, f in enumerate(files)}  # the specs in check's order, then the .review files
+    return sorted([*diags, *opinion_notes(opinions), *problems],
+                  key=lambda d: (order.get(d.span.file, len(files)), *sort_key(d)))
 
 
 def _cpus() -> int:

@@ -69,6 +69,24 @@ def _diagnostic(server: PerfdslServer, uri: str, path: str, lines: Lines, d: Dia
                           code=d.code, source="perfdsl", related_information=related or None)
 
 
+def _opinions(path: str, text: str) -> list[Diagnostic]:
+    """The 审核意见 of `.review` files beside the document, at its projects and indicators as now typed (the
+    document is parsed once more only where there are such files)."""
+    from ..review.opinions import notes_beside, review_files
+    from ..syntax.parser import parse
+
+    if not review_files([path]):
+        return []
+
+    def read(p: str) -> str | None:
+        try:
+            return open(p, encoding="utf-8-sig").read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return notes_beside(parse(text, path)[0], read)
+
+
 def publish(server: PerfdslServer, uri: str, changed: tuple[int, int, int] | None = None, anew: bool = False) -> None:
     """Analyse the document and publish its diagnostics; `anew` forgets what was kept of it (a save: the
     configuration beside it may have changed)."""
@@ -76,9 +94,10 @@ def publish(server: PerfdslServer, uri: str, changed: tuple[int, int, int] | Non
     analyser = server.analysers.get(uri)
     if analyser is None or anew or analyser.lang != server.lang:
         analyser = server.analysers[uri] = Analyser(path, server.lang)
-    result = analyser.update(server.workspace.get_text_document(uri).source, changed)
-    server.found[uri] = result.diagnostics
-    out = [_diagnostic(server, uri, path, lines, d) for d in result.diagnostics]
+    text = server.workspace.get_text_document(uri).source
+    result = analyser.update(text, changed)
+    server.found[uri] = result.diagnostics + _opinions(path, text)
+    out = [_diagnostic(server, uri, path, lines, d) for d in server.found[uri]]
     if result.problem:
         out.insert(0, lsp.Diagnostic(range=_range(Range(Position(0, 0), Position(0, 0))), message=result.problem,
                                      severity=lsp.DiagnosticSeverity.Error, source="perfdsl"))
