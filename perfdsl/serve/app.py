@@ -38,19 +38,23 @@ def csp(nonce: str) -> str:
 
 
 class Live:
-    """The workspace, and the condition every open event stream waits on."""
+    """The workspace, and the event every open event stream waits on."""
 
     def __init__(self, workspace: Workspace, lang: str) -> None:
         self.workspace = workspace
         self.lang = lang
-        self.changed: asyncio.Condition | None = None
+        self.changed: asyncio.Event | None = None
+        """Set when the workspace moved on, and replaced by a fresh one at once: a stream waits on the event
+        it took before looking at the version, so no change falls between the look and the wait. (An
+        `asyncio.Condition` waited on under `wait_for` loses its lock when a stream is cancelled mid-wait on
+        Python 3.11.)"""
         self.stopping: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
 
     async def notify(self) -> None:
         if self.changed is not None:
-            async with self.changed:
-                self.changed.notify_all()
+            self.changed.set()
+            self.changed = asyncio.Event()
 
 
 def create_app(workspace: Workspace, lang: str = "zh", watch: bool = True, host: str = "127.0.0.1") -> Starlette:
@@ -59,7 +63,7 @@ def create_app(workspace: Workspace, lang: str = "zh", watch: bool = True, host:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        live.changed, live.stopping = asyncio.Condition(), asyncio.Event()
+        live.changed, live.stopping = asyncio.Event(), asyncio.Event()
         live.loop = asyncio.get_running_loop()
         task = asyncio.create_task(_watch(live)) if watch else None
         app.state.live = live
@@ -115,15 +119,16 @@ def _events(live: Live) -> Callable[[Request], Any]:
             sent = None
             assert live.changed is not None and live.stopping is not None
             while not live.stopping.is_set():
+                changed = live.changed
+                assert changed is not None
                 if sent != live.workspace.version:
                     sent = live.workspace.version
                     yield f"data: {sent}\n\n"
                     continue
-                async with live.changed:
-                    try:
-                        await asyncio.wait_for(live.changed.wait(), KEEPALIVE)
-                    except asyncio.TimeoutError:
-                        yield ": idle\n\n"
+                try:
+                    await asyncio.wait_for(changed.wait(), KEEPALIVE)
+                except asyncio.TimeoutError:
+                    yield ": idle\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
