@@ -168,6 +168,24 @@ def test_edits_errors_and_fixes_reach_the_open_page(page, server: str, tree: Pat
         spec.write_text(good, encoding="utf-8")
 
 
+def test_a_reviewers_opinion_reaches_the_open_project_page(page, server: str, tree: Path) -> None:
+    review = tree / "specs" / "2026" / "审核意见.review"
+    page.goto(server + _path("2026").lstrip("/"))
+    page.evaluate("window.notReloaded = true")
+    try:
+        review.write_text(f"项目 {PROJECT}\n指标 老年人满意度\n第1轮 修改后通过 目标<b>偏低</b>，请按上年实际调整。\n",
+                          encoding="utf-8")
+        note = page.locator("aside .diagnostic.info", has_text="修改后通过")
+        note.wait_for(timeout=5000)
+        assert "目标<b>偏低</b>" in note.inner_text()  # the reviewer's text as written, not as markup
+        assert "老年人满意度" in note.locator("pre.excerpt").inner_text()  # shown at its indicator
+        review.unlink()
+        note.wait_for(state="detached", timeout=5000)
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        review.unlink(missing_ok=True)
+
+
 def test_a_new_spec_appears_in_the_open_overview_and_goes_with_its_file(page, server: str, tree: Path) -> None:
     page.goto(server)
     page.evaluate("window.notReloaded = true")

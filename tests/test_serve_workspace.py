@@ -142,3 +142,27 @@ def test_the_chart_spans_its_values() -> None:
     assert b["dots"][0]["y"] == c["top"] and [d["year"] for d in b["dots"]] == [2024, 2026]
     assert [y["x"] for y in c["years"]] == [c["left"], (c["left"] + c["right"]) / 2, c["right"]]
     assert chart([], []) is None and chart([2024], [("a", [None])]) is None
+
+
+def test_review_opinions_are_notes_at_their_indicator_and_follow_their_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "tests" / "query" / "specs" / "民政局", tmp_path / "民政局")
+    review = tmp_path / "民政局" / "2026" / "审核意见.review"
+    ws = Workspace([str(tmp_path)])
+    ws.refresh()
+    state = ws.files["民政局/2026/助餐服务.perf"]
+    notes = [d for d in state.diagnostics if d.code == "R000"]
+    assert [(d.args["round"], d.args["verdict"]) for d in notes] == [(1, "修改后通过"), (1, "不通过")]
+    satisfaction = [i for l1 in state.spec.projects[0].sections for l2 in l1.sections for i in l2.indicators
+                    if i.name == "老年人满意度"][0]
+    assert notes[1].span == satisfaction.span
+    # notes, not problems: the counts are the file's own
+    assert state.totals == (sum(d.severity.value == "error" for d in state.own),
+                            sum(d.severity.value == "warning" for d in state.own))
+    # a changed opinion is seen without the spec changing; a bad line is a problem at the .review file's line
+    _touch(review, review.read_text(encoding="utf-8") + "第2轮 批准 已调整\n")
+    assert ws.refresh()
+    assert [(d.code, d.span.file, d.span.line) for d in ws.notes] == [("R004", str(review), 6)]
+    assert "第2轮 批准 已调整" in ws.review_texts[str(review)]
+    review.unlink()
+    assert ws.refresh()
+    assert not ws.notes and not any(d.code == "R000" for d in ws.files["民政局/2026/助餐服务.perf"].diagnostics)

@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..diagnostics import Diagnostic
 from ..messages import say
+from ..review.opinions import SUFFIX as REVIEW_SUFFIX
 from . import pages, rows, trends
 from .workspace import CONFIG_NAMES, Workspace
 
@@ -99,7 +101,7 @@ async def _watch(live: Live) -> None:
 
     def wanted(change: Change, path: str) -> bool:
         name = os.path.basename(path)
-        return name.endswith(".perf") or name in CONFIG_NAMES
+        return name.endswith((".perf", REVIEW_SUFFIX)) or name in CONFIG_NAMES
 
     roots = [r for r in live.workspace.roots if os.path.exists(r)]
     assert live.stopping is not None
@@ -224,8 +226,13 @@ def _link(ws: Workspace, ref: tuple[str, str] | None) -> dict[str, Any] | None:
 
 def _diagnostics(live: Live, request: Request) -> tuple[str, dict[str, Any]]:
     return "serve/diagnostics.html.jinja", {"files": pages.all_diagnostics(live.workspace, live.lang),
-                                           "notes": [pages.diagnostic_view(d, [], live.lang)
+                                           "notes": [pages.diagnostic_view(d, _lines(live.workspace, d), live.lang)
                                                      for d in live.workspace.notes]}
+
+
+def _lines(ws: Workspace, d: Diagnostic) -> list[str]:
+    """The lines of the file a workspace-wide problem names, where it holds them (a `.review` file)."""
+    return ws.review_texts.get(d.span.file, "").splitlines()
 
 
 def _year(text: str) -> int | None:

@@ -22,6 +22,7 @@ from ..build.workers import checked
 from ..config import Config, ConfigError
 from ..diagnostics import Diagnostic, Severity, sort_key
 from ..messages import Phrase
+from ..review.opinions import review_files
 from ..syntax.loader import find_files, load_file
 
 if TYPE_CHECKING:
@@ -95,6 +96,10 @@ class Workspace:
         self._lock = threading.Lock()
         self._keys: dict[str, str] = {}
         self._lineage: tuple[int, Lineage] | None = None
+        self._reviews: dict[str, tuple[int, int]] = {}
+        """The `.review` files beside the specs, by path, with their stamps."""
+        self.review_texts: dict[str, str] = {}
+        """Their texts, for the excerpts of their problems."""
 
     def key_of(self, path: str) -> str:
         """The URL key of a path (as found, or absolute as the watcher gives it)."""
@@ -121,11 +126,7 @@ class Workspace:
             for path in found:
                 key = self.key_of(path)
                 seen.add(key)
-                try:
-                    st = os.stat(path)
-                    stamp = (st.st_mtime_ns, st.st_size)
-                except OSError:
-                    stamp = (0, 0)
+                stamp = _stamp(path)
                 known = files.get(key)
                 if known is None or known.stamp != stamp or key in named:
                     todo.append((path, key, stamp))
@@ -137,9 +138,14 @@ class Workspace:
             for key in [k for k in files if k not in seen]:
                 del files[key]
                 moved = True
+            reviews = {path: _stamp(path) for path in review_files([f.path for f in files.values()])}
+            if reviews != self._reviews:
+                self._reviews = reviews
+                moved = True
+            if moved:
+                notes += self._add_across(files)
             self.notes = notes
             if moved:
-                self._add_duplicates(files)
                 self.files = files
                 self.version += 1
             return moved
@@ -158,21 +164,28 @@ class Workspace:
         except ConfigError:
             return Config()
 
-    @staticmethod
-    def _add_duplicates(files: dict[str, FileState]) -> None:
-        """C108 over every file, as `perfdsl check` runs it, added to the files it names."""
+    def _add_across(self, files: dict[str, FileState]) -> list[Diagnostic]:
+        """What needs every file, added to the files it concerns: C108, as `perfdsl check` runs it, and the
+        审核意见 of the `.review` files as notes at their projects and indicators. Returns the problems of
+        the `.review` files (they are no spec the workspace holds)."""
         from ..checks.structure import ProjectKey, duplicate_projects
+        from ..review.opinions import opinion_notes, read_all
 
         keys = [ProjectKey(p.name, f.spec.unit_of(p), f.spec.year_of(p), p.span)
                 for f in files.values() for p in f.spec.projects]
         found: dict[str, list[Diagnostic]] = {}
         for d in duplicate_projects(keys):
             found.setdefault(d.span.file, []).append(d)
+        self.review_texts = {}
+        opinions, problems = read_all([f.spec for f in files.values()], self.review_texts)
+        for d in opinion_notes(opinions):
+            found.setdefault(d.span.file, []).append(d)
         for state in files.values():
             extra = found.get(state.path, [])
             if extra or state.diagnostics is not state.own:
                 state.diagnostics = sorted([*state.own, *extra], key=sort_key) if extra else state.own
                 state.totals = state.counts()
+        return problems
 
     # ------------------------------------------------------------------------------------------- reading it
 
@@ -223,6 +236,14 @@ def read_file(job: tuple[str, str, tuple[int, int]], encoding: str | None,
     state.rows, state.own = project_rows(key, src.spec, config), diagnostics
     state.totals = state.counts()
     return state, problem
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _base(roots: list[str]) -> str:
