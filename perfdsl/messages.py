@@ -880,6 +880,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.kind.budget_changed": ("当年预算 {old} → {new}（{percent}%）", "当年预算 {old} → {new} ({percent}%)"),
     "review.kind.no_satisfaction": ("没有满意度指标", "no satisfaction indicator"),
     "review.kind.no_core": ("没有核心指标", "no core indicator"),
+    "review.no_paths": ("请给出要审核的文件或文件夹（或 --git 修订版本）",
+                        "name the files or folders to review (or --git REVISION)"),
     "review.title": ("绩效目标审核报告", "performance target review"),
     "review.totals": ("{units} 个单位，{projects} 个项目；{total} 项审核发现，其中 {answered} 项已有审核意见",
                       "{units} units, {projects} projects; {total} findings, {answered} of them answered"),

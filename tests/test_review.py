@@ -103,3 +103,66 @@ def test_a_file_that_does_not_parse_still_shows_its_errors(tmp_path: Path, capsy
     assert run_cli(capsys, "review", "--format", "html", str(tmp_path), "-o", str(tmp_path / "out"))[0] == 0
     page.goto(file_url(tmp_path / "out" / "review.html"))
     assert "P003" in page.locator("table.findings").inner_text()
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false",
+                    "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def _in(repo: Path, capsys, *args: str) -> tuple[int, str, str]:
+    import os
+
+    from perfdsl.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        code = main(["--color", "never", *args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_git_range_reviews_the_submissions_it_changed_as_committed(tmp_path: Path, capsys) -> None:
+    """Round 1 is tagged; 民政局 then lowers a target and a reviewer answers; the working tree is edited
+    after the last commit. `--git round1..HEAD` reports 民政局's changed file alone, as committed, with the
+    opinion (a .review file of the revision) and last year's spec still compared."""
+    import shutil
+
+    openpyxl = pytest.importorskip("openpyxl")
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / SPECS, repo / "specs")
+    (repo / "specs" / "民政局" / "2026" / "审核意见.review").unlink()
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "round 1")
+    _git(repo, "tag", "round1")
+    spec = repo / "specs" / "民政局" / "2026" / "助餐服务.perf"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(">= 90%", ">= 85%", 1), encoding="utf-8")
+    shutil.copy(ROOT / SPECS / "民政局" / "2026" / "审核意见.review", spec.parent)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "round 2")
+    spec.write_text("不是一份规格\n", encoding="utf-8")  # not committed: never read
+
+    code, _, err = _in(repo, capsys, "review", "--git", "round1..HEAD", "specs", "-o", "out", "--format", "xlsx")
+    assert code == 0, err
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(repo / "out" / "review.xlsx")["审核发现"].iter_rows()]
+    assert {r[7] for r in rows[1:]} == {"HEAD:specs/民政局/2026/助餐服务.perf"}
+    lowered = [r for r in rows if r[4] == "目标放宽"]
+    assert [r[6] for r in lowered] == ["目标比上年放宽：>= 95% → >= 85%"]
+    assert lowered[0][9].startswith("第1轮 不通过")  # answered by the revision's .review file
+
+    # one revision: every submission as committed then, the .review file not yet there
+    code, _, err = _in(repo, capsys, "review", "--git", "round1", "-o", "all", "--format", "xlsx")
+    assert code == 0, err
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(repo / "all" / "review.xlsx")["审核发现"].iter_rows()]
+    assert {r[7].split("/")[1] for r in rows[1:]} == {"卫健委", "教育局", "民政局"}
+    assert not any(r[9] for r in rows[1:])
+
+    code, _, err = _in(repo, capsys, "review", "--git", "nosuch..HEAD", "specs", "-o", "x")
+    assert code == 2 and "nosuch" in err and "Traceback" not in err
+    assert not (repo / "x").exists()

@@ -6,7 +6,7 @@ import argparse
 import importlib.util
 import os
 import sys
-from typing import Callable
+from typing import Any, Callable
 
 from ..diagnostics import shown
 from ..messages import say
@@ -14,6 +14,8 @@ from ..messages import say
 EXAMPLES = """examples:
   perfdsl review submissions/ -o review/       review/review.html and review/review.xlsx
   perfdsl review --format html 2025/ 2026/ -o review/
+  perfdsl review --git v2026-round1..HEAD submissions/ -o review/
+                                               the submissions changed since round 1, as committed
 
 Each folder of specs may hold .review files with the reviewers' 审核意见 (docs/review.md). Needs
 pip install 'perfdsl[query]' (and 'perfdsl[xlsx]' for the workbook).
@@ -23,10 +25,14 @@ pip install 'perfdsl[query]' (and 'perfdsl[xlsx]' for the workbook).
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("review", help="the batch review report (HTML, xlsx)", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched for *.perf)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (searched for *.perf; with --git, paths in the repository, default .)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the report to")
     p.add_argument("--format", default="html,xlsx", help="comma-separated: html, xlsx (default: both)")
     p.add_argument("--title", help="the report's title (default: 绩效目标审核报告)")
+    p.add_argument("--git", metavar="REV|A..B",
+                   help="the specs and .review files as committed at REV, never checked out; A..B: as at B, "
+                        "the report on the files added or changed since A (earlier years still compared)")
     p.add_argument("--encoding", help="read files in this encoding instead of UTF-8 (e.g. gb18030)")
     p.set_defaults(func=run)
 
@@ -46,12 +52,22 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not have_duckdb(args.lang):
         return 2
-    opened = open_database(args.paths, args)
+    if not args.paths and not args.git:
+        print(say("review.no_paths", args.lang), file=sys.stderr)
+        return 2
+    only: set[str] | None = None
+    if args.git:
+        read = _revision(args)
+        if isinstance(read, int):
+            return read
+        opened, only = read
+    else:
+        opened = open_database(args.paths, args)
     if isinstance(opened, int):
         return opened
     con = opened[1]
-    found = findings(con, args.lang)
-    units = report.build(con, found)
+    found = [f for f in findings(con, args.lang) if only is None or f.file in only]
+    units = report.build(con, found, only)
     title = args.title or say("review.title", args.lang)
     outputs: dict[str, Callable[[], str | bytes]] = {
         "html": lambda: report.html(units, found, args.lang, title), "xlsx": lambda: report.workbook(units, args.lang)}
@@ -66,3 +82,47 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     return 0
+
+
+def _revision(args: argparse.Namespace) -> tuple[tuple[Any, Any] | int, set[str] | None] | int:
+    """The database of the files of `--git REV` (or `A..B`: as at B, and the files A..B added or changed)."""
+    from ..config import ConfigError, find_config
+    from ..diffing import revisions
+    from ..messages import Phrase
+    from ..query.database import QueryError, database, no_cyclic_gc, read_revision, sql_error
+    from ..review.opinions import SUFFIX as REVIEW
+    from ..syntax.loader import SUFFIX as SPEC
+
+    base, _, rev = args.git.rpartition("..") if ".." in args.git else ("", "", args.git)
+    rev = rev or "HEAD"  # `A..`, as git reads it
+    side = revisions.revision(rev, args.paths, (SPEC, REVIEW))
+    only = None
+    if base:
+        names, problems = revisions.changed(base, rev, args.paths)
+        side.problems += problems
+        only = {f"{rev}:{n}" for n in names if n.endswith(SPEC)}
+    if side.problems:
+        key, params = side.problems[0]
+        print("perfdsl review: " + shown(say(key, args.lang, **params)), file=sys.stderr)
+        return 2
+    specs = [b for b in side.blobs if b.path.endswith(SPEC)]
+    if not specs:
+        print(shown(say("cli.no_files", args.lang, path=f"{rev}:{' '.join(args.paths) or '.'}")), file=sys.stderr)
+        return 2
+    top = revisions.top()
+    configs: dict[str, Any] = {}
+
+    def config_of(path: str) -> Any:  # the folder's configuration as the working tree has it, as diff reads it
+        return find_config(os.path.join(top, os.path.dirname(path.split(":", 1)[1])), configs)
+
+    try:
+        with no_cyclic_gc():
+            tree = read_revision(specs, {b.path: b.data for b in side.blobs if b.path.endswith(REVIEW)},
+                                 config_of, args.encoding)
+            return (tree, database(tree, args.lang)), only
+    except ConfigError as e:
+        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
+        return 2
+    except QueryError as e:
+        print(sql_error(e, args.lang), file=sys.stderr)
+        return 2

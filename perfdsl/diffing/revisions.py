@@ -137,26 +137,32 @@ def _revision_path(rev: str, path: str) -> list[Blob]:
     return [Blob(name, prefix + name, data) for name, data in zip(entries, _cat(list(entries.values())))]
 
 
-def revision(rev: str, paths: Sequence[str]) -> Side:
-    """Every `.perf` file of revision `rev` under `paths` (relative to the current folder, as git reads them;
-    none: the current folder)."""
+def revision(rev: str, paths: Sequence[str], suffixes: tuple[str, ...] = (SUFFIX,)) -> Side:
+    """Every `.perf` file (or file ending in one of `suffixes`) of revision `rev` under `paths` (relative to
+    the current folder, as git reads them; none: the current folder)."""
     def read() -> list[Blob]:
         # not `--end-of-options`: git then takes the `--` after it for a path
-        entries = _tree(_git("ls-tree", "-r", "-z", "--full-name", _resolve(rev, "commit"), "--", *paths))
+        entries = _tree(_git("ls-tree", "-r", "-z", "--full-name", _resolve(rev, "commit"), "--", *paths),
+                        suffixes)
         return [Blob(name, f"{rev}:{name}", data) for name, data in zip(entries, _cat(list(entries.values())))]
 
     return _guarded(rev, read)
 
 
+def top() -> str:
+    """The top folder of the working tree of the repository the current folder is in."""
+    return _git("rev-parse", "--show-toplevel").decode().strip()
+
+
 def worktree(paths: Sequence[str]) -> Side:
     """Every `.perf` file of the working tree under `paths`: tracked or new, not ignored, as on disk."""
     def read() -> list[Blob]:
-        top = _git("rev-parse", "--show-toplevel").decode().strip()
+        root = top()
         names = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--",
                      *paths).decode("utf-8", "surrogateescape").split("\0")
         blobs = []
         for name in sorted({n for n in names if n.endswith(SUFFIX)}):
-            full = os.path.join(top, name)
+            full = os.path.join(root, name)
             if os.path.isfile(full):  # tracked files deleted from the working tree are gone from this side
                 blobs.append(Blob(name, os.path.relpath(full), _read(full)))
         return blobs
@@ -164,13 +170,25 @@ def worktree(paths: Sequence[str]) -> Side:
     return _guarded(" ".join(paths) or ".", read)
 
 
-def _tree(listing: bytes) -> dict[str, str]:
-    """`git ls-tree -r -z` output -> {path: blob id} of the `.perf` files, sorted by path."""
+def changed(old: str, new: str, paths: Sequence[str]) -> tuple[set[str], list[Problem]]:
+    """The files (paths from the top of the repository) added or modified between two revisions under
+    `paths`, and what kept git from saying (an unknown revision, no repository)."""
+    try:
+        out = _git("diff", "--name-only", "-z", "--no-renames", "--diff-filter=AM", _resolve(old, "commit"),
+                   _resolve(new, "commit"), "--", *paths)
+    except _GitFailed as e:
+        return set(), [e.problem]
+    return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}, []
+
+
+def _tree(listing: bytes, suffixes: tuple[str, ...] = (SUFFIX,)) -> dict[str, str]:
+    """`git ls-tree -r -z` output -> {path: blob id} of the `.perf` files (those ending in `suffixes`),
+    sorted by path."""
     found = {}
     for line in listing.decode("utf-8", "surrogateescape").split("\0"):
         meta, _, name = line.partition("\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob" and name.endswith(SUFFIX):
+        if len(parts) == 3 and parts[1] == "blob" and name.endswith(suffixes):
             found[name] = parts[2]
     return dict(sorted(found.items()))
 

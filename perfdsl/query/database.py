@@ -16,7 +16,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, sort_key
@@ -45,23 +45,45 @@ class Tree:
 
 def read_tree(files: Sequence[str], encoding: str | None = None, config: Any = None) -> Tree:
     """Parse and check every file as `perfdsl check` does (the cross-file checks included)."""
-    from ..checks import check_file, gather, not_a_spec
     from ..syntax.loader import load_file
 
-    tree, cache, parse_diags = Tree(), {}, {}  # type: ignore[var-annotated]
+    return _read((load_file(path, encoding) for path in files), lambda path: config)
 
-    def checked() -> Iterable[Any]:
-        for path in files:
-            src = load_file(path, encoding)
-            alien = not_a_spec(src.text, src.spec, src.diagnostics)
-            parse_diags[path] = [alien] if alien else src.diagnostics
-            tree.specs.append(src.spec)
-            yield check_file(src.spec, parse_diags[path], config, cache)
 
+def read_revision(blobs: Sequence[Any], reviews: dict[str, bytes], config_of: Callable[[str], Any],
+                  encoding: str | None = None) -> Tree:
+    """`read_tree` of the files of a git revision (`diffing.revisions.Blob`s, their paths `REV:path`) and the
+    `.review` files beside them; `config_of` gives the configuration of a blob's path."""
+    from ..syntax.loader import Source, decode, load_text
+
+    def sources() -> Iterator[Source]:
+        for blob in blobs:
+            text, problems = decode(blob.data, blob.path, encoding)
+            if text is None:
+                empty = ast.Spec(file=blob.path, unit=None, year=None, framework=None, projects=(), end_comments=())
+                yield Source(blob.path, blob.data.decode("utf-8", "replace"), empty, problems)
+            else:
+                yield load_text(text, blob.path)
+
+    return _read(sources(), config_of, reviews)
+
+
+def _read(sources: Iterable[Any], config_of: Callable[[str], Any], reviews: dict[str, bytes] | None = None) -> Tree:
+    from ..checks import check_file, gather, not_a_spec
     from ..review.opinions import read_all
 
+    tree, cache, parse_diags, files = Tree(), {}, {}, []  # type: ignore[var-annotated]
+
+    def checked() -> Iterable[Any]:
+        for src in sources:
+            alien = not_a_spec(src.text, src.spec, src.diagnostics)
+            parse_diags[src.path] = [alien] if alien else src.diagnostics
+            files.append(src.path)
+            tree.specs.append(src.spec)
+            yield check_file(src.spec, parse_diags[src.path], config_of(src.path), cache)
+
     found = gather(checked())
-    tree.opinions, problems = read_all(tree.specs, tree.texts)
+    tree.opinions, problems = read_all(tree.specs, tree.texts, reviews)
     tree.diagnostics = [d for path in files
                         for d in sorted((*parse_diags[path], *found.get(path, ())), key=sort_key)]
     tree.diagnostics += sorted(problems, key=sort_key)

@@ -112,15 +112,17 @@ def opinion_notes(opinions: Iterable[Opinion]) -> list[Diagnostic]:
                  line=o.line) for o in opinions]
 
 
-def read_all(specs: Sequence[ast.Spec], texts: dict[str, str]) -> tuple[list[Opinion], list[Diagnostic]]:
+def read_all(specs: Sequence[ast.Spec], texts: dict[str, str],
+             given: dict[str, bytes] | None = None) -> tuple[list[Opinion], list[Diagnostic]]:
     """Every `.review` file beside the specs: their opinions, and their problems (and `texts` gets each
-    file's text, for the diagnostics' excerpts)."""
+    file's text, for the diagnostics' excerpts). `given`: the `.review` files by path with their bytes (as a
+    git revision holds them), instead of those on disk."""
     from ..syntax.loader import decode, read_regular
 
     opinions, problems = [], []
-    for path in review_files([s.file for s in specs]):
+    for path in review_files([s.file for s in specs]) if given is None else sorted(given):
         try:
-            data = read_regular(path)
+            data = read_regular(path) if given is None else given[path]
         except OSError as e:
             problems.append(diag("P000", Severity.error, _span(path, 1, ""), reason=e.strerror or str(e)))
             continue

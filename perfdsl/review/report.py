@@ -61,8 +61,9 @@ def _weights(budget_weight: Any, indicator_weights: Any) -> str:
     return " + ".join(parts) + f" = {cell(total)}" if len(parts) > 1 else parts[0]
 
 
-def build(con: Any, found: Sequence[Finding]) -> list[UnitReport]:
-    """The units, worst first (most errors, then warnings, then findings unanswered)."""
+def build(con: Any, found: Sequence[Finding], only: set[str] | None = None) -> list[UnitReport]:
+    """The units, worst first (most errors, then warnings, then findings unanswered); `only`: the projects of
+    these files alone (the submissions of a git range)."""
     from ..syntax.values import write_money
     from ..diffing.match import plain
 
@@ -70,6 +71,8 @@ def build(con: Any, found: Sequence[Finding]) -> list[UnitReport]:
     for file, line, unit, year, name, current, score, grade, bw, iw in con.execute(
             "SELECT file, line, unit, year, name, current, score, grade, budget_weight, indicator_weights "
             "FROM projects ORDER BY unit, year, name, file").fetchall():
+        if only is not None and file not in only:
+            continue
         projects[(file, name)] = ProjectReport(unit, year, name, file, line,
                                                write_money(plain(current)) if current is not None else "",
                                                f"{cell(score)}（{grade}）" if score is not None else "",
