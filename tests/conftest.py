@@ -34,17 +34,18 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run `perfdsl ARGS` in this process from the repository root, as the goldens' relative paths need."""
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    """Run `perfdsl ARGS` in this process from the repository root, as the goldens' relative paths need (or
+    from `cwd`)."""
     import os
 
     from perfdsl.cli import main
 
-    cwd = os.getcwd()
-    os.chdir(ROOT)
+    back = os.getcwd()
+    os.chdir(cwd or ROOT)
     try:
         code = main(["--color", "never", *args])
     finally:
-        os.chdir(cwd)
+        os.chdir(back)
     out, err = capsys.readouterr()
     return code, out, err

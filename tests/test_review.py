@@ -112,21 +112,6 @@ def _git(repo: Path, *args: str) -> None:
                     "-C", str(repo), *args], check=True, capture_output=True)
 
 
-def _in(repo: Path, capsys, *args: str) -> tuple[int, str, str]:
-    import os
-
-    from perfdsl.cli import main
-
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
-        code = main(["--color", "never", *args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_a_git_range_reviews_the_submissions_it_changed_as_committed(tmp_path: Path, capsys) -> None:
     """Round 1 is tagged; 民政局 then lowers a target and a reviewer answers; the working tree is edited
     after the last commit. `--git round1..HEAD` reports 民政局's changed file alone, as committed, with the
@@ -148,7 +133,7 @@ def test_a_git_range_reviews_the_submissions_it_changed_as_committed(tmp_path: P
     _git(repo, "commit", "-qm", "round 2")
     spec.write_text("不是一份规格\n", encoding="utf-8")  # not committed: never read
 
-    code, _, err = _in(repo, capsys, "review", "--git", "round1..HEAD", "specs", "-o", "out", "--format", "xlsx")
+    code, _, err = run_cli(capsys, "review", "--git", "round1..HEAD", "specs", "-o", "out", "--format", "xlsx", cwd=repo)
     assert code == 0, err
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(repo / "out" / "review.xlsx")["审核发现"].iter_rows()]
     assert {r[7] for r in rows[1:]} == {"HEAD:specs/民政局/2026/助餐服务.perf"}
@@ -157,12 +142,12 @@ def test_a_git_range_reviews_the_submissions_it_changed_as_committed(tmp_path: P
     assert lowered[0][9].startswith("第1轮 不通过")  # answered by the revision's .review file
 
     # one revision: every submission as committed then, the .review file not yet there
-    code, _, err = _in(repo, capsys, "review", "--git", "round1", "-o", "all", "--format", "xlsx")
+    code, _, err = run_cli(capsys, "review", "--git", "round1", "-o", "all", "--format", "xlsx", cwd=repo)
     assert code == 0, err
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(repo / "all" / "review.xlsx")["审核发现"].iter_rows()]
     assert {r[7].split("/")[1] for r in rows[1:]} == {"卫健委", "教育局", "民政局"}
     assert not any(r[9] for r in rows[1:])
 
-    code, _, err = _in(repo, capsys, "review", "--git", "nosuch..HEAD", "specs", "-o", "x")
+    code, _, err = run_cli(capsys, "review", "--git", "nosuch..HEAD", "specs", "-o", "x", cwd=repo)
     assert code == 2 and "nosuch" in err and "Traceback" not in err
     assert not (repo / "x").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from ..diagnostics import shown
 from ..messages import say
@@ -45,9 +45,7 @@ def have_duckdb(lang: str) -> bool:
 
 def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any] | int:
     """The tree of `paths` read, checked and loaded: (tree, connection), or an exit status (said why)."""
-    from ..config import ConfigError
-    from ..messages import Phrase
-    from ..query.database import QueryError, database, no_cyclic_gc, read_tree, sql_error
+    from ..query.database import read_tree
     from ..syntax.loader import find_files
 
     files, missing = find_files(paths)
@@ -58,15 +56,24 @@ def open_database(paths: list[str], args: argparse.Namespace) -> tuple[Any, Any]
     if not files:
         print(shown(say("cli.no_files", args.lang, path=" ".join(paths))), file=sys.stderr)
         return 2
+    return loaded(lambda: read_tree(files, getattr(args, "encoding", None)), args.lang)
+
+
+def loaded(read: Callable[[], Any], lang: str) -> tuple[Any, Any] | int:
+    """The tree `read` gives, loaded into a database: (tree, connection), or an exit status (said why)."""
+    from ..config import ConfigError
+    from ..messages import Phrase
+    from ..query.database import QueryError, database, no_cyclic_gc, sql_error
+
     try:
         with no_cyclic_gc():
-            tree = read_tree(files, getattr(args, "encoding", None))
-            return tree, database(tree, args.lang)
+            tree = read()
+            return tree, database(tree, lang)
     except ConfigError as e:
-        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
+        print(say("config.error", lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
         return 2
     except QueryError as e:
-        print(sql_error(e, args.lang), file=sys.stderr)
+        print(sql_error(e, lang), file=sys.stderr)
         return 2
 
 

@@ -86,10 +86,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _revision(args: argparse.Namespace) -> tuple[tuple[Any, Any] | int, set[str] | None] | int:
     """The database of the files of `--git REV` (or `A..B`: as at B, and the files A..B added or changed)."""
-    from ..config import ConfigError, find_config
+    from ..config import find_config
     from ..diffing import revisions
-    from ..messages import Phrase
-    from ..query.database import QueryError, database, no_cyclic_gc, read_revision, sql_error
+    from ..query.database import read_revision
+    from .query import loaded
     from ..review.opinions import SUFFIX as REVIEW
     from ..syntax.loader import SUFFIX as SPEC
 
@@ -115,14 +115,5 @@ def _revision(args: argparse.Namespace) -> tuple[tuple[Any, Any] | int, set[str]
     def config_of(path: str) -> Any:  # the folder's configuration as the working tree has it, as diff reads it
         return find_config(os.path.join(top, os.path.dirname(path.split(":", 1)[1])), configs)
 
-    try:
-        with no_cyclic_gc():
-            tree = read_revision(specs, {b.path: b.data for b in side.blobs if b.path.endswith(REVIEW)},
-                                 config_of, args.encoding)
-            return (tree, database(tree, args.lang)), only
-    except ConfigError as e:
-        print(say("config.error", args.lang, path=e.path, problem=Phrase(e.key, **e.params)), file=sys.stderr)
-        return 2
-    except QueryError as e:
-        print(sql_error(e, args.lang), file=sys.stderr)
-        return 2
+    reviews = {b.path: b.data for b in side.blobs if b.path.endswith(REVIEW)}
+    return loaded(lambda: read_revision(specs, reviews, config_of, args.encoding), args.lang), only
