@@ -167,3 +167,14 @@ def test_key_order_follows_the_models_and_output_is_stable() -> None:
     assert list(doc["projects"][0])[: len(own)] == own
     assert json_backend.render(src.spec, project) == json_backend.render(src.spec, project)
     assert Decimal(str(doc["projects"][0]["budget"]["total"]["value"])) == project.budget.total.value
+
+
+def test_indented_json_is_the_standard_librarys_text_and_takes_what_utf8_cannot() -> None:
+    import json
+
+    from perfdsl.backends.json import dumps
+
+    data = {"name": "审判\x1b\u2028\"x\"", "values": [1, 12.5, 0.000123, 10**18, None, True], "empty": [{}, []]}
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    odd = {"file": "specs/\udcb1.perf"}  # a file name's undecodable byte, as os.fsdecode keeps it
+    assert dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2) + "\n"
