@@ -32,6 +32,14 @@ def plain(value: Any, with_spans: bool = True) -> Any:
     """A JSON-ready copy of an AST or of a dumped model, in one walk: a node -> its fields (without layout
     unless `with_spans`, and then its comments after its other fields and only where it has some), Decimal ->
     number, date -> ISO text, tuples -> lists."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool or kind is int:  # the leaves, most of what is walked
+        return value
+    if kind is tuple or kind is list:
+        return [plain(v, with_spans) for v in value]
+    shape = _SHAPES.get((kind, with_spans))  # a node class met before
+    if shape is not None:
+        return _node(value, shape, with_spans)
     if isinstance(value, (tuple, list)):
         return [plain(v, with_spans) for v in value]
     if isinstance(value, Decimal):
@@ -41,14 +49,18 @@ def plain(value: Any, with_spans: bool = True) -> Any:
     if isinstance(value, dict):
         return {k: plain(v, with_spans) for k, v in value.items()}
     if dataclasses.is_dataclass(value):
-        own, comments = _shape(type(value), with_spans)
-        out = {k: plain(getattr(value, k), with_spans) for k in own}
-        for k in comments:
-            kept = getattr(value, k)
-            if kept:
-                out[k] = plain(kept, with_spans)
-        return out
+        return _node(value, _shape(type(value), with_spans), with_spans)
     return value
+
+
+def _node(value: Any, shape: tuple[tuple[str, ...], tuple[str, ...]], with_spans: bool) -> dict[str, Any]:
+    own, comments = shape
+    out = {k: plain(getattr(value, k), with_spans) for k in own}
+    for k in comments:
+        kept = getattr(value, k)
+        if kept:
+            out[k] = plain(kept, with_spans)
+    return out
 
 
 def _number(value: Decimal) -> int | float | str:
