@@ -7,8 +7,6 @@ Jinja's autoescape.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
 from typing import Iterable
 
 from .. import ast
@@ -17,7 +15,7 @@ from .cycle import Sheet, Table
 from .env import render as render_template
 from ..syntax.values import show_money as money
 from .layout import PAGES, crowded, table_widths, widths
-from .view import IndexEntry, project_view
+from .view import IndexEntry, by_unit_and_year, project_view
 
 
 def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = None,
@@ -29,33 +27,13 @@ def render(spec: ast.Spec, project: ast.Project, *, index_href: str | None = Non
                            index_href=index_href, paged=paged)
 
 
-def _sum(values: Iterable[Decimal | None]) -> str:
-    present = [v for v in values if v is not None]
-    return money(sum(present, Decimal(0))) if present else ""
-
-
 def render_index(entries: Iterable[IndexEntry]) -> str:
     """The index page: every project grouped by unit and year, with budget totals and links."""
-    groups: dict[tuple[str, int | None], list[IndexEntry]] = defaultdict(list)
-    for e in entries:
-        groups[(e.unit, e.year)].append(e)
-    # Units in name order, the latest year first within a unit, projects in name order.
-    keys = sorted(groups, key=lambda k: (k[0], -(k[1] or 0)))
-    units: list[dict[str, object]] = []
-    for unit, year in keys:
-        members = sorted(groups[(unit, year)], key=lambda e: (e.name, e.source))
-        if not units or units[-1]["name"] != unit:
-            units.append({"name": unit, "years": []})
-        units[-1]["years"].append({  # type: ignore[attr-defined]
-            "year": year,
-            "projects": [{"entry": e, "page": dict(e.links).get("html", ""),
-                          "total": money(e.total) if e.total is not None else "",
-                          "current": money(e.current) if e.current is not None else ""} for e in members],
-            "total": _sum(e.total for e in members),
-            "current": _sum(e.current for e in members),
-        })
-    count = sum(len(v) for v in groups.values())
-    return render_template("html", "html/index.html.jinja", units=units, count=count)
+    listed = list(entries)
+    units = by_unit_and_year(listed, lambda e: {
+        "entry": e, "page": dict(e.links).get("html", ""), "total": money(e.total) if e.total is not None else "",
+        "current": money(e.current) if e.current is not None else ""}, lambda e: e.source)
+    return render_template("html", "html/index.html.jinja", units=units, count=len(listed))
 
 
 def render_sheet(sheet: Sheet, *, index_href: str | None = None, paged: bool = False) -> str:

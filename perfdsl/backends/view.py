@@ -8,8 +8,10 @@ and targets (`=100%`, `>=30000件`, `合理`) are written, and how the indicator
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from .. import ast
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, builtin, builtin_names
@@ -271,3 +273,45 @@ def index_entry(spec: ast.Spec, project: ast.Project, source: str,
         source=source,
         links=links,
     )
+
+
+class Listing(Protocol):
+    """What the index groups a project by and sums: its unit, year, name and budget figures."""
+
+    @property
+    def unit(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def total(self) -> Decimal | None: ...
+    @property
+    def current(self) -> Decimal | None: ...
+
+
+Listed = TypeVar("Listed", bound=Listing)
+
+
+def by_unit_and_year(entries: Iterable[Listed], row: Callable[[Listed], dict[str, Any]],
+                     tie: Callable[[Listed], str]) -> list[dict[str, Any]]:
+    """Projects (anything with `unit`, `year`, `name`, `total` and `current`) grouped as the index page
+    lists them: units in name order, the latest year first within a unit, projects in name order (then
+    `tie`), each year with the sums of its 项目总预算 and 当年预算; `row` makes what a project's line shows."""
+    groups: dict[tuple[str, int | None], list[Listed]] = defaultdict(list)
+    for e in entries:
+        groups[(e.unit, e.year)].append(e)
+    units: list[dict[str, Any]] = []
+    for unit, year in sorted(groups, key=lambda k: (k[0], -(k[1] or 0))):
+        members = sorted(groups[(unit, year)], key=lambda e: (e.name, tie(e)))
+        if not units or units[-1]["name"] != unit:
+            units.append({"name": unit, "years": []})
+        units[-1]["years"].append({"year": year, "projects": [row(e) for e in members],
+                                   "total": _sum(e.total for e in members),
+                                   "current": _sum(e.current for e in members)})
+    return units
+
+
+def _sum(amounts: Iterable[Decimal | None]) -> str:
+    present = [v for v in amounts if v is not None]
+    return values.show_money(sum(present, Decimal(0))) if present else ""
