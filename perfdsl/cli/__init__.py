@@ -26,6 +26,10 @@ EPILOG = """examples:
   perfdsl import 绩效目标.txt -o specs/2020   published tables (text layout) -> .perf files
   perfdsl diff --git HEAD~1            what the last commit changed in the specs (targets, money, prose)
   perfdsl score specs/cycle/2025       the scores of a self-evaluation (自评表), with the arithmetic
+  perfdsl build specs/ --format pdf,docx   every form as PDF and Word documents
+  perfdsl serve specs/                 the specs in a browser, updated as they are saved
+  perfdsl query satisfaction_below_90 specs/   SQL over every project and indicator (--list: the named ones)
+  perfdsl review submissions/ -o review/        the batch review report, HTML and xlsx
 """
 
 COMMANDS = ("check", "rules", "explain", "fmt", "import_", "diff", "build", "score", "schema", "new", "lsp", "query",
@@ -45,7 +49,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser; given the arguments, only the sub-command they name is set up (a one-file
     `perfdsl check` in an editor should not pay for every command's options), else all of them."""
     parser = argparse.ArgumentParser(prog="perfdsl", description="项目支出绩效目标表 as plain text: check, "
-                                     "build, format, import and diff .perf specs.", epilog=EPILOG,
+                                     "build, format, import, diff, score, serve, query and review .perf specs.", epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"perfdsl {__version__}")
     _add_global_options(parser, default_lang(), "auto")

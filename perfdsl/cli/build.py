@@ -32,7 +32,7 @@ NEEDS = {"xlsx": ("openpyxl", "xlsx.no_openpyxl"), "pdf": ("weasyprint", "build.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("build", help="check specs and write text, HTML, Markdown and JSON documents",
+    p = sub.add_parser("build", help="check specs and write their documents: text, HTML, Markdown, JSON (xlsx, PDF, Word on request)",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched for *.perf)")
     p.add_argument("-o", "--output", default="build", metavar="OUT", help="output folder (default: build/)")
