@@ -311,3 +311,27 @@ def test_the_html_form_prints_from_chromium_without_broken_words(page: Any, path
     for cell in page.evaluate(LINES_JS, "table.header th, table.budget th:not(.band), td.l1, td.l2"):
         if len(cell["lines"]) > 1:
             assert cell["lines"][-1] > 1.5 * cell["em"], cell
+
+
+def test_markup_in_a_spec_prints_as_its_text_and_loads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names and values that look like HTML or Word's XML reach both documents as the text they are, and
+    the PDF engine is never asked for a file or a URL."""
+    src = load_file(str(ROOT / "tests" / "serve" / "hostile.perf"))
+    assert not [d for d in src.diagnostics if d.severity.value == "error"]
+    spec = src.spec
+    project = spec.projects[0]
+    asked: list[str] = []
+    monkeypatch.setattr(pdf, "_refuse", lambda url, *a, **k: asked.append(url))
+    printed = pdf.render(spec, project)
+    assert asked == []
+    with pdfplumber.open(io.BytesIO(printed)) as doc:
+        text = _flat("".join(p.extract_text() or "" for p in doc.pages))
+    for written in ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "{{ 7*7 }}<b>粗</b>",
+                    "</table><script>alert(2)</script>"):
+        assert _flat(written) in text
+    made = docx.render(spec, project)
+    import docx as python_docx
+
+    cells = {c.text for t in python_docx.Document(io.BytesIO(made)).tables for r in t.rows for c in r.cells}
+    assert {"<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "{{ 7*7 }}<b>粗</b>",
+            "</table><script>alert(2)</script>"} <= cells
