@@ -14,7 +14,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Severity, display_width, shown
@@ -35,7 +35,7 @@ class ParseCode:
 @lru_cache(maxsize=1)
 def parse_codes() -> dict[str, ParseCode]:
     """Every parser code in code order, with its examples (parse_examples.toml)."""
-    data = tomllib.loads((files(__package__) / "parse_examples.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((Path(__file__).parent / "parse_examples.toml").read_text(encoding="utf-8"))
     return {code: ParseCode(code, Severity(ex.get("severity", "error")), ex.get("bad"), ex.get("fixed"))
             for code, ex in sorted(data.items())}
 

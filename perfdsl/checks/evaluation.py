@@ -11,7 +11,6 @@ from typing import Iterable, Iterator, NamedTuple
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..evaluation.monitor import month_of, monitor_project
 from ..messages import Phrase
 from ..evaluation.score import Scored, convert, has_evaluation, score_project, way
 from ..syntax.values import show_number as number, show_target, write_target
@@ -117,6 +116,8 @@ def monitoring(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     for project in spec.projects:
         if project.as_of is None:
             continue
+        from ..evaluation.monitor import month_of, monitor_project  # only for a 监控表: start-up stays light
+
         if month_of(project) is None:
             yield C610.at(project.as_of.span, value=number(project.as_of.value))
             continue

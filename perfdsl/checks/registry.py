@@ -17,7 +17,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import ast
@@ -60,7 +60,7 @@ def rule(code: str, name: str, severity: Severity, area: str) -> Rule:
 @lru_cache(maxsize=1)
 def examples() -> dict[str, dict[str, str]]:
     """The bad and fixed `.perf` example of each rule (examples.toml)."""
-    return tomllib.loads((files(__package__) / "examples.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((Path(__file__).parent / "examples.toml").read_text(encoding="utf-8"))
 
 
 Row = tuple[ast.Level1, ast.Level2, ast.Indicator, str, "ast.Quantitative | None"]
