@@ -480,14 +480,14 @@ def nodes(spec: Spec) -> list[Node]:
     Walked level by level with getters made once from the classes rather than by a generic walk: the
     suppression check looks at every node of every file, and these cost a fraction of one.
     """
-    out: list[Node] = [n for n in _SPEC_VALUES(spec) if n is not None]
+    out: list[Node] = list(filter(None, _SPEC_VALUES(spec)))
     for project in spec.projects:
         out.append(project)
-        out += [n for n in _PROJECT_VALUES(project) if n is not None]
+        out += filter(None, _PROJECT_VALUES(project))
         budget = project.budget
         if budget is not None:
             out.append(budget)
-            out += [n for n in _BUDGET_VALUES(budget) if n is not None]
+            out += filter(None, _BUDGET_VALUES(budget))
             for sources in (budget.sources, budget.adjusted_sources, budget.executed_sources):
                 if sources is not None:
                     out.append(sources)
@@ -499,7 +499,8 @@ def nodes(spec: Spec) -> list[Node]:
             for level2 in level1.sections:
                 out.append(level2)
                 out += level2.indicators
-                out += [a for ind in level2.indicators for a in _ATTRIBUTES(ind) if a is not None]
+                for ind in level2.indicators:
+                    out += filter(None, _ATTRIBUTES(ind))  # a node is never false: None is what goes
     return out
 
 

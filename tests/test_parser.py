@@ -209,6 +209,22 @@ def test_nodes_are_slotted_and_compared_by_value() -> None:
     assert moved.line == 5 and a.line == 1
     word = ast.Word(value="x", span=a)
     assert word != ast.Year(value=1, span=a) and word != ast.Word(value="y", span=a)
+    assert word == ast.Word(value="x", span=ast.Span("a.perf", 1, 2, 3, 4)) and word != "x"
+    assert repr(word) == ("Word(span=Span(file='a.perf', line=1, column=2, end_line=3, end_column=4), "
+                          "blank_before=False, comments=(), trailing=None, value='x')")
+    with pytest.raises(TypeError):
+        hash(word)  # compared by value, so not hashed by identity
+
+
+def test_indentation_is_the_grammars_space() -> None:
+    """The scanner measures indentation with `str.lstrip`: it must take away exactly what the grammar's _SP
+    matches, on every character there is (a line holds no line break)."""
+    from perfdsl.syntax import lexicon
+
+    sp = re.compile(lexicon.pattern("_SP"))
+    differ = [hex(c) for c in range(0x110000) if chr(c) != "\n"
+              and (sp.fullmatch(chr(c)) is not None) != (chr(c).lstrip() == "")]
+    assert differ == []
 
 
 def _without_plain_lines(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[ast.Spec, list]:

@@ -39,11 +39,10 @@ def _at(node: ast.Node | None, fallback: ast.Node) -> ast.Span:
 
 def self_evaluation(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C601–C606, C609: each project that carries actuals, scored under the configuration's rule set."""
-    rules = ctx.config.rule_set()
     for project in spec.projects:
         if not has_evaluation(project):
             continue
-        scored = score_project(spec, project, rules)
+        scored = score_project(spec, project, ctx.config.rule_set())
         for line in scored.lines:
             yield from _line(line)
         yield from _budget(project, scored.budget)
@@ -112,7 +111,6 @@ def _budget(project: ast.Project, budget: object) -> Iterator[Diagnostic]:
 
 def monitoring(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     """C610 a 监控月份 that is no month; C608 an indicator lit red or yellow without its 偏差原因."""
-    rules = ctx.config.rule_set()
     for project in spec.projects:
         if project.as_of is None:
             continue
@@ -121,7 +119,7 @@ def monitoring(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         if month_of(project) is None:
             yield C610.at(project.as_of.span, value=number(project.as_of.value))
             continue
-        record = monitor_project(project, rules)
+        record = monitor_project(project, ctx.config.rule_set())
         assert record is not None
         for lit in record.lines:
             ind = lit.indicator

@@ -42,7 +42,8 @@ class Suppression:
 def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
     # most files have few comments: nodes without any are passed over in one comprehension
-    for node in [n for n in ast.nodes(spec) if n.comments or n.trailing is not None or _ends_commented(n)]:
+    for node in [n for n in ast.nodes(spec) if n.comments or n.trailing is not None
+                 or (type(n) in _BLOCKS and _ends_commented(n))]:
         for c in node.comments:
             yield c, frozenset({c.span.line, node.span.line})
         if node.trailing is not None:

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
-from ..frameworks import Framework, normalise
+from ..frameworks import Framework, memo, normalise
 from ..messages import Phrase
 from ..syntax import values
 from ..syntax.vocab import (CHANGE_RATE_WORDS, NATURE_KINDS, NATURE_WORDS,
@@ -65,11 +65,10 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             aim = ind.target
             if aim.kind == "qualitative" and aim.word and aim.word not in QUALITATIVE_WORDS:
                 yield C410.at(aim.span, word=aim.word, known=Names(QUALITATIVE_WORDS))
-        for aim in (ind.target, *((ind.midterm.target,) if ind.midterm is not None else ())):
-            if aim.kind == "pending":
-                yield C413.at(aim.span, name=ind.name)
-            elif aim.kind == "period" and _order(aim.end) < _order(aim.start):
-                yield C414.at(aim.span, name=ind.name, target=target_text(aim))
+        if ind.target.kind in _UNSURE:
+            yield from _unsure(ind, ind.target)
+        if ind.midterm is not None and ind.midterm.target.kind in _UNSURE:
+            yield from _unsure(ind, ind.midterm.target)
         if _SATISFACTION.search(name):
             yield from _satisfaction(ind, t)
         if ind.nature is not None or ind.standard is not None or ind.direction is not None:
@@ -77,6 +76,17 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         if ind.measure is not None and t is not None and t.unit and t.unit != ind.measure.value:
             yield C415.at(t.span, related=[Related(span=ind.measure.span, key="C415.measure")], name=ind.name,
                           unit=t.unit, measure=ind.measure.value)
+
+
+_UNSURE = frozenset({"pending", "period"})
+
+
+def _unsure(ind: ast.Indicator, aim: ast.Target) -> Iterator[Diagnostic]:
+    """C413 a target not filled in (`?`); C414 a period that ends before it starts."""
+    if aim.kind == "pending":
+        yield C413.at(aim.span, name=ind.name)
+    elif aim.kind == "period" and _order(aim.end) < _order(aim.start):
+        yield C414.at(aim.span, name=ind.name, target=target_text(aim))
 
 
 def _rate(ind: ast.Indicator, t: ast.Quantitative) -> Iterator[Diagnostic]:
@@ -162,6 +172,10 @@ def deadlines(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _cost_places(fw: Framework) -> list[str]:
+    return memo(fw, "cost-places", lambda: _find_cost_places(fw))  # type: ignore[no-any-return]
+
+
+def _find_cost_places(fw: Framework) -> list[str]:
     places = []
     for l1 in fw.level1:
         if SECTION_WORD_COST in normalise(l1.name):

@@ -167,7 +167,7 @@ class Framework:
 _MEMO: dict[tuple[int, str], Any] = {}
 
 
-def _memo(owner: Framework | Level1Def, what: str, make: Callable[[], Any]) -> Any:
+def memo(owner: Framework | Level1Def, what: str, make: Callable[[], Any]) -> Any:
     """What the checks ask a framework for every section of every file, made once per framework (or 一级).
     Keyed by identity (hashing a model hashes all of it); an entry goes when its owner is collected, so the
     frameworks of a configuration read again (each build reads its own) do not pile up, nor does a later
@@ -190,12 +190,12 @@ def _by_spelling(owner: Framework | Level1Def, entries: Sequence[Level1Def | Lev
                 table.setdefault(normalise(spelling), entry)
         return table
 
-    return _memo(owner, "by-spelling", make)  # type: ignore[no-any-return]
+    return memo(owner, "by-spelling", make)  # type: ignore[no-any-return]
 
 
 def section_spellings(fw: Framework) -> frozenset[str]:
     """Every normalised spelling of the framework's 一级 and 二级 names."""
-    return _memo(fw, "sections", lambda: frozenset(  # type: ignore[no-any-return]
+    return memo(fw, "sections", lambda: frozenset(  # type: ignore[no-any-return]
         normalise(s) for l1 in fw.level1 for s in (*l1.spellings, *(x for l2 in l1.level2 for x in l2.spellings))))
 
 
@@ -339,6 +339,7 @@ __all__ = [
     "Level1Def",
     "Level2Def",
     "best_fit",
+    "memo",
     "builtin",
     "builtin_names",
     "load_framework",

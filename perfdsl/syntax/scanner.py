@@ -32,6 +32,9 @@ is empty: nothing of it reaches a document."""
 # The pieces of a line, as the grammar defines them.
 _BARE = lexicon.compiled("BARE")
 _SPACE = re.compile(lexicon.pattern("_SP") + "?")
+"""Spaces at a point of a line. The grammar's _SP is whitespace but a line break, which is what `str.strip`
+takes away from a line: the scanner measures indentation so, a regular expression's match object per line
+being three times the cost (a test holds the two to the same characters)."""
 _QUOTED = lexicon.compiled("QUOTED")
 _ESCAPE = re.compile(r"\\(.)")
 _WORD_KIND = {w: "PROJECT" for w in PROJECT_WORDS} | {w: "BUDGET" for w in BUDGET_WORDS}
@@ -100,8 +103,12 @@ class Piece:
     __slots__ = ("type", "value", "line", "column", "end_line", "end_column")
 
     def __init__(self, type: str, value: str, line: int, column: int, end_line: int, end_column: int) -> None:
-        self.type, self.value, self.line, self.column = type, value, line, column
-        self.end_line, self.end_column = end_line, end_column
+        self.type = type
+        self.value = value
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
 
 _ITEM_RULE = {"FIELD": "field", "INDICATOR": "indicator"}
@@ -123,7 +130,10 @@ class LineToken:
     end_pos: int | None = None
 
     def __init__(self, type: str, head: Piece, value: Piece | None = None) -> None:
-        self.type, self.rule, self.head, self.value = type, _ITEM_RULE.get(type), head, value
+        self.type = type
+        self.rule = _ITEM_RULE.get(type)
+        self.head = head
+        self.value = value
 
     @property
     def line(self) -> int:
@@ -174,7 +184,6 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     blank = False
     lineno = 0
     n = len(lines)
-    space = _SPACE.match
     if not scan.text.isascii() and UNSEEN.search(scan.text) is not None:
         _unseen(scan, lines)
     if CONTROL.search(scan.text) is not None:
@@ -183,7 +192,7 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     while lineno < n:
         line = lines[lineno]
         lineno += 1
-        pos = space(line).end()  # type: ignore[union-attr]
+        pos = len(line) - len(line.lstrip())  # the grammar's _SP, as `str.lstrip` reads it (see _SPACE)
         if pos == len(line):
             blank = True
             continue
@@ -205,6 +214,11 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
             if tok is not None:
                 yield tok
                 continue
+        elif pos + 1 == len(line):  # `}` alone, as `_scan_line` reads it
+            tok = _close_brace(scan, lineno, pos, pos)
+            if tok is not None:
+                yield tok
+            continue
         tok, lineno = _scan_line(scan, lines, lineno, line, pos)
         if tok is not None:
             yield tok
@@ -336,11 +350,12 @@ def _plain_line(scan: Scan, lineno: int, line: str, pos: int) -> LineToken | Non
         # `标签：值` is looked at closer (a label pasted from the form), `名称 目标 {` opens a block
         if word in _WORD_KIND or text[-1] == "{" or _LABEL_COLON.search(word):
             return None
-        kind = "KEY" if word in KEY_BY_SPELLING else "NAME"
-        text = text.rstrip()
-        start = m.start(2)
-        return LineToken("FIELD" if kind == "KEY" else "INDICATOR", Piece(kind, word, lineno, pos + 1, lineno, m.end(1) + 1),
-                         Piece("VALUE", text, lineno, start + 1, lineno, start + len(text) + 1))
+        start, end = m.span(2)  # a VALUE ends on a character that is no space
+        if word in KEY_BY_SPELLING:
+            return LineToken("FIELD", Piece("KEY", word, lineno, pos + 1, lineno, m.end(1) + 1),
+                             Piece("VALUE", text, lineno, start + 1, lineno, end + 1))
+        return LineToken("INDICATOR", Piece("NAME", word, lineno, pos + 1, lineno, m.end(1) + 1),
+                         Piece("VALUE", text, lineno, start + 1, lineno, end + 1))
     m = _PLAIN_OPEN.fullmatch(line, pos)
     if m is not None:
         word = m.group(1)

@@ -24,9 +24,12 @@ def starts_item(text: str, at: int = 0) -> bool:
     return text[at:at + 1] in _ITEM_FIRST and ITEM.match(text, at) is not None
 
 
+_width = unicodedata.east_asian_width
+
+
 def is_wide(ch: str) -> bool:
     """Wide or full-width characters (CJK ideographs, full-width punctuation) take two columns."""
-    return unicodedata.east_asian_width(ch) in "WF"
+    return _width(ch) in "WF"
 
 
 def join_soft(left: str, right: str) -> str:
@@ -53,11 +56,12 @@ def paragraphs(raw: str) -> tuple[str, ...]:
                 result.append("".join(pieces))
                 pieces = []
             continue
-        if pieces and starts_item(line):
-            result.append("".join(pieces))
-            pieces = []
-        elif pieces and not (is_wide(pieces[-1][-1]) or is_wide(line[0])):
-            pieces.append(" ")  # as `join_soft` does
+        if pieces:
+            if line[0] in _ITEM_FIRST and ITEM.match(line) is not None:  # `starts_item`, written out: every line
+                result.append("".join(pieces))
+                pieces = []
+            elif _width(pieces[-1][-1]) not in "WF" and _width(line[0]) not in "WF":  # nor wide: `join_soft`
+                pieces.append(" ")
         pieces.append(line)
     if pieces:
         result.append("".join(pieces))

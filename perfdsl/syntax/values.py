@@ -10,7 +10,7 @@ import datetime
 import functools
 import re
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Callable
 
 from .. import ast
 from . import lexicon, textblock
@@ -177,40 +177,56 @@ def split_basis(text: str) -> tuple[str, str | None]:
 
 
 def make_target(parsed: tuple[Any, ...] | str, span: ast.Span) -> ast.Target:
+    """The target node of what `read_target` read, at `span`."""
+    return _maker(parsed)(span)
+
+
+def _maker(parsed: tuple[Any, ...] | str) -> Callable[[ast.Span], ast.Target]:
     if isinstance(parsed, str):
-        return ast.Qualitative(word=parsed, span=span, kind="qualitative")
+        return lambda span: ast.Qualitative(word=parsed, span=span, kind="qualitative")
     if parsed[0] == "deadline":
-        return ast.Deadline(by=parsed[1], span=span, kind="deadline")
+        return lambda span: ast.Deadline(by=parsed[1], span=span, kind="deadline")
     if parsed[0] == "period":
-        return ast.Period(start=parsed[1], end=parsed[2], span=span, kind="period")
+        return lambda span: ast.Period(start=parsed[1], end=parsed[2], span=span, kind="period")
     if parsed[0] == "pending":
-        return ast.Pending(span=span, kind="pending")
+        return lambda span: ast.Pending(span=span, kind="pending")
     comparator, value, unit, implicit = parsed
-    return ast.Quantitative(comparator=cast(ast.Comparator, comparator), value=value, unit=unit, implicit=implicit,
-                            span=span, kind="quantitative")
+    return lambda span: ast.Quantitative(comparator=comparator, value=value, unit=unit, implicit=implicit,
+                                         span=span, kind="quantitative")
+
+
+@functools.lru_cache(maxsize=4096)
+def _reading(text: str) -> tuple[Callable[[ast.Span], ast.Target], bool] | None:
+    """How the target written `text` is made at a span, and whether its figures were written in full-width
+    forms (`＞＝90％`); None when it reads as no target. Once per distinct text, as `read_target`."""
+    parsed = read_target(text)
+    if parsed is None:
+        return None
+    return _maker(parsed), not isinstance(parsed, str) and bool(_FULLWIDTH_FORM.search(text))
 
 
 def target(scan: Scan, name: Piece, tok: Piece) -> ast.Target:
     """Read the target token of an indicator line, reporting what cannot be read."""
-    span = _span(scan, tok)
+    span = scan.span(tok.line, tok.column, tok.end_line, tok.end_column)
     if tok.type == MISSING:
         return ast.Qualitative(word="", span=span, kind="qualitative")
-    parsed = read_target(tok.value)
-    if parsed is None:
+    reading = _reading(tok.value)
+    if reading is None:
         if out_of_bounds(tok.value):
             _report(scan, "P010", tok, key="P010.too_long", **_bounds(tok.value), name=name.value)
         else:
             _report(scan, "P010", tok, name=name.value, value=tok.value)
         return ast.Qualitative(word="", span=span, kind="qualitative")
-    if not isinstance(parsed, str) and _FULLWIDTH_FORM.search(tok.value):
+    make, fullwidth = reading
+    if fullwidth:
         normal = tok.value.translate(_FULLWIDTH)
         _report(scan, "P020", tok, Severity.warning, value=tok.value, normal=normal)
-    return make_target(parsed, span)
+    return make(span)
 
 
 def money(text: str) -> Decimal | None:
     """An amount in 元 (`10,144,000`, `65万元`), or None when it is none or out of bounds."""
-    m = _MONEY.fullmatch(text.translate(_FULLWIDTH).strip())
+    m = _MONEY.fullmatch((text if text.isascii() else text.translate(_FULLWIDTH)).strip())
     if not m or not _fits(m.group("num")):
         return None
     amount = Decimal(m.group("num").replace(",", "")) * MONEY_UNITS[m.group("unit") or "元"]
