@@ -15,7 +15,7 @@ from typing import Iterator
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..syntax.values import show_term
-from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, Key, lookup_key
+from ..syntax.vocab import BUDGET_KEYS, FILE_LEVEL_FIELDS, KEY_BY_FIELD, lookup_key
 from .registry import Context, Names, head, rule
 
 C201 = rule("C201", "required-field-missing", Severity.error, "header")
@@ -38,6 +38,8 @@ def _present(spec: ast.Spec, project: ast.Project, field: str) -> bool:
     node = getattr(project, field, None)
     if node is None and field in FILE_LEVEL_FIELDS:
         node = getattr(spec, field)
+    if type(node) is ast.Word:  # most are
+        return bool(node.value.strip())
     if isinstance(node, ast.Text):
         return any(p.strip() for p in node.paragraphs)
     if isinstance(node, ast.Word):
@@ -51,21 +53,22 @@ def required_fields(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
         fw = ctx.framework(spec, project)
         if fw is None or ctx.better_fit(project, fw) is not None:
             continue  # with the wrong framework selected, its fields are beside the point (C102)
-        missing = ["/".join(k.canonical for k in keys) for keys in _required(fw.required)
-                   if not any(_present(spec, project, k.field) for k in keys)]
+        missing = [said for fields, said in _required(fw.required)
+                   if not any(_present(spec, project, field) for field in fields)]
         if missing:
             yield C201.at(head(project), project=project.name, framework=fw.name, fields=Names(missing))
 
 
 @functools.lru_cache(maxsize=64)
-def _required(entries: tuple[str | tuple[str, ...], ...]) -> list[tuple[Key, ...]]:
-    """A framework's required entries as keys, each entry's alternatives together (read once per framework,
-    not once per project); an unknown key is the framework file's problem, 年度 is C204's."""
+def _required(entries: tuple[str | tuple[str, ...], ...]) -> list[tuple[tuple[str, ...], str]]:
+    """A framework's required entries as the fields of each entry's alternatives and how a message names
+    them (read once per framework, not once per project); an unknown key is the framework file's problem,
+    年度 is C204's."""
     out = []
     for entry in entries:
         keys = tuple(k for k in map(lookup_key, (entry,) if isinstance(entry, str) else entry) if k is not None)
         if keys and not any(k.field == "year" for k in keys):
-            out.append(keys)
+            out.append((tuple(k.field for k in keys), "/".join(k.canonical for k in keys)))
     return out
 
 

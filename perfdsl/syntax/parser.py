@@ -136,11 +136,13 @@ def _fields_into(scan: Scan, raw: Raw, key: Key, into: dict[str, Any], seen: dic
     if read is None:
         return
     cls, content = read
-    seen[key.field] = raw.head
-    meta = _node_meta(scan, raw.head, raw.value)
-    if raw.value.type == "TEXT":
-        meta["trailing"] = scan.trailing.get(raw.value.end_line)
-    into[key.field] = cls(**meta, **content)
+    head, value = raw.head, raw.value
+    seen[key.field] = head
+    line = head.line
+    # `_node_meta` written out (a file has thousands of fields); a text block's comment follows its `"""`
+    into[key.field] = cls(span=ast.Span(scan.file, line, head.column, value.end_line, value.end_column),
+                          blank_before=line in scan.blank_before, comments=scan.leading.get(line, ()),
+                          trailing=scan.trailing.get(value.end_line if value.type == "TEXT" else line), **content)
 
 
 def _with_basis(scan: Scan, value: Piece) -> tuple[Piece, ast.Word | None]:

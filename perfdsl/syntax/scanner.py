@@ -184,10 +184,11 @@ def scan_lines(scan: Scan) -> Iterator[LineToken]:
     blank = False
     lineno = 0
     n = len(lines)
-    if not scan.text.isascii() and UNSEEN.search(scan.text) is not None:
-        _unseen(scan, lines)
-    if CONTROL.search(scan.text) is not None:
-        _controls(scan, lines)
+    if _ANY_UNSEEN.search(scan.text) is not None:  # one pass over the text; a file rarely has any
+        if not scan.text.isascii() and UNSEEN.search(scan.text) is not None:
+            _unseen(scan, lines)
+        if CONTROL.search(scan.text) is not None:
+            _controls(scan, lines)
     wide = not scan.text.isascii() and (WIDE_LBRACE in scan.text or WIDE_RBRACE in scan.text)
     while lineno < n:
         line = lines[lineno]
@@ -237,6 +238,8 @@ nothing, so they never silently become part of a name (预算\u200b执行率 and
 DIRECTION = lexicon.compiled("DIRECTION")
 UNSEEN = re.compile(f"{lexicon.pattern('INVISIBLE')}|{lexicon.pattern('DIRECTION')}")
 CONTROL = lexicon.compiled("CONTROL")
+_ANY_UNSEEN = re.compile(f"{UNSEEN.pattern}|{lexicon.pattern('CONTROL')}")
+"""Any of the three: the expression compiles to one set of characters, so a file is read once, not twice."""
 
 
 def _unseen(scan: Scan, lines: list[str]) -> None:
