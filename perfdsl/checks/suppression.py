@@ -43,7 +43,7 @@ def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
     """Every comment of a spec with the lines it speaks about."""
     # most files have few comments: nodes without any are passed over in one comprehension
     for node in [n for n in ast.nodes(spec) if n.comments or n.trailing is not None
-                 or (type(n) in _BLOCKS and _ends_commented(n))]:
+                 or (type(n) in _BLOCKS and (n.end_comments or n.end_trailing is not None))]:  # type: ignore[attr-defined]
         for c in node.comments:
             yield c, frozenset({c.span.line, node.span.line})
         if node.trailing is not None:
@@ -56,10 +56,6 @@ def comments(spec: ast.Spec) -> Iterator[tuple[ast.Comment, frozenset[int]]]:
                 yield node.end_trailing, frozenset({node.end_trailing.span.line})  # type: ignore[attr-defined]
     for c in spec.end_comments:
         yield c, frozenset({c.span.line})
-
-
-def _ends_commented(node: ast.Node) -> bool:
-    return type(node) in _BLOCKS and (bool(node.end_comments) or node.end_trailing is not None)  # type: ignore[attr-defined]
 
 
 _BLOCKS = frozenset(cls for cls in vars(ast).values()

@@ -9,6 +9,7 @@ project should carry at least one cost indicator (原则上每一项目均应设
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Iterator
 
@@ -53,8 +54,9 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     C401–C403 rates, C404–C405 satisfaction, C406–C407 direction, C408 attribute words, C410, C412, C413 a
     target not filled in, C414 a period that ends before it starts, C415 a 计量单位 the target's unit belies."""
     for l1, l2, ind, name, t in ctx.all_rows(spec):
+        rate_name, change, satisfaction = _traits(name)
         if t is not None:
-            if (t.unit == "%" or (t.unit == "" and name.endswith(RATE_ENDING))) and not _CHANGE.search(name):
+            if (t.unit == "%" or (t.unit == "" and rate_name)) and not change:
                 yield from _rate(ind, t)
             if t.comparator in (">=", ">") and t.unit != "%" and _is_cost(l1, l2, name):
                 yield C406.at(t.span, name=ind.name, target=target_text(t))
@@ -69,13 +71,19 @@ def targets(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
             yield from _unsure(ind, ind.target)
         if ind.midterm is not None and ind.midterm.target.kind in _UNSURE:
             yield from _unsure(ind, ind.midterm.target)
-        if _SATISFACTION.search(name):
+        if satisfaction:
             yield from _satisfaction(ind, t)
         if ind.nature is not None or ind.standard is not None or ind.direction is not None:
             yield from _attributes(ind, t)
         if ind.measure is not None and t is not None and t.unit and t.unit != ind.measure.value:
             yield C415.at(t.span, related=[Related(span=ind.measure.span, key="C415.measure")], name=ind.name,
                           unit=t.unit, measure=ind.measure.value)
+
+
+@functools.lru_cache(maxsize=8192)  # names repeat across a tree's projects
+def _traits(name: str) -> tuple[bool, bool, bool]:
+    """What an indicator's name says of it: a rate (…率), a rate of change (增长率 …), a satisfaction."""
+    return name.endswith(RATE_ENDING), bool(_CHANGE.search(name)), bool(_SATISFACTION.search(name))
 
 
 _UNSURE = frozenset({"pending", "period"})

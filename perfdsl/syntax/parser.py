@@ -74,11 +74,18 @@ def _node_meta(scan: Scan, head: Piece, close: Piece | None = None) -> dict[str,
 
 
 def _block_meta(scan: Scan, head: Piece, close: Piece | None) -> dict[str, Any]:
-    meta = _node_meta(scan, head, close)
-    if close is not None and close.type == "RBRACE":
-        meta["end_comments"] = scan.leading.get(close.line, ())
-        meta["end_trailing"] = scan.trailing.get(close.line)
-    return meta
+    """`_node_meta` and the comments of the closing `}` (in one dict: a file has thousands of blocks)."""
+    line = head.line
+    end = close if close is not None else head
+    closed = close is not None and close.type == "RBRACE"
+    return {
+        "span": ast.Span(scan.file, line, head.column, end.end_line, end.end_column),
+        "blank_before": line in scan.blank_before,
+        "comments": scan.leading.get(line, ()),
+        "trailing": scan.trailing.get(line),
+        "end_comments": scan.leading.get(end.line, ()) if closed else (),
+        "end_trailing": scan.trailing.get(end.line) if closed else None,
+    }
 
 
 def _error(scan: Scan, code: str, tok: Piece, key: str | None = None, severity: Severity = Severity.error,
