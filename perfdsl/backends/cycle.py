@@ -15,7 +15,8 @@ from typing import Any, Union
 from .. import ast
 from ..evaluation.monitor import LIGHT_WORDS, Monitoring, monitor_project
 from ..evaluation.rules import RuleSet
-from ..evaluation.score import ProjectScore, Scored, grade_of, has_evaluation, score_project
+from ..evaluation.figures import has_evaluation
+from ..evaluation.score import ProjectScore, Scored, grade_of, score_project
 from ..syntax import values
 from ..syntax.values import show_money, show_number, show_target, shown
 from ..syntax.vocab import EXECUTION_HEADING, KEY_BY_FIELD, NOT_APPLICABLE, PROJECT_NAME_LABEL, YEAR_LINE

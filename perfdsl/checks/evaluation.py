@@ -7,15 +7,18 @@ can never disagree about a figure. A project without actuals or monitoring is no
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from .. import ast
 from ..diagnostics import Diagnostic, Related, Severity
 from ..messages import Phrase
-from ..evaluation.score import Scored, convert, has_evaluation, score_project, way
+from ..evaluation.figures import convert, has_evaluation, way
 from ..syntax.values import show_number as number, show_target, write_target
 from ..syntax.vocab import GRADE_WORDS, GRADE_ALIASES
 from .registry import Context, head, plain, rule
+
+if TYPE_CHECKING:
+    from ..evaluation.score import Scored
 
 C601 = rule("C601", "shortfall-without-reason", Severity.warning, "evaluation")
 C602 = rule("C602", "execution-below-90-without-reason", Severity.warning, "evaluation")
@@ -42,6 +45,8 @@ def self_evaluation(spec: ast.Spec, ctx: Context) -> Iterator[Diagnostic]:
     for project in spec.projects:
         if not has_evaluation(project):
             continue
+        from ..evaluation.score import score_project  # only for a 自评表: start-up stays light
+
         scored = score_project(spec, project, ctx.config.rule_set())
         for line in scored.lines:
             yield from _line(line)

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from ..backends.cycle import score_json
     from ..config import ConfigError, find_config
     from ..evaluation.rules import RULE_SETS, rule_set
-    from ..evaluation.score import has_evaluation, score_project
+    from ..evaluation.figures import has_evaluation
+    from ..evaluation.score import score_project
     from ..syntax.loader import find_files, load_file
 
     if args.rules is not None and args.rules not in RULE_SETS:

@@ -18,7 +18,8 @@ from .. import ast
 from .match import Item, Pair, indicator_items, pair_indicators, pair_projects, plain
 from ..config import Config, ConfigError, find_config
 from ..evaluation.rules import DEFAULT_RULES, RuleSet, rule_set
-from ..evaluation.score import has_evaluation, score_project
+from ..evaluation.figures import has_evaluation
+from ..evaluation.score import score_project
 from .model import (EXACT, SCHEMA_VERSION, SCORE_FIELD, SOURCE_BLOCKS, LEVEL1_FIELD, AttributeChanged, BudgetChanged, Diff, Direction, Edit, FieldChanged,
                          Goal, IndicatorAdded, IndicatorMoved, IndicatorRemoved, IndicatorRenamed, ProjectAdded,
                          ProjectChanged, ProjectEdit, ProjectRemoved, Section, TargetChanged, TextChanged, TextOp)

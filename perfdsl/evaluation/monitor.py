@@ -23,7 +23,7 @@ from typing import Literal
 from .. import ast
 from ..syntax.values import show_money, show_number
 from .rules import RuleSet
-from .score import convert, way
+from .figures import convert, way
 
 Light = Literal["red", "yellow", "green", "blue"]
 LIGHT_WORDS: dict[str, str] = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝"}

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 
 from .. import ast
 from ..diagnostics import Diagnostic, Severity, diag
-from ..evaluation.score import has_evaluation
+from ..evaluation.figures import has_evaluation
 from ..frameworks import DEFAULT_FRAMEWORK, Framework, best_fit, builtin, builtin_names
 from ..syntax import values
 from ..syntax.textblock import join_soft

@@ -93,7 +93,8 @@ def _read(sources: Iterable[Any], config_of: Callable[[str], Any], reviews: dict
 def _scores(tree: Tree) -> dict[int, Any]:
     """The `perfdsl score` of every self-evaluated project, by id(project), under its folder's rules."""
     from ..config import find_config
-    from ..evaluation.score import has_evaluation, score_project
+    from ..evaluation.figures import has_evaluation
+    from ..evaluation.score import score_project
 
     configs: dict[str, Any] = {}
     out = {}

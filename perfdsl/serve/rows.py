@@ -11,7 +11,8 @@ from .. import ast
 from ..backends.view import by_unit_and_year, index_entry
 from ..config import Config, ConfigError
 from ..diffing.match import indicator_items
-from ..evaluation.score import has_evaluation, score_project
+from ..evaluation.figures import has_evaluation
+from ..evaluation.score import score_project
 from ..syntax.values import show_money, show_number
 from .workspace import FileState, ProjectRow
 
